@@ -1,0 +1,19 @@
+import { probeEngine } from "@kiln/core";
+
+/**
+ * Whether the e2e suite can run. Without an engine it is skipped with the reason printed, unless
+ * KILN_E2E_REQUIRED=1 (CI), where a missing engine is a failure: a skip must never pass as green.
+ */
+export async function engineForE2e(): Promise<{ available: boolean; reason: string }> {
+  const status = await probeEngine();
+  if (status.reachable) return { available: true, reason: `Docker Engine ${status.version}` };
+  if (process.env.KILN_E2E_REQUIRED === "1") {
+    throw new Error(`KILN_E2E_REQUIRED=1 but ${status.reason}; provision it with scripts/provision-engine.sh`);
+  }
+  process.stderr.write(`kiln e2e: skipped, ${status.reason} (set KILN_E2E_REQUIRED=1 to make this a failure)\n`);
+  return { available: false, reason: status.reason };
+}
+
+/** The multi-arch Debian base scripts/make-debian-base.sh serves from the loopback registry. */
+export const loopbackRegistry = "127.0.0.1:5000";
+export const debianBaseMirror = `registry.hub=${loopbackRegistry}`;

@@ -1,0 +1,24 @@
+import { fileURLToPath } from "node:url";
+import { execute, type ExecResult } from "@kiln/core";
+import { debianBaseMirror } from "./engine.js";
+
+export const repositoryRoot = fileURLToPath(new URL("..", import.meta.url));
+
+/** Runs the real `kiln` command (the same bin a user runs) in the repository root. */
+export async function kiln(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<ExecResult> {
+  return execute(
+    { command: process.execPath, args: [fileURLToPath(new URL("../packages/cli/bin/kiln.js", import.meta.url)), ...args] },
+    { cwd: options.cwd ?? repositoryRoot, env: options.env },
+  );
+}
+
+/**
+ * Builds images (list parents before children) for both platforms into the local image store,
+ * with the Debian base served from the loopback registry. BuildKit's cache makes repeats cheap.
+ */
+export async function buildImages(names: string[]): Promise<void> {
+  const result = await kiln(["build", ...names, "--mirror", debianBaseMirror, "--progress", "plain"]);
+  if (result.exitCode !== 0) {
+    throw new Error(`kiln build ${names.join(" ")} failed (exit ${result.exitCode}):\n${result.stderr.slice(-4000)}`);
+  }
+}

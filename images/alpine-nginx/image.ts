@@ -1,0 +1,12 @@
+import { defineImage, nginx } from "@kiln/core";
+import alpineBase from "alpine-base/image";
+
+export default defineImage({
+  name: "alpine-nginx",
+  description: "nginx on alpine-base: serves /data/html as a non-root user on port 8080, with /healthz and a HEALTHCHECK",
+  base: alpineBase,
+  features: [nginx({ port: 8080, root: "/data/html" })],
+  // The nginx package creates this user; nginx needs no root for port 8080.
+  user: "nginx",
+  tests: [{ kind: "metadata", name: "runs as nginx with SIGQUIT to stop", user: "nginx", stopSignal: "SIGQUIT", exposedPorts: ["8080/tcp"] }],
+});

@@ -1,0 +1,13 @@
+import { defineImage, nginx } from "@kiln/core";
+import debianBase from "debian-base/image";
+
+/** The Debian twin of alpine-nginx: the same nginx feature, the same tests. */
+export default defineImage({
+  name: "debian-nginx",
+  description: "nginx on debian-base: serves /data/html as a non-root user on port 8080, with /healthz and a HEALTHCHECK",
+  base: debianBase,
+  features: [nginx({ port: 8080, root: "/data/html" })],
+  // Debian's nginx package runs workers as www-data; as the only user, nginx needs no root for port 8080.
+  user: "www-data",
+  tests: [{ kind: "metadata", name: "runs as www-data with SIGQUIT to stop", user: "www-data", stopSignal: "SIGQUIT", exposedPorts: ["8080/tcp"] }],
+});

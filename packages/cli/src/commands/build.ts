@@ -1,0 +1,127 @@
+import path from "node:path";
+import {
+  EngineUnavailableError,
+  formatCommand,
+  gitRevision,
+  loadKilnConfig,
+  planBuild,
+  probeEngine,
+  runBuild,
+  sourceDateEpoch,
+  synthImages,
+  UsageError,
+  type BuildOutput,
+  type BuildPlan,
+  type Platform,
+} from "@kiln/core";
+import { commandContext, loadSelection } from "../context.js";
+import { activeMirror } from "../mirror.js";
+import { note, printJson, printLine } from "../output.js";
+
+export interface BuildArgs {
+  names: string[];
+  dryRun: boolean;
+  push: boolean;
+  registry: string | undefined;
+  output: string | undefined;
+  platform: string[] | undefined;
+  mirror: string | undefined;
+  progress: "auto" | "plain" | "tty" | "quiet" | "rawjson";
+  requireEngine: boolean;
+  cache: string | undefined;
+  json: boolean;
+}
+
+/**
+ * `kiln build`: synthesizes, then builds each image with buildx for all its platforms. Without a
+ * reachable engine it still synthesizes and says plainly that no image was built.
+ */
+export async function build(args: BuildArgs, signal: AbortSignal): Promise<void> {
+  const context = commandContext(args.names);
+  const workspace = await loadSelection(context);
+  const config = await loadKilnConfig(context.root);
+  const mirror = await activeMirror(context.root, args.mirror, config);
+  const registry = args.registry ?? config.registry;
+  const output = buildOutput(args, registry);
+
+  for (const result of synthImages(workspace.root, workspace.selected)) {
+    if (result.status === "written") note(result.image, "synth", `wrote ${result.path}`);
+  }
+
+  const [revision, createdEpoch] = await Promise.all([gitRevision(context.root), sourceDateEpoch(context.root)]);
+  const all = new Map(workspace.images.map((image) => [image.pkg.name, image]));
+  const plans: BuildPlan[] = workspace.selected.map((image) =>
+    planBuild(image, all, {
+      root: workspace.root,
+      output,
+      registry,
+      platforms: args.platform as Platform[] | undefined,
+      mirror: mirror?.profile,
+      revision,
+      source: config.source,
+      createdEpoch,
+      cacheRef: args.cache ?? config.cache,
+      progress: args.progress,
+      metadataFile: path.relative(workspace.root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
+    }),
+  );
+
+  if (args.dryRun) {
+    if (args.json) return printJson(plans);
+    for (const plan of plans) {
+      printLine(`# ${plan.image} ${plan.version}${mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : ""}`);
+      const env = Object.entries(plan.env).map(([k, v]) => `${k}=${v} `).join("");
+      printLine(`${env}${formatCommand(plan.command)}`);
+    }
+    return;
+  }
+
+  const engine = await probeEngine();
+  if (!engine.reachable) {
+    const message = `no image was built: ${engine.reason}. The Dockerfiles are synthesized; kiln build --dry-run prints the buildx commands.`;
+    if (args.requireEngine || process.env.KILN_REQUIRE_ENGINE === "1") {
+      throw new EngineUnavailableError(message, "start a Docker engine (scripts/provision-engine.sh on Debian/Ubuntu), then run kiln doctor");
+    }
+    note(undefined, "build", message);
+    return;
+  }
+
+  const records = [];
+  for (const plan of plans) {
+    note(plan.image, "build", `${plan.platforms.join(" + ")} → ${describeOutput(plan)}`);
+    const image = all.get(plan.image);
+    if (!image) continue;
+    const record = await runBuild(plan, { root: workspace.root, imageDir: image.pkg.dir, signal, stdio: args.json ? "pipe" : "inherit" });
+    note(plan.image, "build", `done ${record.digest ?? ""}`.trim());
+    records.push(record);
+  }
+  if (args.json) printJson(records);
+}
+
+function buildOutput(args: BuildArgs, registry: string | undefined): BuildOutput {
+  if (args.push && args.output) throw new UsageError("--push and --output exclude each other", "choose one destination");
+  if (args.push) {
+    if (!registry) throw new UsageError("--push needs a registry", "pass --registry host[:port]/namespace, or set registry in kiln.config.ts");
+    return { type: "push" };
+  }
+  if (args.output) {
+    const [type, dest] = args.output.split(":", 2);
+    if (type === "oci" && dest) return { type: "oci", dest };
+    if (type === "cache-only") return { type: "cache-only" };
+    throw new UsageError(`--output ${args.output}: unknown output`, "use --output oci:<file.tar> or --output cache-only");
+  }
+  return { type: "load" };
+}
+
+function describeOutput(plan: BuildPlan): string {
+  switch (plan.output.type) {
+    case "push":
+      return `push ${plan.tags.join(", ")}`;
+    case "oci":
+      return `OCI layout ${plan.output.dest}`;
+    case "cache-only":
+      return "build cache only";
+    case "load":
+      return `local image store as ${plan.tags.join(", ")}`;
+  }
+}

@@ -1,0 +1,31 @@
+import { CheckFailedError, defaultPlatforms, findWorkspaceRoot, loadKilnConfig, runDoctor } from "@kiln/core";
+import { describeMirror } from "@kiln/mirror";
+import { activeMirror } from "../mirror.js";
+import { printJson, printLine } from "../output.js";
+
+export interface DoctorArgs {
+  registry: string | undefined;
+  mirror: string | undefined;
+  json: boolean;
+}
+
+const marks = { ok: "ok  ", warn: "warn", fail: "FAIL" } as const;
+
+/** `kiln doctor`: can this machine build multi-platform images? Each problem with its fix. */
+export async function doctor(args: DoctorArgs): Promise<void> {
+  const root = findWorkspaceRoot(process.cwd());
+  const config = await loadKilnConfig(root);
+  const mirror = await activeMirror(root, args.mirror, config);
+  const checks = await runDoctor({ registry: args.registry ?? config.registry, mirror: describeMirror(mirror), platforms: defaultPlatforms });
+  if (args.json) printJson(checks);
+  else {
+    for (const check of checks) {
+      printLine(`${marks[check.status]}  ${check.name}: ${check.detail}`);
+      if (check.fix && check.status !== "ok") printLine(`      fix: ${check.fix}`);
+    }
+  }
+  const failed = checks.filter((check) => check.status === "fail");
+  if (failed.length > 0) {
+    throw new CheckFailedError(`a build cannot work here: ${failed.map((c) => c.name).join(", ")}`, failed[0]?.fix);
+  }
+}

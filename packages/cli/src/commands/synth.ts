@@ -1,0 +1,31 @@
+import { CheckFailedError, synthImages } from "@kiln/core";
+import { commandContext, loadSelection } from "../context.js";
+import { note, printJson, printLine } from "../output.js";
+
+export interface SynthArgs {
+  names: string[];
+  check: boolean;
+  json: boolean;
+}
+
+/** `kiln synth`: writes each image's Dockerfile; with --check, writes nothing and fails on drift. */
+export async function synth(args: SynthArgs): Promise<void> {
+  const workspace = await loadSelection(commandContext(args.names));
+  const results = synthImages(workspace.root, workspace.selected, { check: args.check });
+  if (args.json) {
+    printJson(results.map(({ content: _content, file: _file, ...rest }) => rest));
+  } else {
+    for (const result of results) {
+      const text = { written: "wrote", unchanged: "unchanged", drift: "differs from its definition" }[result.status];
+      note(result.image, "synth", `${result.path} ${text}`);
+    }
+  }
+  const drift = results.filter((r) => r.status === "drift");
+  if (drift.length > 0) {
+    if (!args.json) printLine(drift.map((r) => `${r.path}: out of date`).join("\n"));
+    throw new CheckFailedError(
+      `${drift.length} generated Dockerfile(s) differ from their definitions`,
+      "run `pnpm kiln synth` and commit the result (edit image.ts, never the Dockerfile)",
+    );
+  }
+}

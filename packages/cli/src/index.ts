@@ -1,0 +1,1 @@
+export { main, buildParser } from "./main.js";

@@ -1,0 +1,167 @@
+import yargs, { type Argv } from "yargs";
+import { hideBin } from "yargs/helpers";
+import { removePendingTempFiles } from "@kiln/core";
+
+/**
+ * The `kiln` command table. Each command's implementation is imported only when it runs, so
+ * `kiln --help` and `kiln list` never load buildx or dockerode code. Errors are caught once, in
+ * `main`: a kiln error prints its message and fix and exits with its documented code.
+ */
+const interrupt = new AbortController();
+
+const withJson = <T>(y: Argv<T>) => y.option("json", { type: "boolean", default: false, describe: "machine-readable output on stdout" });
+const withNames = <T>(y: Argv<T>) =>
+  y.positional("names", { type: "string", array: true, default: [] as string[], describe: "images (default: the one in the current directory, else all)" });
+
+export function buildParser(argv: string[]) {
+  return yargs(argv)
+    .scriptName("kiln")
+    .usage("$0 <command> [options]\n\nDefine container images in TypeScript; synthesize, lint, build and test them.")
+    .command(
+      "list",
+      "list the workspace's images in build order",
+      (y) => withJson(y),
+      async (args) => (await import("./commands/list.js")).list(args),
+    )
+    .command(
+      "synth [names..]",
+      "write each image's Dockerfile from its image.ts",
+      (y) =>
+        withJson(withNames(y)).option("check", {
+          type: "boolean",
+          default: false,
+          describe: "write nothing; exit 1 if a Dockerfile differs from its definition",
+        }),
+      async (args) => (await import("./commands/synth.js")).synth(args),
+    )
+    .command(
+      "lint [files..]",
+      "lint Dockerfiles (hadolint-style rules, plus shellcheck on RUN scripts when installed)",
+      (y) =>
+        withJson(y)
+          .positional("files", { type: "string", array: true, default: [] as string[], describe: "Dockerfiles (default: every image's)" })
+          .option("level", { choices: ["error", "warning", "info"] as const, default: "warning" as const, describe: "lowest severity reported" })
+          .option("shellcheck", { type: "boolean", default: true, describe: "run shellcheck on RUN scripts (--no-shellcheck to skip)" }),
+      async (args) => (await import("./commands/lint.js")).lint(args),
+    )
+    .command(
+      "build [names..]",
+      "synthesize, then build images for all their platforms with docker buildx",
+      (y) =>
+        withJson(withNames(y))
+          .option("dry-run", { type: "boolean", default: false, describe: "print the exact buildx command per image; run nothing" })
+          .option("push", { type: "boolean", default: false, describe: "push to --registry instead of loading into the local image store" })
+          .option("registry", { type: "string", describe: "registry and namespace, e.g. 127.0.0.1:5000/kiln" })
+          .option("output", { type: "string", describe: "oci:<file.tar> (OCI layout) or cache-only" })
+          .option("platform", { type: "string", array: true, describe: "override the platforms, e.g. --platform linux/arm64" })
+          .option("mirror", { type: "string", describe: "mirror preset or spec (overrides KILN_MIRROR and kiln.config.ts)" })
+          .option("cache", { type: "string", describe: "registry cache ref for --cache-from/--cache-to" })
+          .option("progress", {
+            choices: ["auto", "plain", "tty", "quiet", "rawjson"] as const,
+            default: "auto" as const,
+            describe: "BuildKit progress output",
+          })
+          .option("require-engine", {
+            type: "boolean",
+            default: false,
+            describe: "exit 3 when no engine is reachable (also KILN_REQUIRE_ENGINE=1)",
+          }),
+      async (args) => (await import("./commands/build.js")).build(args, interrupt.signal),
+    )
+    .command(
+      "test [names..]",
+      "run each image's tests on a running container per platform (docker, QEMU for foreign platforms)",
+      (y) =>
+        withJson(withNames(y))
+          .option("platform", { type: "string", array: true, describe: "test only these platforms (default: the image's)" })
+          .option("registry", { type: "string", describe: "test the pushed images in this registry instead of the local ones" })
+          .option("junit", { type: "string", describe: "also write a JUnit XML report to this file" }),
+      async (args) => (await import("./commands/test.js")).test(args, interrupt.signal),
+    )
+    .command(
+      "bake [names..]",
+      "write docker-bake.json: the same builds for docker buildx bake, parents as target contexts",
+      (y) =>
+        withJson(withNames(y))
+          .option("out", { type: "string", default: "docker-bake.json", describe: "file to write, relative to the workspace root" })
+          .option("registry", { type: "string", describe: "tag for this registry (push tags) instead of local tags" })
+          .option("mirror", { type: "string", describe: "mirror preset or spec" }),
+      async (args) => (await import("./commands/bake.js")).bake(args),
+    )
+    .command(
+      "doctor",
+      "check the engine, buildx, multi-platform support, emulation, registry and mirror",
+      (y) =>
+        withJson(y)
+          .option("registry", { type: "string", describe: "registry to check, e.g. 127.0.0.1:5000/kiln" })
+          .option("mirror", { type: "string", describe: "mirror preset or spec" }),
+      async (args) => (await import("./commands/doctor.js")).doctor(args),
+    )
+    .command(
+      "new <name>",
+      "scaffold images/<name>: image.ts, package.json, README.md and its Dockerfile",
+      (y) =>
+        y
+          .positional("name", { type: "string", demandOption: true, describe: "image name, e.g. alpine-redis" })
+          .option("from", { type: "string", describe: "a workspace image to build on (e.g. alpine-base) or an image reference" })
+          .option("distro", { choices: ["alpine", "debian", "ubuntu"] as const, default: "alpine" as const, describe: "distro when not --from a workspace image" })
+          .option("install", { type: "boolean", default: true, describe: "run pnpm install to link the new package (--no-install to skip)" }),
+      async (args) => (await import("./commands/new.js")).newImage(args),
+    )
+    .demandCommand(1, "name a command; kiln --help lists them")
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias("help", "h")
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((message, error) => {
+      throw error ?? new UsageErrorFromYargs(message);
+    });
+}
+
+class UsageErrorFromYargs extends Error {
+  readonly code = "KILN_USAGE";
+  readonly exitCode = 2;
+  readonly hint = "kiln --help lists commands; kiln <command> --help lists its options";
+}
+
+interface ReportableError {
+  message: string;
+  code: string;
+  exitCode: number;
+  hint?: string;
+}
+
+function isReportable(error: unknown): error is ReportableError {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === "string" &&
+    typeof (error as { exitCode?: unknown }).exitCode === "number"
+  );
+}
+
+export async function main(argv = hideBin(process.argv)): Promise<number> {
+  const onSigint = () => {
+    // Stop children (buildx) through the signal; temp files go now, the command unwinds itself.
+    interrupt.abort();
+    removePendingTempFiles();
+    process.stderr.write("\nkiln: interrupted\n");
+    process.exitCode = 130;
+  };
+  process.once("SIGINT", onSigint);
+  try {
+    await buildParser(argv).parseAsync();
+    return interrupt.signal.aborted ? 130 : 0;
+  } catch (error) {
+    if (isReportable(error)) {
+      process.stderr.write(`kiln: error: ${error.message}\n`);
+      if (error.hint) process.stderr.write(`  fix: ${error.hint}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`kiln: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 70;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}

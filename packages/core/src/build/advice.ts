@@ -1,0 +1,69 @@
+/**
+ * Known buildx failures, recognised from stderr and turned into advice. Patterns are matched
+ * against the whole stderr; the first match wins, so specific patterns come first.
+ */
+export interface BuildAdvice {
+  code: string;
+  summary: string;
+  fix: string;
+}
+
+const knownFailures: { pattern: RegExp; advice: BuildAdvice }[] = [
+  {
+    pattern: /is not a docker command|unknown command: docker buildx|buildx: command not found/i,
+    advice: {
+      code: "KILN_BUILDX_MISSING",
+      summary: "docker buildx is not installed",
+      fix: "install the buildx plugin (Debian/Ubuntu: apt-get install docker-buildx; or run scripts/provision-engine.sh)",
+    },
+  },
+  {
+    pattern: /multi-platform build is not supported|docker exporter does not currently support exporting manifest lists/i,
+    advice: {
+      code: "KILN_BUILDX_MULTIPLATFORM",
+      summary: "the builder cannot build several platforms into the local image store",
+      fix:
+        'turn on the containerd image store ({"features":{"containerd-snapshotter":true}} in /etc/docker/daemon.json, then restart dockerd), ' +
+        "or use a docker-container builder (docker buildx create --use --driver docker-container) with --push or --output",
+    },
+  },
+  {
+    pattern: /exec format error|no match for platform in manifest|failed to (?:get|find) (?:qemu|emulator)|qemu.*not found/i,
+    advice: {
+      code: "KILN_NO_EMULATION",
+      summary: "the engine cannot run binaries of a foreign platform (no QEMU binfmt handler)",
+      fix: "install QEMU user emulation (apt-get install qemu-user-static binfmt-support; update-binfmts --enable qemu-aarch64), then check with kiln doctor",
+    },
+  },
+  {
+    pattern: /(?:dial tcp|connect: connection refused|no such host|i\/o timeout|server gave HTTP response to HTTPS client).*(?:\n|$)/i,
+    advice: {
+      code: "KILN_REGISTRY_UNREACHABLE",
+      summary: "a registry could not be reached",
+      fix: "check the registry address and that it is running (kiln doctor checks it); behind a closed network, point kiln at a mirror with --mirror or KILN_MIRROR",
+    },
+  },
+  {
+    pattern: /failed to resolve source metadata|pull access denied|not found: not found|manifest unknown|repository does not exist/i,
+    advice: {
+      code: "KILN_BASE_NOT_FOUND",
+      summary: "a base image could not be found",
+      fix:
+        "build the parent image first (pnpm turbo build --filter=<image> builds parents in order), " +
+        "or map the base to a registry you can reach: --mirror registry.hub=<host:port>",
+    },
+  },
+];
+
+export function adviceForBuildFailure(stderr: string): BuildAdvice | undefined {
+  return knownFailures.find((failure) => failure.pattern.test(stderr))?.advice;
+}
+
+/** The last meaningful line buildx printed: what a user wants to see first. */
+export function lastErrorLine(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  return lines.findLast((line) => /^(?:ERROR|error):/i.test(line)) ?? lines.at(-1) ?? "buildx failed";
+}

@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { InterruptedError, ToolError } from "../errors.js";
+import { execute, formatCommand } from "../exec/exec.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+import type { BuildPlan } from "../plan/plan.js";
+import { adviceForBuildFailure, lastErrorLine } from "./advice.js";
+import { parseBuildxMetadata, type BuildRecord } from "./metadata.js";
+
+export interface RunBuildOptions {
+  /** workspace root: the plan's paths are relative to it */
+  root: string;
+  /** image package directory: dist/build.json goes there */
+  imageDir: string;
+  signal?: AbortSignal;
+  /** stream BuildKit's progress to the terminal (default) or capture it */
+  stdio?: "inherit" | "pipe";
+}
+
+/** Where the record of an image's last build lives. */
+export function buildRecordPath(imageDir: string): string {
+  return path.join(imageDir, "dist", "build.json");
+}
+
+/**
+ * Runs one build plan through buildx and records the result in dist/build.json. The metadata
+ * file buildx writes is a temp file that is always removed, also on failure or Ctrl-C.
+ */
+export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promise<BuildRecord> {
+  const metadataFile = path.join(options.root, plan.metadataFile);
+  mkdirSync(path.dirname(metadataFile), { recursive: true });
+  try {
+    const result = await execute(plan.command, {
+      cwd: options.root,
+      env: plan.env,
+      stdio: options.stdio ?? "inherit",
+      signal: options.signal,
+    });
+    if (options.signal?.aborted) {
+      throw new InterruptedError(`build of ${plan.image} interrupted; buildx was stopped`, "nothing was recorded; run the build again");
+    }
+    if (result.exitCode !== 0) {
+      const advice = adviceForBuildFailure(result.stderr);
+      throw new ToolError(
+        advice?.code ?? "KILN_BUILDX_FAILED",
+        `${plan.image}: docker buildx build failed${advice ? `: ${advice.summary}` : ""}\n  ${lastErrorLine(result.stderr)}\n  command: ${formatCommand(plan.command)}`,
+        advice?.fix ?? "read BuildKit's output above for the failing step",
+      );
+    }
+    const metadata = existsSync(metadataFile) ? parseBuildxMetadata(readFileSync(metadataFile, "utf8")) : undefined;
+    const dockerfile = readFileSync(path.join(options.root, plan.dockerfile));
+    const record: BuildRecord = {
+      image: plan.image,
+      version: plan.version,
+      digest: metadata?.["containerimage.digest"],
+      platforms: plan.platforms,
+      tags: plan.tags,
+      output: plan.output.type,
+      manifests: [],
+      dockerfileSha256: createHash("sha256").update(dockerfile).digest("hex"),
+    };
+    writeFileAtomic(buildRecordPath(options.imageDir), `${JSON.stringify(record, null, 2)}\n`);
+    return record;
+  } finally {
+    rmSync(metadataFile, { force: true });
+  }
+}

@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+/**
+ * The subset of buildx's --metadata-file kiln relies on. buildx writes more keys (provenance,
+ * warnings, the builder ref); we validate only what we read so new keys never break a build.
+ */
+export const buildxMetadataSchema = z.looseObject({
+  "containerimage.digest": z.string().regex(/^sha256:[a-f0-9]{64}$/).optional(),
+  "containerimage.config.digest": z.string().optional(),
+  "image.name": z.string().optional(),
+  "buildx.build.ref": z.string().optional(),
+});
+export type BuildxMetadata = z.output<typeof buildxMetadataSchema>;
+
+/** What kiln records of a build in images/<name>/dist/build.json. */
+export interface BuildRecord {
+  image: string;
+  version: string;
+  /** the image index digest (or manifest digest for one platform) */
+  digest: string | undefined;
+  platforms: string[];
+  tags: string[];
+  output: string;
+  /** per platform, when the registry could be asked (push): manifest digest */
+  manifests: { platform: string; digest: string }[];
+  /** sha256 of the Dockerfile that was built, so a cache hit can be checked against the file */
+  dockerfileSha256: string;
+}
+
+export function parseBuildxMetadata(text: string): BuildxMetadata | undefined {
+  if (text.trim() === "" || text.trim() === "null") return undefined;
+  const parsed = buildxMetadataSchema.safeParse(JSON.parse(text));
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,87 @@
+import type { GroupSpec, UserSpec } from "../spec/schema.js";
+import type { DistroAdapter } from "./distro.js";
+
+/**
+ * Alpine: apk, BusyBox ash, BusyBox adduser/addgroup.
+ *
+ * Mirrors are build-time only: with KILN_APK_MIRROR set, apk reads a rewritten copy of the
+ * repositories file, and the image keeps the file its base shipped (unless KILN_MIRROR_PERSIST=1).
+ */
+export const alpine: DistroAdapter = {
+  name: "alpine",
+  shell: ["/bin/ash", "-eo", "pipefail", "-c"],
+  mirrorArgs: ["KILN_APK_MIRROR", "KILN_MIRROR_PERSIST"],
+  paths: {
+    tini: "/sbin/tini",
+    nginxSiteDir: "/etc/nginx/http.d",
+    nginxMainConfig: "/etc/nginx/nginx.conf",
+    nginxModulesInclude: "/etc/nginx/modules/*.conf",
+    nginxUser: "nginx",
+    crontabDir: "/etc/crontabs",
+    defaultShell: "/bin/sh",
+  },
+
+  installScript(packages, buildPackages, buildSteps) {
+    const lines = [
+      "repositories=/etc/apk/repositories",
+      'if [ -n "${KILN_APK_MIRROR:-}" ]; then',
+      "  repositories=/tmp/kiln-apk-repositories",
+      '  sed -E "s#^.*/alpine/#${KILN_APK_MIRROR}/#" /etc/apk/repositories > "$repositories"',
+      "fi",
+    ];
+    if (packages.length > 0) {
+      lines.push(`apk add --no-cache --repositories-file "$repositories" ${packages.join(" ")}`);
+    }
+    if (buildPackages.length > 0) {
+      lines.push(
+        `apk add --no-cache --repositories-file "$repositories" --virtual .kiln-build-deps ${buildPackages.join(" ")}`,
+      );
+    }
+    lines.push(...buildSteps);
+    if (buildPackages.length > 0) lines.push("apk del --no-network .kiln-build-deps");
+    lines.push(
+      'if [ "${KILN_MIRROR_PERSIST:-}" = 1 ] && [ "$repositories" != /etc/apk/repositories ]; then',
+      '  cp "$repositories" /etc/apk/repositories',
+      "fi",
+      "rm -f /tmp/kiln-apk-repositories",
+    );
+    return lines.join("\n");
+  },
+
+  accountScript(groups, users) {
+    const lines: string[] = [];
+    for (const group of groups) lines.push(alpineGroup(group));
+    for (const user of users) lines.push(...alpineUser(user));
+    return lines.join("\n");
+  },
+};
+
+function alpineGroup(group: GroupSpec): string {
+  const flags = [group.system ? "-S" : "", group.gid !== undefined ? `-g ${group.gid}` : ""].filter(Boolean);
+  return `addgroup ${[...flags, group.name].join(" ")}`;
+}
+
+function alpineUser(user: UserSpec): string[] {
+  const group = user.group ?? user.name;
+  const lines: string[] = [];
+  if (user.group === undefined) {
+    const gid = user.gid ?? user.uid;
+    lines.push(`addgroup ${[user.system ? "-S" : "", gid !== undefined ? `-g ${gid}` : "", group].filter(Boolean).join(" ")}`);
+  }
+  const home = user.home ?? `/home/${user.name}`;
+  const flags = [
+    "-D",
+    user.system ? "-S" : "",
+    user.uid !== undefined ? `-u ${user.uid}` : "",
+    `-G ${group}`,
+    `-h ${home}`,
+    `-s ${user.shell ?? "/bin/sh"}`,
+  ].filter(Boolean);
+  lines.push(`adduser ${flags.join(" ")} ${user.name}`);
+  for (const extra of user.groups) lines.push(`addgroup ${user.name} ${extra}`);
+  if (user.login) {
+    // adduser -D leaves "!" (locked): sshd then refuses even valid keys. "*" = no password, not locked.
+    lines.push(`sed -i "s/^${user.name}:!:/${user.name}:*:/" /etc/shadow`);
+  }
+  return lines;
+}

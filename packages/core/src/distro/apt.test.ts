@@ -1,0 +1,41 @@
+import { describe, expect, test } from "vitest";
+import { debian } from "./debian.js";
+import { ubuntu } from "./ubuntu.js";
+
+describe.each([
+  ["debian", debian, ["KILN_APT_DEBIAN_MIRROR", "KILN_APT_DEBIAN_SECURITY_MIRROR", "KILN_MIRROR_PERSIST"]],
+  ["ubuntu", ubuntu, ["KILN_APT_UBUNTU_MIRROR", "KILN_APT_UBUNTU_PORTS_MIRROR", "KILN_MIRROR_PERSIST"]],
+] as const)("%s adapter", (_name, adapter, mirrorArgs) => {
+  test("installs without recommends and removes the package lists in the same script", () => {
+    const lines = adapter.installScript(["nginx", "tini"], [], []).split("\n");
+    expect(lines).toContain('DEBIAN_FRONTEND=noninteractive apt-get "${apt_options[@]}" install -y --no-install-recommends nginx tini');
+    expect(lines.at(-1)).toContain("rm -rf /var/lib/apt/lists/*");
+    expect(lines.indexOf('apt-get "${apt_options[@]}" update')).toBeLessThan(lines.findIndex((l) => l.includes("install -y")));
+  });
+
+  test("build-only packages are purged after the build steps", () => {
+    const lines = adapter.installScript([], ["gcc", "make"], ["make -C /src"]).split("\n");
+    expect(lines.indexOf("apt-get purge -y --auto-remove gcc make")).toBeGreaterThan(lines.indexOf("make -C /src"));
+  });
+
+  test("mirrors rewrite copies of the sources, longest archive name first", () => {
+    const script = adapter.installScript(["curl"], [], []);
+    expect(script).toContain("Dir::Etc::SourceParts=/tmp/kiln-apt");
+    const [longer, shorter] = adapter.name === "debian" ? ["debian-security", "debian("] : ["ubuntu-ports", "ubuntu("];
+    expect(script.indexOf(`/${longer}`)).toBeLessThan(script.indexOf(`/${shorter}`));
+    expect(adapter.mirrorArgs).toEqual(mirrorArgs);
+  });
+
+  test("a login user is given * (no password, not locked)", () => {
+    const lines = adapter.accountScript([], [{ name: "dev", uid: 1000, groups: ["sudo"], login: true, system: false, shell: "/bin/bash" }]).split("\n");
+    expect(lines).toEqual([
+      "groupadd --gid 1000 dev",
+      "useradd --uid 1000 --gid dev --groups sudo --home-dir /home/dev --create-home --shell /bin/bash dev",
+      "usermod -p '*' dev",
+    ]);
+  });
+
+  test("uses bash with pipefail, since dash has no pipefail", () => {
+    expect(adapter.shell).toEqual(["/bin/bash", "-eo", "pipefail", "-c"]);
+  });
+});

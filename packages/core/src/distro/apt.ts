@@ -1,0 +1,110 @@
+import type { GroupSpec, UserSpec } from "../spec/schema.js";
+import type { DistroAdapter, DistroPaths } from "./distro.js";
+
+/** The archives of one apt-based distro, and the mirror build args that replace them. */
+export interface AptArchive {
+  /** path segment identifying the archive in a sources URI, e.g. "debian-security" */
+  pathSuffix: string;
+  mirrorArg: string;
+}
+
+/**
+ * Debian and Ubuntu share apt, shadow-utils and bash. Mirrors are build-time only: apt reads
+ * rewritten source files from /tmp/kiln-apt (Dir::Etc::SourceParts), so the image keeps the
+ * sources its base shipped unless KILN_MIRROR_PERSIST=1.
+ */
+export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], paths: DistroPaths): DistroAdapter {
+  // Longer suffixes first: "debian-security" must be rewritten before "debian" matches its prefix.
+  const ordered = [...archives].sort((a, b) => b.pathSuffix.length - a.pathSuffix.length);
+  const mirrorArgs = [...archives.map((archive) => archive.mirrorArg), "KILN_MIRROR_PERSIST"];
+  return {
+    name,
+    shell: ["/bin/bash", "-eo", "pipefail", "-c"],
+    mirrorArgs,
+    paths,
+
+    installScript(packages, buildPackages, buildSteps) {
+      const anyMirror = archives.map((archive) => `\${${archive.mirrorArg}:-}`).join("");
+      const rewrites = ordered.map(
+        (archive) =>
+          `    [ -z "\${${archive.mirrorArg}:-}" ] || sed -i -E "s#https?://[^ ]+/${archive.pathSuffix}( |/|\\$)#\${${archive.mirrorArg}}\\1#g" "$copy"`,
+      );
+      const lines = [
+        "apt_options=()",
+        `if [ -n "${anyMirror}" ]; then`,
+        "  mkdir -p /tmp/kiln-apt",
+        "  for source in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do",
+        '    [ -f "$source" ] || continue',
+        '    copy="/tmp/kiln-apt/$(basename "$source")"',
+        '    cp "$source" "$copy"',
+        ...rewrites,
+        "  done",
+        "  apt_options=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=/tmp/kiln-apt)",
+        "fi",
+        'apt-get "${apt_options[@]}" update',
+      ];
+      if (packages.length > 0) {
+        lines.push(
+          `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${packages.join(" ")}`,
+        );
+      }
+      if (buildPackages.length > 0) {
+        lines.push(
+          `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${buildPackages.join(" ")}`,
+        );
+      }
+      lines.push(...buildSteps);
+      if (buildPackages.length > 0) {
+        lines.push(`apt-get purge -y --auto-remove ${buildPackages.join(" ")}`);
+      }
+      lines.push(
+        'if [ "${KILN_MIRROR_PERSIST:-}" = 1 ] && [ -d /tmp/kiln-apt ]; then',
+        "  rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*",
+        "  for copy in /tmp/kiln-apt/*; do",
+        '    case "$copy" in */sources.list) cp "$copy" /etc/apt/sources.list ;; *) cp "$copy" /etc/apt/sources.list.d/ ;; esac',
+        "  done",
+        "fi",
+        "apt-get clean",
+        "rm -rf /var/lib/apt/lists/* /tmp/kiln-apt /var/log/apt/* /var/log/dpkg.log",
+      );
+      return lines.join("\n");
+    },
+
+    accountScript(groups, users) {
+      const lines: string[] = [];
+      for (const group of groups) lines.push(aptGroup(group));
+      for (const user of users) lines.push(...aptUser(user));
+      return lines.join("\n");
+    },
+  };
+}
+
+function aptGroup(group: GroupSpec): string {
+  const flags = [group.system ? "--system" : "", group.gid !== undefined ? `--gid ${group.gid}` : ""].filter(Boolean);
+  return `groupadd ${[...flags, group.name].join(" ")}`;
+}
+
+function aptUser(user: UserSpec): string[] {
+  const lines: string[] = [];
+  const group = user.group ?? user.name;
+  if (user.group === undefined) {
+    const gid = user.gid ?? user.uid;
+    lines.push(aptGroup({ name: group, gid, system: user.system }));
+  }
+  const home = user.home ?? `/home/${user.name}`;
+  const flags = [
+    user.system ? "--system" : "",
+    user.uid !== undefined ? `--uid ${user.uid}` : "",
+    `--gid ${group}`,
+    user.groups.length > 0 ? `--groups ${user.groups.join(",")}` : "",
+    `--home-dir ${home}`,
+    "--create-home",
+    `--shell ${user.shell ?? "/bin/sh"}`,
+  ].filter(Boolean);
+  lines.push(`useradd ${flags.join(" ")} ${user.name}`);
+  if (user.login) {
+    // useradd leaves "!" (locked). "*" = no password to leak, yet sshd accepts keys without PAM.
+    lines.push(`usermod -p '*' ${user.name}`);
+  }
+  return lines;
+}

@@ -1,0 +1,36 @@
+import type { DistroName, GroupSpec, UserSpec } from "../spec/schema.js";
+
+/**
+ * Everything that differs between distributions lives behind this interface, so features and the
+ * Dockerfile synthesizer never branch on the distro name themselves.
+ */
+export interface DistroAdapter {
+  readonly name: DistroName;
+  /** SHELL for every RUN: errexit and pipefail, so a failing command or pipe fails the build */
+  readonly shell: string[];
+  /** the mirror build args (see @kiln/mirror) this distro's install script reads */
+  readonly mirrorArgs: string[];
+  readonly paths: DistroPaths;
+  /**
+   * The script of the one RUN that installs packages. Build-only packages are installed as a
+   * removable set, `buildSteps` run while they are present, and the set is removed in the same
+   * RUN so none of it reaches a layer. No package index or cache is left behind.
+   */
+  installScript(packages: string[], buildPackages: string[], buildSteps: string[]): string;
+  /** commands creating groups then users, idempotent against ids the base already uses */
+  accountScript(groups: GroupSpec[], users: UserSpec[]): string;
+}
+
+export interface DistroPaths {
+  tini: string;
+  /** directory whose *.conf files nginx includes inside `http {}` */
+  nginxSiteDir: string;
+  nginxMainConfig: string;
+  /** dynamic-module snippets the distro's nginx package installs */
+  nginxModulesInclude: string;
+  nginxUser: string;
+  /** the busybox/cron daemon crontab directory */
+  crontabDir: string;
+  /** what `ps`-style checks see as the default non-login shell */
+  defaultShell: string;
+}

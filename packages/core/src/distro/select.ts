@@ -1,0 +1,16 @@
+import type { DistroName } from "../spec/schema.js";
+import { alpine } from "./alpine.js";
+import { debian } from "./debian.js";
+import type { DistroAdapter } from "./distro.js";
+import { ubuntu } from "./ubuntu.js";
+
+export const distros: Record<DistroName, DistroAdapter> = { alpine, debian, ubuntu };
+
+/** Guesses the distro from a registry reference's repository name, e.g. "alpine:3.22" → alpine. */
+export function distroFromReference(reference: string): DistroName | undefined {
+  const withoutDigest = reference.split("@")[0] ?? reference;
+  const lastSegment = withoutDigest.split("/").pop() ?? "";
+  const repository = lastSegment.split(":")[0] ?? "";
+  if (repository === "alpine" || repository === "debian" || repository === "ubuntu") return repository;
+  return undefined;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, test } from "vitest";
+import { defineFeature } from "../feature/feature.js";
+import { nginx } from "../feature/nginx.js";
+import { tini } from "../feature/tini.js";
+import { resolveImage } from "../resolve/resolve.js";
+import { defineImage } from "../spec/define.js";
+import type { Instruction } from "./model.js";
+import { renderDockerfile } from "./render.js";
+import { synthesizeDockerfile } from "./synthesize.js";
+
+const file = "images/web/image.ts";
+const base = defineImage({
+  name: "base",
+  description: "a base",
+  base: "alpine:3.22",
+  packages: ["ca-certificates", "tzdata"],
+  features: [tini()],
+  users: [{ name: "app", uid: 10001 }],
+  user: "app",
+  cmd: ["/bin/sh"],
+});
+const web = defineImage({
+  name: "web",
+  description: "nginx on base",
+  base,
+  features: [nginx()],
+  files: [{ src: "site/index.html", dest: "/data/html/index.html", mode: "0644" }],
+  buildPackages: ["gzip"],
+  steps: [{ run: "gzip -k /data/html/index.html", phase: "install", why: "precompress" }],
+  user: "nginx",
+});
+
+const model = (definition = web) => synthesizeDockerfile(resolveImage(definition, { file }), { sourcePath: file });
+const ops = (instructions: Instruction[]) => instructions.filter((i) => i.op !== "comment").map((i) => i.op);
+
+describe("synthesizeDockerfile", () => {
+  test("a workspace parent is referenced by its local name and explained", () => {
+    const stage = model().stages.at(-1);
+    expect(stage?.from).toBe("kiln.local/base:local");
+    expect(stage?.comment).toContain("the base image of this repository");
+  });
+
+  test("layers go from rarely to often changing, metadata last", () => {
+    const order = ops(model().stages.at(-1)?.instructions ?? []);
+    expect(order).toEqual([
+      "SHELL",
+      "USER", // root: the parent runs as app
+      "ARG",
+      "ARG",
+      "RUN", // packages
+      "COPY", // files/
+      "RUN", // configuration
+      "LABEL",
+      "EXPOSE",
+      "HEALTHCHECK",
+      "STOPSIGNAL",
+      "USER",
+      "CMD",
+    ]);
+  });
+
+  test("switches to root for installing when the parent is non-root, and ends on the declared user", () => {
+    const users = (model().stages.at(-1)?.instructions ?? []).filter((i) => i.op === "USER");
+    expect(users).toEqual([{ op: "USER", user: "root" }, { op: "USER", user: "nginx" }]);
+  });
+
+  test("build-only packages and install steps share the one package RUN", () => {
+    const run = (model().stages.at(-1)?.instructions ?? []).find((i) => i.op === "RUN");
+    expect(run?.op === "RUN" && run.script).toContain("--virtual .kiln-build-deps gzip");
+    expect(run?.op === "RUN" && run.script).toContain("# precompress\ngzip -k /data/html/index.html");
+  });
+
+  test("the output is lint-clean by construction: JSON CMD, pipefail SHELL, no :latest, a non-root USER", () => {
+    const text = renderDockerfile(model());
+    expect(text).toMatch(/^CMD \[/m);
+    expect(text).toContain('SHELL ["/bin/ash", "-eo", "pipefail", "-c"]');
+    expect(text).not.toMatch(/^FROM .*:latest/m);
+    expect(text.trimEnd().split("\n").filter((l) => l.startsWith("USER ")).at(-1)).toBe("USER nginx");
+    expect(text).not.toMatch(/^# syntax=/m);
+  });
+
+  test("an image that runs as root says why in the comment lint reads", () => {
+    const rooted = defineImage({ name: "r", description: "r", base: "alpine:3.22", rootReason: "it manages mounts" });
+    const text = renderDockerfile(model(rooted));
+    expect(text).toContain("# kiln: runs as root because it manages mounts\nUSER root");
+  });
+
+  test("feature files are copied from the feature's named context", () => {
+    const withFiles = defineFeature("motd", () => ({ files: [{ contextDir: "/opt/motd", src: "motd", dest: "/etc/motd", mode: "0644" }] }));
+    const image = defineImage({ name: "m", description: "m", base, features: [withFiles] });
+    const text = renderDockerfile(model(image));
+    expect(text).toContain("COPY --from=kiln-feature-motd --chmod=0644 motd /etc/motd");
+  });
+
+  test("the rendered file is stable (snapshot of the whole text)", () => {
+    expect(renderDockerfile(model())).toMatchSnapshot();
+  });
+});

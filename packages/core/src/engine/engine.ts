@@ -1,0 +1,53 @@
+import Docker from "dockerode";
+
+/**
+ * The one engine seam: every call to the Docker Engine API (health of the engine, images,
+ * containers for `kiln test`) goes through this module. Builds do not: multi-platform builds need
+ * buildx (see build/buildx.ts), which the Engine API cannot drive.
+ *
+ * dockerode reads DOCKER_HOST (unix, tcp with TLS, npipe) or the default socket. The API version
+ * is not pinned: engines newer than the client refuse old pinned versions.
+ */
+export function engineClient(): Docker {
+  return new Docker();
+}
+
+export type EngineStatus =
+  | { reachable: true; version: string; apiVersion: string; os: string; arch: string }
+  | { reachable: false; reason: string };
+
+/** Pings the engine with a short timeout; never throws. */
+export async function probeEngine(docker: Docker = engineClient(), timeoutMs = 3000): Promise<EngineStatus> {
+  try {
+    const version = await withTimeout(docker.version(), timeoutMs);
+    return { reachable: true, version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch };
+  } catch (error) {
+    return { reachable: false, reason: describeEngineError(error) };
+  }
+}
+
+function describeEngineError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const socket = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
+  if (code === "ENOENT") return `no Docker engine socket at ${socket}`;
+  if (code === "ECONNREFUSED") return `the Docker engine at ${socket} refused the connection (not running?)`;
+  if (code === "EACCES") return `permission denied on ${socket} (add your user to the docker group, or use rootless Docker)`;
+  if (code === "ETIMEDOUT") return `the Docker engine at ${socket} did not answer in time`;
+  return `the Docker engine at ${socket} is unreachable: ${(error as Error).message ?? String(error)}`;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

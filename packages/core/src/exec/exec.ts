@@ -1,0 +1,65 @@
+import { x } from "tinyexec";
+
+/**
+ * The one process seam: every external program kiln runs (docker buildx, shellcheck, git) goes
+ * through `execute`, so tests can spy on it and `--dry-run` can print the same `Command` instead.
+ */
+export interface Command {
+  command: string;
+  args: string[];
+}
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Text written to the child's stdin. */
+  input?: string;
+  /** "inherit" streams the child's output to ours (BuildKit progress); "pipe" captures it. */
+  stdio?: "pipe" | "inherit";
+  /** Aborting kills the child (SIGTERM) and resolves with its exit code. */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cmd`; never throws for a non-zero exit (callers map exit codes to errors themselves). */
+export async function execute(cmd: Command, options: ExecOptions = {}): Promise<ExecResult> {
+  const stdio = options.stdio ?? "pipe";
+  const proc = x(cmd.command, cmd.args, {
+    throwOnError: false,
+    signal: options.signal,
+    timeout: options.timeoutMs,
+    nodeOptions: {
+      cwd: options.cwd,
+      env: options.env ? { ...process.env, ...options.env } : process.env,
+      // stderr stays piped even when streaming so known buildx failures can be mapped to advice.
+      stdio: stdio === "inherit" ? ["pipe", "inherit", "pipe"] : ["pipe", "pipe", "pipe"],
+    },
+  });
+  if (options.input !== undefined) {
+    proc.process?.stdin?.end(options.input);
+  } else {
+    proc.process?.stdin?.end();
+  }
+  if (stdio === "inherit") {
+    proc.process?.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+  }
+  const result = await proc;
+  return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Quotes one argument for a POSIX shell, only when it needs it, so printed commands stay readable. */
+export function shellQuote(arg: string): string {
+  if (arg !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The exact command line a user could paste into a shell. */
+export function formatCommand(cmd: Command): string {
+  return [cmd.command, ...cmd.args].map(shellQuote).join(" ");
+}

@@ -1,0 +1,36 @@
+import { defineFeature, type Feature } from "./feature.js";
+
+export interface TiniOptions {
+  /**
+   * Signal the whole process group (`-g`), so a shell's children get SIGTERM too on
+   * `docker stop`. On by default: without it, `sh -c 'a | b'` leaves `b` to SIGKILL.
+   */
+  processGroup?: boolean;
+  /** Exit code of the child when it was killed by a signal is remapped to 0 (`-e 143`). */
+  successOnSigterm?: boolean;
+}
+
+/**
+ * tini as PID 1: reaps orphaned zombies and forwards signals, which a shell or most daemons do
+ * not do when they find themselves PID 1.
+ */
+export function tini(options: TiniOptions = {}): Feature {
+  const processGroup = options.processGroup ?? true;
+  return defineFeature("tini", ({ distro }) => ({
+    packages: ["tini"],
+    entrypoint: {
+      role: "init",
+      argv: [distro.paths.tini, ...(processGroup ? ["-g"] : []), ...(options.successOnSigterm ? ["-e", "143"] : []), "--"],
+    },
+    tests: [
+      {
+        kind: "command",
+        name: "tini is PID 1",
+        run: ["cat", "/proc/1/comm"],
+        stdoutIncludes: ["tini"],
+      },
+      { kind: "zombies", name: "orphaned zombies are reaped" },
+      { kind: "stop", name: "docker stop ends the container quickly" },
+    ],
+  }));
+}

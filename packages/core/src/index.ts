@@ -1,0 +1,40 @@
+export * from "./errors.js";
+export { execute, formatCommand, shellQuote, type Command, type ExecOptions, type ExecResult } from "./exec/exec.js";
+export { knownPlatforms, defaultPlatforms, machineByPlatform, type Platform } from "./spec/platform.js";
+export * from "./spec/schema.js";
+export type { ImageTest, ImageTestInput } from "./spec/test-spec.js";
+export { defineImage, isImageDefinition, type ImageDefinition, type ImageInput } from "./spec/define.js";
+export {
+  defineFeature,
+  isFeature,
+  type Feature,
+  type FeatureContext,
+  type FeatureContribution,
+  type FeatureContributionInput,
+  type FeatureFile,
+} from "./feature/feature.js";
+export { tini, type TiniOptions } from "./feature/tini.js";
+export { nginx, type NginxOptions } from "./feature/nginx.js";
+export type { DistroAdapter, DistroPaths } from "./distro/distro.js";
+export { distros, distroFromReference } from "./distro/select.js";
+export { resolveImage, workspaceImageReference } from "./resolve/resolve.js";
+export type { ResolvedImage, ResolvedBase, ExposedPort } from "./resolve/resolved-image.js";
+export type { DockerfileModel, Instruction, Stage } from "./dockerfile/model.js";
+export { renderDockerfile } from "./dockerfile/render.js";
+export { synthesizeDockerfile, featureContextName } from "./dockerfile/synthesize.js";
+export { findWorkspaceRoot, readWorkspace, type ImagePackage, type Workspace } from "./workspace/workspace.js";
+export { loadWorkspace, type LoadedImage, type LoadedWorkspace } from "./workspace/load-workspace.js";
+export { synthImages, dockerfileFor, type SynthResult } from "./synth/synth.js";
+export { writeFileAtomic, removePendingTempFiles } from "./fs/atomic-write.js";
+export { planBuild, imageReference, localRepository, type BuildPlan, type BuildOutput, type PlanOptions } from "./plan/plan.js";
+export { versionTags, isHighestStable, type TagOptions } from "./plan/tags.js";
+export { buildLabels, type LabelOptions } from "./plan/labels.js";
+export { engineClient, probeEngine, type EngineStatus } from "./engine/engine.js";
+export { gitRevision, sourceDateEpoch } from "./build/git.js";
+export { runBuild, buildRecordPath, type RunBuildOptions } from "./build/buildx.js";
+export { adviceForBuildFailure, lastErrorLine, type BuildAdvice } from "./build/advice.js";
+export { parseBuildxMetadata, type BuildRecord, type BuildxMetadata } from "./build/metadata.js";
+export { loadKilnConfig, defineConfig, kilnConfigSchema, configFileName, type KilnConfig } from "./config/config.js";
+export { runDoctor, type DoctorCheck, type DoctorOptions, type CheckStatus } from "./doctor/doctor.js";
+export { parseBuildxVersion, parseBuildxInspect, parseBinfmtEntry, type BuilderInfo } from "./doctor/buildx-info.js";
+export { bakeFile, type BakeFile, type BakeTarget } from "./plan/bake.js";

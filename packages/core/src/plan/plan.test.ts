@@ -1,0 +1,124 @@
+import { describe, expect, test } from "vitest";
+import { tini } from "../feature/tini.js";
+import { resolveImage } from "../resolve/resolve.js";
+import { defineImage, type ImageDefinition } from "../spec/define.js";
+import type { LoadedImage } from "../workspace/load-workspace.js";
+import { planBuild, type PlanOptions } from "./plan.js";
+
+const root = "/repo";
+function loaded(definition: ImageDefinition, version: string, resolvedParents = new Map()): LoadedImage {
+  const name = (definition.input as { name: string }).name;
+  const resolved = resolveImage(definition, { file: `images/${name}/image.ts`, resolved: resolvedParents });
+  return {
+    definition,
+    resolved,
+    pkg: {
+      name,
+      version,
+      dir: `${root}/images/${name}`,
+      definitionFile: `${root}/images/${name}/image.ts`,
+      definitionPath: `images/${name}/image.ts`,
+      imageDependencies: [],
+      packageJsonPath: `${root}/images/${name}/package.json`,
+    },
+  };
+}
+
+const baseDefinition = defineImage({
+  name: "alpine-base",
+  description: "base",
+  base: "alpine:3.22",
+  features: [tini()],
+  users: [{ name: "app", uid: 10001 }],
+  user: "app",
+});
+const base = loaded(baseDefinition, "1.2.0");
+const nginx = loaded(defineImage({ name: "alpine-nginx", description: "web", base: baseDefinition }), "0.4.1", new Map([["alpine-base", base.resolved]]));
+const all = new Map([
+  ["alpine-base", base],
+  ["alpine-nginx", nginx],
+]);
+const options: PlanOptions = {
+  root,
+  output: { type: "load" },
+  metadataFile: "images/alpine-nginx/dist/buildx-metadata.json",
+  revision: "89abcdef0123456789abcdef0123456789abcdef",
+  createdEpoch: 1700000000,
+};
+
+/** The values that follow each occurrence of `flag` in argv. */
+function values(argv: string[], flag: string): string[] {
+  return argv.flatMap((arg, i) => (arg === flag ? [argv[i + 1] as string] : []));
+}
+
+describe("planBuild argv", () => {
+  const load = planBuild(nginx, all, options);
+  const push = planBuild(nginx, all, { ...options, output: { type: "push" }, registry: "127.0.0.1:5000/kiln", latest: true });
+  const mirrored = planBuild(base, all, { ...options, mirror: { name: "custom", registries: { hub: "127.0.0.1:5000" }, apk: "https://m.example/alpine" } });
+
+  test("is docker buildx build, run from the repository root, ending with the context", () => {
+    expect(load.command.command).toBe("docker");
+    expect(load.command.args.slice(0, 2)).toEqual(["buildx", "build"]);
+    expect(load.command.args.at(-1)).toBe("images/alpine-nginx");
+  });
+
+  test.each<[string, string, string[]]>([
+    ["--file", "the generated Dockerfile", ["images/alpine-nginx/Dockerfile"]],
+    ["--platform", "both platforms, comma-joined", ["linux/amd64,linux/arm64"]],
+    ["--tag", "local tags", ["kiln.local/alpine-nginx:local", "kiln.local/alpine-nginx:0.4.1"]],
+    ["--build-context", "the parent mapped to its local image", ["kiln.local/alpine-base:local=docker-image://kiln.local/alpine-base:1.2.0"]],
+    ["--metadata-file", "a metadata file to read digests from", ["images/alpine-nginx/dist/buildx-metadata.json"]],
+    ["--progress", "BuildKit progress passes through", ["auto"]],
+  ])("load: %s carries %s", (flag, _what, expected) => {
+    expect(values(load.command.args, flag)).toEqual(expected);
+  });
+
+  test("load: loads into the local store and does not push", () => {
+    expect(load.command.args).toContain("--load");
+    expect(load.command.args).not.toContain("--push");
+  });
+
+  test("labels: OCI version, revision, created (from SOURCE_DATE_EPOCH) and base name", () => {
+    const labels = values(load.command.args, "--label");
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        "org.opencontainers.image.version=0.4.1",
+        "org.opencontainers.image.revision=89abcdef0123456789abcdef0123456789abcdef",
+        "org.opencontainers.image.created=2023-11-14T22:13:20Z",
+        "org.opencontainers.image.base.name=kiln.local/alpine-base:local",
+        "org.opencontainers.image.title=alpine-nginx",
+      ]),
+    );
+    expect(load.env).toEqual({ SOURCE_DATE_EPOCH: "1700000000" });
+  });
+
+  test("push: registry tags from the version, index annotations, and the parent from the registry", () => {
+    expect(values(push.command.args, "--tag")).toEqual([
+      "127.0.0.1:5000/kiln/alpine-nginx:0.4.1",
+      "127.0.0.1:5000/kiln/alpine-nginx:0.4",
+      "127.0.0.1:5000/kiln/alpine-nginx:latest",
+      "127.0.0.1:5000/kiln/alpine-nginx:sha-89abcde",
+    ]);
+    expect(values(push.command.args, "--annotation")).toContain("index:org.opencontainers.image.version=0.4.1");
+    expect(values(push.command.args, "--build-context")).toEqual([
+      "kiln.local/alpine-base:local=docker-image://127.0.0.1:5000/kiln/alpine-base:1.2.0",
+    ]);
+    expect(push.command.args).toContain("--push");
+  });
+
+  test("mirror: registry mirror as a build context for the base, apk mirror as a build arg", () => {
+    expect(values(mirrored.command.args, "--build-context")).toEqual(["alpine:3.22=docker-image://127.0.0.1:5000/library/alpine:3.22"]);
+    expect(values(mirrored.command.args, "--build-arg")).toEqual(["KILN_APK_MIRROR=https://m.example/alpine"]);
+  });
+
+  test("registry cache and OCI output", () => {
+    const plan = planBuild(base, all, { ...options, cacheRef: "127.0.0.1:5000/kiln/cache", output: { type: "oci", dest: "out.tar" } });
+    expect(values(plan.command.args, "--cache-from")).toEqual(["type=registry,ref=127.0.0.1:5000/kiln/cache:alpine-base"]);
+    expect(values(plan.command.args, "--cache-to")).toEqual(["type=registry,ref=127.0.0.1:5000/kiln/cache:alpine-base,mode=max"]);
+    expect(values(plan.command.args, "--output")).toEqual(["type=oci,dest=out.tar"]);
+  });
+
+  test("a platform override replaces the definition's platforms", () => {
+    expect(values(planBuild(base, all, { ...options, platforms: ["linux/arm64"] }).command.args, "--platform")).toEqual(["linux/arm64"]);
+  });
+});

@@ -1,0 +1,164 @@
+import path from "node:path";
+import { mirrorBuildArgs, registryMirrorContexts, type MirrorProfile } from "@kiln/mirror";
+import type { Command } from "../exec/exec.js";
+import { featureContextName } from "../dockerfile/synthesize.js";
+import type { Platform } from "../spec/platform.js";
+import type { LoadedImage } from "../workspace/load-workspace.js";
+import { buildLabels } from "./labels.js";
+import { versionTags } from "./tags.js";
+
+/** Where the built image goes. */
+export type BuildOutput =
+  | { type: "load" } // the local image store (multi-platform needs the containerd image store)
+  | { type: "push" } // the registry in `registry`
+  | { type: "oci"; dest: string } // an OCI layout tarball
+  | { type: "cache-only" }; // build and fill the cache, keep nothing
+
+/** The repository local (not pushed) images are tagged under. */
+export const localRepository = "kiln.local";
+
+export interface PlanOptions {
+  /** workspace root: argv paths are relative to it and the command runs there */
+  root: string;
+  output: BuildOutput;
+  /** e.g. "127.0.0.1:5000/kiln"; required for push */
+  registry?: string;
+  platforms?: Platform[];
+  mirror?: MirrorProfile;
+  revision?: string;
+  source?: string;
+  createdEpoch?: number;
+  /** `latest` tag on push: only for the highest stable version in the registry */
+  latest?: boolean;
+  /** registry cache ref, e.g. 127.0.0.1:5000/kiln/cache; adds --cache-from/--cache-to type=registry */
+  cacheRef?: string;
+  progress?: "auto" | "plain" | "tty" | "quiet" | "rawjson";
+  /** file buildx writes its metadata to (digests), relative to root */
+  metadataFile: string;
+  builder?: string;
+  provenance?: "min" | "max" | "false";
+  tagPrefix?: string;
+  tagSuffix?: string;
+}
+
+export interface BuildPlan {
+  image: string;
+  version: string;
+  platforms: Platform[];
+  tags: string[];
+  labels: Record<string, string>;
+  buildArgs: Record<string, string>;
+  buildContexts: Record<string, string>;
+  cacheFrom: string[];
+  cacheTo: string[];
+  output: BuildOutput;
+  dockerfile: string;
+  context: string;
+  metadataFile: string;
+  /** the exact command kiln runs (and prints with --dry-run) */
+  command: Command;
+  /** environment for the command: SOURCE_DATE_EPOCH makes timestamps reproducible */
+  env: Record<string, string>;
+}
+
+/** Image reference for `name` at `tag`, in the registry when given, else the local repository. */
+export function imageReference(name: string, tag: string, registry?: string): string {
+  return `${registry ?? localRepository}/${name}:${tag}`;
+}
+
+/** The `docker buildx build` invocation for one image, as data. Pure. */
+export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, options: PlanOptions): BuildPlan {
+  const resolved = image.resolved;
+  const version = image.pkg.version;
+  const platforms = options.platforms ?? resolved.platforms;
+  const rel = (file: string): string => path.relative(options.root, file).split(path.sep).join("/") || ".";
+  const pushing = options.output.type === "push";
+  if (pushing && !options.registry) throw new Error("planBuild: push needs a registry");
+
+  const tags = pushing
+    ? versionTags({
+        version,
+        revision: options.revision,
+        latest: options.latest,
+        prefix: options.tagPrefix,
+        suffix: options.tagSuffix,
+      }).map((tag) => imageReference(resolved.name, tag, options.registry))
+    : [imageReference(resolved.name, "local"), imageReference(resolved.name, version)];
+
+  const buildContexts: Record<string, string> = {};
+  if (resolved.base.kind === "workspace") {
+    const parent = all.get(resolved.base.name);
+    const parentVersion = parent?.pkg.version ?? "local";
+    buildContexts[resolved.base.reference] = `docker-image://${imageReference(resolved.base.name, parentVersion, pushing ? options.registry : undefined)}`;
+  } else {
+    Object.assign(buildContexts, registryMirrorContexts(options.mirror, [resolved.base.reference, ...resolved.stages.map((s) => s.from)]));
+  }
+  for (const file of resolved.featureFiles) buildContexts[featureContextName(file.feature)] = rel(file.contextDir);
+
+  const labels = buildLabels(resolved, {
+    version,
+    revision: options.revision,
+    source: options.source,
+    createdEpoch: options.createdEpoch,
+  });
+  const buildArgs = mirrorBuildArgs(options.mirror);
+  const cacheFrom = options.cacheRef ? [`type=registry,ref=${options.cacheRef}:${resolved.name}`] : [];
+  const cacheTo = options.cacheRef ? [`type=registry,ref=${options.cacheRef}:${resolved.name},mode=max`] : [];
+  const dockerfile = rel(path.join(image.pkg.dir, "Dockerfile"));
+  const context = rel(image.pkg.dir);
+
+  const args = ["buildx", "build"];
+  if (options.builder) args.push("--builder", options.builder);
+  args.push("--file", dockerfile);
+  args.push("--platform", platforms.join(","));
+  for (const tag of tags) args.push("--tag", tag);
+  for (const [key, value] of Object.entries(labels)) args.push("--label", `${key}=${value}`);
+  if (pushing) {
+    // Index annotations carry the same metadata for registries that show only the index.
+    for (const [key, value] of Object.entries(labels)) args.push("--annotation", `index:${key}=${value}`);
+  }
+  for (const [key, value] of Object.entries(buildArgs)) args.push("--build-arg", `${key}=${value}`);
+  for (const [key, value] of Object.entries(buildContexts).sort(([a], [b]) => a.localeCompare(b))) {
+    args.push("--build-context", `${key}=${value}`);
+  }
+  for (const cache of cacheFrom) args.push("--cache-from", cache);
+  for (const cache of cacheTo) args.push("--cache-to", cache);
+  if (options.provenance) args.push(`--provenance=${options.provenance === "false" ? "false" : `mode=${options.provenance}`}`);
+  args.push("--metadata-file", options.metadataFile);
+  args.push("--progress", options.progress ?? "auto");
+  switch (options.output.type) {
+    case "load":
+      args.push("--load");
+      break;
+    case "push":
+      args.push("--push");
+      break;
+    case "oci":
+      args.push("--output", `type=oci,dest=${options.output.dest}`);
+      break;
+    case "cache-only":
+      break;
+  }
+  args.push(context);
+
+  const env: Record<string, string> = {};
+  if (options.createdEpoch !== undefined) env.SOURCE_DATE_EPOCH = String(options.createdEpoch);
+
+  return {
+    image: resolved.name,
+    version,
+    platforms,
+    tags,
+    labels,
+    buildArgs,
+    buildContexts,
+    cacheFrom,
+    cacheTo,
+    output: options.output,
+    dockerfile,
+    context,
+    metadataFile: options.metadataFile,
+    command: { command: "docker", args },
+    env,
+  };
+}

@@ -1,0 +1,65 @@
+import type { DistroAdapter } from "../distro/distro.js";
+import type { FeatureFile } from "../feature/feature.js";
+import type { Platform } from "../spec/platform.js";
+import type {
+  ExtraStage,
+  FileSpec,
+  GroupSpec,
+  Healthcheck,
+  Step,
+  UserSpec,
+} from "../spec/schema.js";
+import type { ImageTest } from "../spec/test-spec.js";
+
+/** Where an image starts: a registry reference, or another image of the workspace. */
+export type ResolvedBase =
+  | { kind: "reference"; reference: string }
+  | { kind: "workspace"; name: string; /** the FROM line's name, mapped by a build context */ reference: string };
+
+export interface ExposedPort {
+  port: number;
+  protocol: "tcp" | "udp";
+}
+
+/**
+ * An image after validation, features and inheritance: everything the Dockerfile synthesizer,
+ * the build plan, the tests and the catalog need, and nothing that still needs interpreting.
+ */
+export interface ResolvedImage {
+  name: string;
+  description: string;
+  license: string;
+  base: ResolvedBase;
+  distro: DistroAdapter;
+  platforms: Platform[];
+  features: string[];
+  packages: string[];
+  buildPackages: string[];
+  groups: GroupSpec[];
+  users: UserSpec[];
+  files: FileSpec[];
+  featureFiles: (FeatureFile & { feature: string })[];
+  installSteps: Step[];
+  configureSteps: Step[];
+  env: Record<string, string>;
+  workdir: string | undefined;
+  ports: ExposedPort[];
+  volumes: string[];
+  healthcheck: Healthcheck | undefined;
+  /** undefined: inherited from the parent unchanged, so no ENTRYPOINT line is written */
+  entrypoint: string[] | undefined;
+  cmd: string[] | undefined;
+  stopSignal: string | undefined;
+  labels: Record<string, string>;
+  /** the user the image runs as, after inheritance ("root" when nothing says otherwise) */
+  user: string;
+  /** the user the parent image leaves active: install steps need root, so kiln switches back */
+  parentUser: string;
+  rootReason: string | undefined;
+  stages: ExtraStage[];
+  tests: ImageTest[];
+  /** what the parent image contributes at run time, for inheritance and the catalog */
+  inherited: { init: string[] | undefined; entrypoint: string[] | undefined; cmd: string[] | undefined };
+  /** the init fragment (e.g. tini) the image's ENTRYPOINT starts with, if any */
+  init: string[] | undefined;
+}

@@ -1,0 +1,170 @@
+import { z } from "zod";
+import { knownPlatforms, defaultPlatforms } from "./platform.js";
+import { imageTestSchema } from "./test-spec.js";
+
+/** Names that become package names, stage names and image repositories: lower-case kebab. */
+export const imageNameSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "expected a lower-case name like \"alpine-nginx\" (letters, digits, . _ -)");
+
+const posixName = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "expected a POSIX user or group name (lower-case, starts with a letter or _)");
+
+/** A reference to a published image, e.g. `alpine:3.22`, `ghcr.io/org/x:1@sha256:…`. */
+export const imageReferenceSchema = z
+  .string()
+  .regex(
+    /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
+    "expected an image reference like \"alpine:3.22\" or \"ghcr.io/org/image:1.0\"",
+  );
+
+export const distroNameSchema = z.enum(["alpine", "debian", "ubuntu"]);
+export type DistroName = z.infer<typeof distroNameSchema>;
+
+export const platformSchema = z.enum(knownPlatforms, {
+  error: (issue) => `unknown platform ${JSON.stringify(issue.input)}; expected one of ${knownPlatforms.join(", ")}`,
+});
+
+export const userSchema = z.strictObject({
+  name: posixName,
+  uid: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  /** primary group name; created with the user's name when omitted */
+  group: posixName.optional(),
+  gid: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  home: z.string().startsWith("/").optional(),
+  shell: z.string().startsWith("/").optional(),
+  /** supplementary groups, which must exist (declare them in `groups`) */
+  groups: z.array(posixName).default([]),
+  /**
+   * A login user gets `*` in /etc/shadow: no password, but not locked, so sshd accepts keys.
+   * Alpine's `adduser -D` writes `!` (locked), which makes sshd refuse every key.
+   */
+  login: z.boolean().default(false),
+  system: z.boolean().default(false),
+});
+export type UserSpec = z.output<typeof userSchema>;
+export type UserInput = z.input<typeof userSchema>;
+
+export const groupSchema = z.strictObject({
+  name: posixName,
+  gid: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  system: z.boolean().default(false),
+});
+export type GroupSpec = z.output<typeof groupSchema>;
+
+const octalMode = z.string().regex(/^0?[0-7]{3,4}$/, "expected an octal mode like \"0644\"");
+
+export const fileSchema = z.strictObject({
+  /** path under the image's files/ directory */
+  src: z.string().min(1).refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), {
+    message: "expected a path inside files/ (relative, no ..)",
+  }),
+  dest: z.string().startsWith("/", "expected an absolute path in the image"),
+  mode: octalMode.optional(),
+  owner: z.string().optional(),
+});
+export type FileSpec = z.output<typeof fileSchema>;
+
+export const portSchema = z.union([
+  z.number().int().min(1, "ports are 1 to 65535").max(65535, "ports are 1 to 65535"),
+  z.strictObject({
+    port: z.number().int().min(1, "ports are 1 to 65535").max(65535, "ports are 1 to 65535"),
+    protocol: z.enum(["tcp", "udp"]).default("tcp"),
+  }),
+]);
+export type PortInput = z.input<typeof portSchema>;
+
+export const healthcheckSchema = z.strictObject({
+  /** exec-form command; exit 0 means healthy */
+  test: z.array(z.string()).min(1),
+  intervalSeconds: z.number().positive().default(30),
+  timeoutSeconds: z.number().positive().default(5),
+  startPeriodSeconds: z.number().nonnegative().default(5),
+  /** how often to probe during the start period (Dockerfile 1.6+, ignored by older engines) */
+  startIntervalSeconds: z.number().positive().optional(),
+  retries: z.number().int().positive().default(3),
+});
+export type Healthcheck = z.output<typeof healthcheckSchema>;
+
+/** Values that look like credentials must never be baked into ENV or ARG. */
+const secretName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+export const envSchema = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name"),
+  z.string(),
+).superRefine((env, ctx) => {
+  for (const [name, value] of Object.entries(env)) {
+    if (secretName.test(name) && value !== "") {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message:
+          "looks like a secret: ENV values are visible in the image config to anyone who pulls it. " +
+          "Pass it at run time (docker run -e, or a *_FILE secret mount) and leave it out of the definition",
+      });
+    }
+  }
+});
+
+/** A shell step run during the build; `phase` decides its layer position (see dockerfile/synthesize.ts). */
+export const stepSchema = z.strictObject({
+  /** shell script (POSIX sh on Alpine's ash; bash on Debian/Ubuntu); runs with `set -eu` */
+  run: z.string().min(1),
+  /**
+   * install: runs with the build-only packages present, in the same layer that removes them;
+   * configure: after files are copied (the usual place for chmod, config checks).
+   */
+  phase: z.enum(["install", "configure"]).default("configure"),
+  /** a short comment rendered above the RUN, saying why */
+  why: z.string().optional(),
+});
+export type Step = z.output<typeof stepSchema>;
+export type StepInput = z.input<typeof stepSchema>;
+
+/** An extra stage (e.g. a compile stage); its outputs are copied into the image with `copy`. */
+export const extraStageSchema = z.strictObject({
+  name: imageNameSchema,
+  from: imageReferenceSchema,
+  /** Dockerfile instructions, verbatim (kiln lints them like any other) */
+  instructions: z.array(z.string().min(1)).min(1),
+  /** copied into the final image: { from: path in this stage, to: path in the image } */
+  copy: z.array(z.strictObject({ from: z.string().startsWith("/"), to: z.string().startsWith("/") })).default([]),
+});
+export type ExtraStage = z.output<typeof extraStageSchema>;
+
+export const imageTestsSchema = z.array(imageTestSchema).default([]);
+
+/**
+ * The user-facing definition, minus `base` and `features` which are checked separately because
+ * they hold objects (another image's definition, feature instances) rather than data.
+ */
+export const imageDataSchema = z.strictObject({
+  name: imageNameSchema,
+  description: z.string().min(1, "describe the image in one sentence (it becomes the OCI description label)"),
+  distro: distroNameSchema.optional(),
+  platforms: z.array(platformSchema).min(1).default(defaultPlatforms),
+  packages: z.array(z.string().min(1)).default([]),
+  buildPackages: z.array(z.string().min(1)).default([]),
+  files: z.array(fileSchema).default([]),
+  groups: z.array(groupSchema).default([]),
+  users: z.array(userSchema).default([]),
+  /** the final USER; defaults to the parent's, or root for a base from a registry */
+  user: z.string().optional(),
+  /** required when the final user is root: why this image must run as root */
+  rootReason: z.string().min(1).optional(),
+  env: envSchema.default({}),
+  workdir: z.string().startsWith("/", "WORKDIR must be an absolute path").optional(),
+  ports: z.array(portSchema).default([]),
+  volumes: z.array(z.string().startsWith("/", "volumes are absolute paths")).default([]),
+  healthcheck: healthcheckSchema.optional(),
+  entrypoint: z.array(z.string()).optional(),
+  cmd: z.array(z.string()).optional(),
+  stopSignal: z.string().regex(/^SIG[A-Z0-9]+$/, "expected a signal name like SIGQUIT").optional(),
+  labels: z.record(z.string(), z.string()).default({}),
+  steps: z.array(stepSchema).default([]),
+  stages: z.array(extraStageSchema).default([]),
+  tests: imageTestsSchema,
+  /** the image's license (SPDX), for org.opencontainers.image.licenses */
+  license: z.string().default("MIT"),
+});
+export type ImageData = z.output<typeof imageDataSchema>;

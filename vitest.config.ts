@@ -1,0 +1,23 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// Workspace packages resolve to their TypeScript sources so unit tests never need a prior build.
+const source = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+export const workspaceAliases = {
+  "@kiln/core": source("core"),
+  "@kiln/mirror": source("mirror"),
+  "@kiln/ssh": source("ssh"),
+  "@kiln/dev-image": source("dev-image"),
+  "@kiln/cli": source("cli"),
+};
+
+export default defineConfig({
+  resolve: { alias: workspaceAliases },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "images/*/**/*.test.ts", "apps/*/**/*.test.ts", "bench/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/dist/**", "**/*.e2e.test.ts"],
+    clearMocks: true,
+    restoreMocks: true,
+  },
+});
