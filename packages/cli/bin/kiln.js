@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// Inside the kiln repository (src/ next to this file) kiln runs from its TypeScript sources through
-// jiti, so a fresh checkout works without building and never runs a stale bundle. An installed
-// package has no src/ and runs the bundled dist/.
+// Runs kiln. An installed @kiln/cli runs its bundled dist/ directly. Inside the kiln repository
+// (src/ present) the workspace packages' dist/ files are first rebuilt with esbuild when any of
+// their sources is newer, which takes milliseconds, so a fresh checkout needs no build step,
+// never runs a stale bundle, and starts as fast as the published package.
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-const source = new URL("../src/cli.ts", import.meta.url);
-if (existsSync(source)) {
-  const { createJiti } = await import("jiti");
-  await createJiti(import.meta.url, { fsCache: true, moduleCache: true }).import(source.pathname);
-} else {
-  await import("../dist/cli.js");
+if (existsSync(fileURLToPath(new URL("../src/cli.ts", import.meta.url)))) {
+  const { refreshWorkspaceBundles } = await import("./workspace-bundles.js");
+  await refreshWorkspaceBundles(fileURLToPath(new URL("../../", import.meta.url)));
 }
+await import("../dist/cli.js");

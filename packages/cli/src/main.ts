@@ -79,6 +79,18 @@ export function buildParser(argv: string[]) {
       async (args) => (await import("./commands/test.js")).test(args, interrupt.signal),
     )
     .command(
+      "release [names..]",
+      "build and push every image whose version moved (changesets), parents first; tag the release in git",
+      (y) =>
+        withJson(withNames(y))
+          .option("registry", { type: "string", describe: "registry and namespace, e.g. ghcr.io/acme (or KILN_REGISTRY, kiln.config.ts)" })
+          .option("dry-run", { type: "boolean", default: false, describe: "print the plan (image, version, tags, why); push nothing" })
+          .option("force", { type: "boolean", default: false, describe: "move a version tag that points at another digest" })
+          .option("baseline", { type: "boolean", default: false, describe: "tag the current versions as released, pushing nothing (first rollout)" })
+          .option("mirror", { type: "string", describe: "mirror preset or spec" }),
+      async (args) => (await import("./commands/release.js")).release(args, interrupt.signal),
+    )
+    .command(
       "bake [names..]",
       "write docker-bake.json: the same builds for docker buildx bake, parents as target contexts",
       (y) =>

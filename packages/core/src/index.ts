@@ -38,3 +38,12 @@ export { loadKilnConfig, defineConfig, kilnConfigSchema, configFileName, type Ki
 export { runDoctor, type DoctorCheck, type DoctorOptions, type CheckStatus } from "./doctor/doctor.js";
 export { parseBuildxVersion, parseBuildxInspect, parseBinfmtEntry, type BuilderInfo } from "./doctor/buildx-info.js";
 export { bakeFile, type BakeFile, type BakeTarget } from "./plan/bake.js";
+export { RegistryClient, nextPage } from "./registry/registry.js";
+export { repositoryLocation, registryBaseUrl, type RepositoryLocation } from "./registry/reference.js";
+export { planRelease, type ReleaseStep, type ReleasePlanOptions } from "./release/release-plan.js";
+export { publishImage, withRetries, type PublishOptions, type PublishResult } from "./release/publish.js";
+export { releaseMarkdown, type ReleaseOutcome, type ReleaseSummary } from "./release/summary.js";
+export { releaseTags, createReleaseTag, releaseTagName } from "./release/git-tags.js";
+export * from "./lint/index.js";
+export { runImageTests, type ImageUnderTest, type RunOptions } from "./imagetest/runner.js";
+export { formatReport, junitReport, summarize, type TestOutcome, type TestReport } from "./imagetest/report.js";

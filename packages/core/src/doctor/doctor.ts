@@ -67,7 +67,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
 
 async function usesContainerdImageStore(): Promise<boolean> {
   try {
-    const info = (await engineClient().info()) as { DriverStatus?: [string, string][] };
+    const info = (await (await engineClient()).info()) as { DriverStatus?: [string, string][] };
     return (info.DriverStatus ?? []).some(([key, value]) => key === "driver-type" && value.includes("containerd"));
   } catch {
     return false;

@@ -1,4 +1,4 @@
-import Docker from "dockerode";
+import type Docker from "dockerode";
 
 /**
  * The one engine seam: every call to the Docker Engine API (health of the engine, images,
@@ -8,8 +8,11 @@ import Docker from "dockerode";
  * dockerode reads DOCKER_HOST (unix, tcp with TLS, npipe) or the default socket. The API version
  * is not pinned: engines newer than the client refuse old pinned versions.
  */
-export function engineClient(): Docker {
-  return new Docker();
+export async function engineClient(): Promise<Docker> {
+  // dockerode (and its ssh/grpc dependencies) costs ~300 ms to load: only commands that talk to
+  // the engine pay for it.
+  const { default: DockerClient } = await import("dockerode");
+  return new DockerClient();
 }
 
 export type EngineStatus =
@@ -17,8 +20,9 @@ export type EngineStatus =
   | { reachable: false; reason: string };
 
 /** Pings the engine with a short timeout; never throws. */
-export async function probeEngine(docker: Docker = engineClient(), timeoutMs = 3000): Promise<EngineStatus> {
+export async function probeEngine(timeoutMs = 3000): Promise<EngineStatus> {
   try {
+    const docker = await engineClient();
     const version = await withTimeout(docker.version(), timeoutMs);
     return { reachable: true, version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch };
   } catch (error) {

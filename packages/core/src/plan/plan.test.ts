@@ -54,7 +54,7 @@ function values(argv: string[], flag: string): string[] {
 describe("planBuild argv", () => {
   const load = planBuild(nginx, all, options);
   const push = planBuild(nginx, all, { ...options, output: { type: "push" }, registry: "127.0.0.1:5000/kiln", latest: true });
-  const mirrored = planBuild(base, all, { ...options, mirror: { name: "custom", registries: { hub: "127.0.0.1:5000" }, apk: "https://m.example/alpine" } });
+  const mirrored = planBuild(base, all, { ...options, mirror: { name: "custom", registries: { hub: "127.0.0.1:5000" }, apk: "https://m.example/alpine", persist: false } });
 
   test("is docker buildx build, run from the repository root, ending with the context", () => {
     expect(load.command.command).toBe("docker");

@@ -39,6 +39,8 @@ export interface PlanOptions {
   provenance?: "min" | "max" | "false";
   tagPrefix?: string;
   tagSuffix?: string;
+  /** exact tags (names only, e.g. ["sha-89abcde"]) instead of the ones derived from the version */
+  tags?: string[];
 }
 
 export interface BuildPlan {
@@ -75,7 +77,9 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   const pushing = options.output.type === "push";
   if (pushing && !options.registry) throw new Error("planBuild: push needs a registry");
 
-  const tags = pushing
+  const tags = options.tags
+    ? options.tags.map((tag) => imageReference(resolved.name, tag, pushing ? options.registry : undefined))
+    : pushing
     ? versionTags({
         version,
         revision: options.revision,

@@ -10,9 +10,7 @@ import { DefinitionError } from "../errors.js";
  * Imports of other workspace images ("alpine-base/image") resolve straight to their image.ts,
  * so a definition loads even before `pnpm install` has linked a newly added dependency.
  *
- * When kiln itself runs from its TypeScript sources (inside this monorepo), `@kiln/*` imports in
- * image.ts are pointed at those sources too, so definitions and kiln share one copy of the code
- * and nothing has to be built before `kiln synth` works.
+ * `@kiln/*` imports point at the running kiln (see kilnAliases).
  */
 export function createDefinitionLoader(
   /** import specifier → file, e.g. "alpine-base/image" → images/alpine-base/image.ts */
@@ -24,7 +22,7 @@ export function createDefinitionLoader(
       interopDefault: true,
       moduleCache: true,
       fsCache: true,
-      alias: { ...sourceAliases(), ...workspaceAliases },
+      alias: { ...kilnAliases(), ...workspaceAliases },
     });
     try {
       return await jiti.import(file, { default: true });
@@ -39,21 +37,22 @@ export function createDefinitionLoader(
   };
 }
 
-function sourceAliases(): Record<string, string> {
+/**
+ * `@kiln/*` in image.ts resolve to the copies of kiln that are running: sources under vitest,
+ * dist/ otherwise (a checkout or an installed package alike, since sibling packages sit side by
+ * side in both layouts). One copy of each package, and no node_modules needed next to image.ts.
+ */
+function kilnAliases(): Record<string, string> {
   const here = fileURLToPath(import.meta.url);
-  const marker = `${path.sep}packages${path.sep}core${path.sep}src${path.sep}`;
-  const at = here.lastIndexOf(marker);
-  if (at === -1) return {};
-  const packagesDir = here.slice(0, at + `${path.sep}packages`.length);
+  const fromSource = here.endsWith(".ts");
+  // src/workspace/loader.ts or dist/index.js → the package directory.
+  const packageDir = path.resolve(path.dirname(here), fromSource ? "../.." : "..");
+  const siblingsDir = path.dirname(packageDir);
   const aliases: Record<string, string> = {};
-  for (const [name, dir] of [
-    ["@kiln/core", "core"],
-    ["@kiln/mirror", "mirror"],
-    ["@kiln/ssh", "ssh"],
-    ["@kiln/dev-image", "dev-image"],
-  ] as const) {
-    const entry = path.join(packagesDir, dir, "src", "index.ts");
-    if (existsSync(entry)) aliases[name] = entry;
+  for (const name of ["core", "mirror", "ssh", "dev-image", "init"]) {
+    const dir = name === "core" ? packageDir : path.join(siblingsDir, name);
+    const entry = path.join(dir, fromSource ? "src/index.ts" : "dist/index.js");
+    if (existsSync(entry)) aliases[`@kiln/${name}`] = entry;
   }
   return aliases;
 }

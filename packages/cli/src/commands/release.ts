@@ -1,0 +1,162 @@
+import { appendFileSync } from "node:fs";
+import path from "node:path";
+import {
+  createReleaseTag,
+  gitRevision,
+  imageReference,
+  loadKilnConfig,
+  planBuild,
+  planRelease,
+  publishImage,
+  RegistryClient,
+  releaseMarkdown,
+  releaseTags,
+  repositoryLocation,
+  sourceDateEpoch,
+  ToolError,
+  UsageError,
+  writeFileAtomic,
+  type ReleaseOutcome,
+  type ReleaseSummary,
+} from "@kiln/core";
+import { commandContext, loadSelection } from "../context.js";
+import { activeMirror } from "../mirror.js";
+import { formatTable, note, printJson, printLine } from "../output.js";
+
+export interface ReleaseArgs {
+  names: string[];
+  registry: string | undefined;
+  dryRun: boolean;
+  force: boolean;
+  baseline: boolean;
+  mirror: string | undefined;
+  json: boolean;
+}
+
+/**
+ * `kiln release`: builds and pushes every image whose version moved (no `<image>@<version>` git
+ * tag yet), parents first, then tags the release in git. Resumable, never overwrites a version.
+ */
+export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<void> {
+  const context = commandContext(args.names);
+  const workspace = await loadSelection(context);
+  const root = workspace.root;
+
+  if (args.baseline) return baseline(root, workspace.selected.map((i) => ({ name: i.pkg.name, version: i.pkg.version })));
+
+  const config = await loadKilnConfig(root);
+  const registry = args.registry ?? config.registry ?? process.env.KILN_REGISTRY;
+  if (!registry) throw new UsageError("kiln release needs a registry", "pass --registry host[:port]/namespace, set KILN_REGISTRY, or registry in kiln.config.ts");
+  const revision = await gitRevision(root);
+  if (!revision) throw new UsageError("kiln release needs a git checkout (the revision labels and sha- tag come from it)", "run it in the repository");
+  const gitTags = await releaseTags(root);
+  const everTagged = workspace.images.some((image) => [...gitTags].some((tag) => tag.startsWith(`${image.pkg.name}@`)));
+  if (!everTagged) {
+    throw new UsageError(
+      "no release baseline: no image has an <image>@<version> git tag yet, so every image would be released at once",
+      "record what is already released with `kiln release --baseline` (tags the current versions without pushing), then add changesets for what should go out",
+    );
+  }
+
+  const mirror = await activeMirror(root, args.mirror, config);
+  const createdEpoch = await sourceDateEpoch(root);
+  const clientFor = (image: string) => new RegistryClient(repositoryLocation(registry, image));
+  const steps = await planRelease(workspace.selected, { revision, gitTags, client: clientFor });
+  const summary: ReleaseSummary = { registry, revision, dryRun: args.dryRun, images: [] };
+
+  if (args.dryRun) {
+    summary.images = steps.map((step) => ({ ...step, result: step.action === "skip" ? "skipped" : "planned" }));
+    return report(root, summary, args.json);
+  }
+
+  const all = new Map(workspace.images.map((image) => [image.pkg.name, image]));
+  let failed = false;
+  for (const step of steps) {
+    const image = all.get(step.image);
+    if (!image || step.action === "skip") {
+      summary.images.push({ ...step, result: "skipped" });
+      continue;
+    }
+    if (failed) {
+      summary.images.push({ ...step, result: "not-attempted" });
+      continue;
+    }
+    try {
+      if (step.action === "tag-only") {
+        await createReleaseTag(root, step.image, step.version);
+        summary.images.push({ ...step, result: "skipped", digest: step.publishedDigest });
+        continue;
+      }
+      note(step.image, "release", `${step.version}: ${step.reason}`);
+      const stagedPlan = planBuild(image, all, {
+        root,
+        output: { type: "push" },
+        registry,
+        mirror: mirror?.profile,
+        revision,
+        source: config.source,
+        createdEpoch,
+        provenance: "max",
+        tags: [`sha-${revision.slice(0, 7)}`],
+        progress: "plain",
+        metadataFile: path.relative(root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
+      });
+      const published = await publishImage({
+        root,
+        imageDir: image.pkg.dir,
+        stagedPlan,
+        finalTags: step.tags.map((tag) => imageReference(step.image, tag, registry)),
+        versionTag: step.version,
+        client: clientFor(step.image),
+        force: args.force,
+        signal,
+        log: (text) => note(step.image, "release", text),
+      });
+      await createReleaseTag(root, step.image, step.version);
+      note(step.image, "release", `pushed ${published.tags.join(", ")} → ${published.digest}`);
+      summary.images.push({ ...step, result: "pushed", digest: published.digest, forced: published.forced });
+    } catch (error) {
+      failed = true;
+      summary.images.push({ ...step, result: "failed", error: (error as Error).message });
+    }
+  }
+  report(root, summary, args.json);
+  const bad = summary.images.filter((o) => o.result === "failed" || o.result === "not-attempted");
+  if (bad.length > 0) {
+    const pushed = summary.images.filter((o) => o.result === "pushed").map((o) => `${o.image}@${o.version}`);
+    throw new ToolError(
+      "KILN_RELEASE_INCOMPLETE",
+      `release incomplete: pushed ${pushed.join(", ") || "nothing"}; not pushed ${bad.map((o) => `${o.image}@${o.version}`).join(", ")}\n  ${bad[0]?.error?.split("\n")[0] ?? ""}`,
+      "fix the cause and run kiln release again: it pushes only what is missing, and no tag points at a half-pushed image",
+    );
+  }
+}
+
+function report(root: string, summary: ReleaseSummary, json: boolean): void {
+  const distDir = path.join(root, "dist");
+  writeFileAtomic(path.join(distDir, "release.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  const markdown = releaseMarkdown(summary);
+  writeFileAtomic(path.join(distDir, "release.md"), markdown);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+  if (json) return printJson(summary);
+  printLine(
+    formatTable(
+      ["IMAGE", "VERSION", "RESULT", "WHY", "TAGS"],
+      summary.images.map((o: ReleaseOutcome) => [o.image, o.version, o.result, o.error?.split("\n")[0] ?? o.reason, o.tags.join(",") || "-"]),
+    ),
+  );
+  const pushed = summary.images.filter((o) => o.result === "pushed").length;
+  if (!summary.dryRun && pushed === 0 && summary.images.every((o) => o.result === "skipped")) note(undefined, "release", "nothing to release: every version is already released");
+}
+
+async function baseline(root: string, images: { name: string; version: string }[]): Promise<void> {
+  const existing = await releaseTags(root);
+  for (const { name, version } of images) {
+    if (existing.has(`${name}@${version}`)) {
+      note(name, "release", `baseline: ${name}@${version} is already tagged`);
+      continue;
+    }
+    await createReleaseTag(root, name, version);
+    note(name, "release", `baseline: tagged ${name}@${version} as released (nothing pushed)`);
+  }
+}

@@ -1,0 +1,50 @@
+import {
+  CheckFailedError,
+  EngineUnavailableError,
+  formatReport,
+  imageReference,
+  junitReport,
+  probeEngine,
+  runImageTests,
+  UsageError,
+  writeFileAtomic,
+  type Platform,
+} from "@kiln/core";
+import { commandContext, loadSelection } from "../context.js";
+import { printJson, printLine } from "../output.js";
+
+export interface TestArgs {
+  names: string[];
+  platform?: string[];
+  registry?: string;
+  junit?: string;
+  json: boolean;
+}
+
+/** `kiln test`: each image's declared tests on a running container per platform. */
+export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
+  const workspace = await loadSelection(commandContext(args.names));
+  const engine = await probeEngine();
+  if (!engine.reachable) {
+    throw new EngineUnavailableError(`kiln test needs a container engine: ${engine.reason}`, "start one (scripts/provision-engine.sh on Debian/Ubuntu), then kiln doctor");
+  }
+  const images = workspace.selected.map(({ pkg, resolved }) => {
+    const platforms = args.platform ? resolved.platforms.filter((p) => args.platform?.includes(p)) : resolved.platforms;
+    if (platforms.length === 0) throw new UsageError(`${pkg.name} is not built for ${args.platform?.join(", ")}`, `its platforms: ${resolved.platforms.join(", ")}`);
+    return {
+      name: pkg.name,
+      reference: imageReference(pkg.name, pkg.version, args.registry),
+      platforms: platforms as Platform[],
+      tests: resolved.tests,
+      ports: resolved.ports.map((p) => `${p.port}/${p.protocol}`),
+    };
+  });
+  const report = await runImageTests(images, {
+    signal,
+    onOutcome: args.json ? undefined : (o) => process.stderr.write(`${o.passed ? "✓" : "✗"} ${o.image} ${o.platform}  ${o.name}\n`),
+  });
+  if (args.junit) writeFileAtomic(args.junit, junitReport(report));
+  if (args.json) printJson(report);
+  else printLine(formatReport(report));
+  if (report.failed > 0) throw new CheckFailedError(`${report.failed} image test(s) failed`, "the report above says what each expected and saw");
+}

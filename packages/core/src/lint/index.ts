@@ -1,0 +1,4 @@
+export { parseDockerfile, runScript, type DockerfileAst, type DockerfileInstruction, type DockerfileStage } from "./parse.js";
+export { rules, type LintRule, type LintSeverity, type RuleFinding } from "./rules.js";
+export { lintDockerfile, lintDockerfileText, formatFindings, type LintFinding, type LintOptions } from "./lint.js";
+export { shellcheckAvailable } from "./shellcheck.js";

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Installs and starts what kiln's builds and e2e tests need on a Debian/Ubuntu machine, as root:
+# Docker Engine with the containerd image store, buildx, QEMU binfmt for arm64, and a loopback
+# registry on 127.0.0.1:5000. Idempotent: a re-run on a provisioned machine takes a second or two.
+#
+#   scripts/provision-engine.sh              install what is missing, start what is stopped
+#   scripts/provision-engine.sh --check      report only; exit 1 if something is missing
+#   scripts/provision-engine.sh --stop       stop dockerd and the registry this script started
+#   scripts/provision-engine.sh --no-registry
+set -euo pipefail
+
+state_dir=/var/lib/kiln-engine
+registry_dir=/var/lib/kiln-registry
+registry_addr=127.0.0.1:5000
+dockerd_log=/var/log/kiln-dockerd.log
+registry_log=/var/log/kiln-registry.log
+mode=provision
+with_registry=1
+for arg in "$@"; do
+  case "$arg" in
+    --check) mode=check ;;
+    --stop) mode=stop ;;
+    --no-registry) with_registry=0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "provision-engine: unknown option $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'provision-engine: %s\n' "$*"; }
+die() { printf 'provision-engine: error: %s\n' "$*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "run as root (sudo bash $0)"
+
+engine_up() { docker info >/dev/null 2>&1; }
+registry_up() { curl -fsS -o /dev/null "http://$registry_addr/v2/" 2>/dev/null; }
+binfmt_ok() { grep -q '^enabled' /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null && grep -q '^flags:.*F' /proc/sys/fs/binfmt_misc/qemu-aarch64; }
+
+if [ "$mode" = stop ]; then
+  [ -f "$state_dir/registry.pid" ] && kill "$(cat "$state_dir/registry.pid")" 2>/dev/null && say "registry stopped" || true
+  if [ -f "$state_dir/dockerd.pid" ] && kill "$(cat "$state_dir/dockerd.pid")" 2>/dev/null; then
+    for _ in $(seq 1 30); do engine_up || break; sleep 1; done
+    say "dockerd stopped"
+  fi
+  rm -f "$state_dir"/*.pid
+  exit 0
+fi
+
+if [ "$mode" = check ]; then
+  missing=0
+  engine_up && say "engine: $(docker version --format '{{.Server.Version}}')" || { say "engine: not running"; missing=1; }
+  docker buildx version >/dev/null 2>&1 && say "buildx: $(docker buildx version)" || { say "buildx: missing"; missing=1; }
+  binfmt_ok && say "binfmt: qemu-aarch64 enabled (F)" || { say "binfmt: qemu-aarch64 missing or without F"; missing=1; }
+  if [ "$with_registry" = 1 ]; then registry_up && say "registry: $registry_addr answers" || { say "registry: not answering"; missing=1; }; fi
+  exit "$missing"
+fi
+
+mkdir -p "$state_dir"
+
+# 1. Host packages from the machine's own Debian/Ubuntu archive.
+host_packages=(iptables qemu-user-static binfmt-support docker-registry mmdebstrap arch-test curl ca-certificates)
+need=()
+for pkg in "${host_packages[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+if [ "${#need[@]}" -gt 0 ]; then
+  say "installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# 2. The engine. Bookworm's docker.io (20.10) predates the containerd image store that
+# multi-platform --load needs, so take docker.io, containerd and docker-buildx from trixie.
+# runc and tini stay from the host's release: trixie's builds need a newer libc.
+if ! command -v dockerd >/dev/null || ! docker buildx version >/dev/null 2>&1; then
+  say "installing Docker Engine, containerd and buildx (Debian trixie packages)"
+  apt_dir="$state_dir/apt"
+  rm -rf "$apt_dir" && mkdir -p "$apt_dir/lists/partial" "$apt_dir/debs"
+  source_file=/etc/apt/sources.list.d/debian.sources
+  [ -f "$source_file" ] || die "$source_file not found: this step expects a Debian machine with deb822 sources"
+  # Keep the machine's own mirror URIs and keyring; only the suite changes.
+  awk 'BEGIN{RS=""; ORS="\n\n"} /URIs:[^\n]*\/debian(\n|$)/ && !/debian-security/ {gsub(/Suites:[^\n]*/, "Suites: trixie"); print}' \
+    "$source_file" > "$apt_dir/trixie.sources"
+  grep -q 'Suites: trixie' "$apt_dir/trixie.sources" || die "could not derive a trixie source from $source_file"
+  trixie=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$apt_dir/parts" -o "Dir::State::Lists=$apt_dir/lists")
+  mkdir -p "$apt_dir/parts" && cp "$apt_dir/trixie.sources" "$apt_dir/parts/trixie.sources"
+  apt-get "${trixie[@]}" update -qq
+  (cd "$apt_dir/debs" && apt-get "${trixie[@]}" download docker.io containerd docker-buildx >/dev/null)
+  (cd "$apt_dir/debs" && apt-get download runc tini >/dev/null)
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$apt_dir"/debs/*.deb >/dev/null
+fi
+
+# 3. The containerd image store: multi-platform --load, and FROM a local multi-platform image.
+mkdir -p /etc/docker
+if ! grep -q '"containerd-snapshotter": *true' /etc/docker/daemon.json 2>/dev/null; then
+  if [ -s /etc/docker/daemon.json ]; then
+    node -e 'const f="/etc/docker/daemon.json";const c=JSON.parse(require("fs").readFileSync(f,"utf8"));c.features={...c.features,"containerd-snapshotter":true};require("fs").writeFileSync(f,JSON.stringify(c,null,2)+"\n")'
+  else
+    printf '{"features":{"containerd-snapshotter":true}}\n' > /etc/docker/daemon.json
+  fi
+  engine_up && die "dockerd is running without the containerd image store: restart it after this change"
+fi
+if ! engine_up; then
+  say "starting dockerd (log: $dockerd_log)"
+  setsid nohup dockerd >"$dockerd_log" 2>&1 < /dev/null &
+  echo $! > "$state_dir/dockerd.pid"
+  for _ in $(seq 1 60); do engine_up && break; sleep 1; done
+  engine_up || { tail -n 20 "$dockerd_log" >&2; die "dockerd did not come up within 60 s"; }
+fi
+
+# 4. QEMU for linux/arm64. The F flag opens the interpreter at registration, so it works inside
+# containers whose root filesystem has no QEMU.
+if ! binfmt_ok; then
+  [ -d /proc/sys/fs/binfmt_misc ] && { mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; }
+  update-binfmts --enable qemu-aarch64 || true
+  binfmt_ok || die "qemu-aarch64 binfmt handler is not enabled with the F flag (see /proc/sys/fs/binfmt_misc/qemu-aarch64)"
+fi
+
+# 5. A loopback registry (dockerd treats 127.0.0.0/8 as insecure, so plain HTTP works).
+if [ "$with_registry" = 1 ] && ! registry_up; then
+  say "starting the registry on $registry_addr (storage: $registry_dir, log: $registry_log)"
+  mkdir -p "$registry_dir"
+  cat > "$state_dir/registry.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $registry_dir
+  delete:
+    enabled: true
+http:
+  addr: $registry_addr
+YAML
+  setsid nohup docker-registry serve "$state_dir/registry.yml" >"$registry_log" 2>&1 < /dev/null &
+  echo $! > "$state_dir/registry.pid"
+  for _ in $(seq 1 30); do registry_up && break; sleep 1; done
+  registry_up || { tail -n 20 "$registry_log" >&2; die "the registry did not come up on $registry_addr"; }
+fi
+
+say "ready: engine $(docker version --format '{{.Server.Version}}'), $(docker buildx version | cut -d' ' -f1-2), binfmt arm64 on$([ "$with_registry" = 1 ] && echo ", registry $registry_addr")"
