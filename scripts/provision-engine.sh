@@ -5,7 +5,7 @@
 #
 #   scripts/provision-engine.sh              install what is missing, start what is stopped
 #   scripts/provision-engine.sh --check      report only; exit 1 if something is missing
-#   scripts/provision-engine.sh --stop       stop dockerd and the registry this script started
+#   scripts/provision-engine.sh --stop       stop the dockerd this script started (the registry keeps running)
 #   scripts/provision-engine.sh --no-registry
 set -euo pipefail
 
@@ -35,12 +35,11 @@ registry_up() { curl -fsS -o /dev/null "http://$registry_addr/v2/" 2>/dev/null; 
 binfmt_ok() { grep -q '^enabled' /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null && grep -q '^flags:.*F' /proc/sys/fs/binfmt_misc/qemu-aarch64; }
 
 if [ "$mode" = stop ]; then
-  [ -f "$state_dir/registry.pid" ] && kill "$(cat "$state_dir/registry.pid")" 2>/dev/null && say "registry stopped" || true
   if [ -f "$state_dir/dockerd.pid" ] && kill "$(cat "$state_dir/dockerd.pid")" 2>/dev/null; then
     for _ in $(seq 1 30); do engine_up || break; sleep 1; done
     say "dockerd stopped"
   fi
-  rm -f "$state_dir"/*.pid
+  rm -f "$state_dir/dockerd.pid"
   exit 0
 fi
 

@@ -56,6 +56,7 @@ export function buildParser(argv: string[]) {
           .option("platform", { type: "string", array: true, describe: "override the platforms, e.g. --platform linux/arm64" })
           .option("mirror", { type: "string", describe: "mirror preset or spec (overrides KILN_MIRROR and kiln.config.ts)" })
           .option("cache", { type: "string", describe: "registry cache ref for --cache-from/--cache-to" })
+          .option("force", { type: "boolean", default: false, describe: "with --push: move a version tag that points at another image" })
           .option("progress", {
             choices: ["auto", "plain", "tty", "quiet", "rawjson"] as const,
             default: "auto" as const,

@@ -6,6 +6,7 @@ import {
   loadKilnConfig,
   planBuild,
   probeEngine,
+  pushVersion,
   runBuild,
   sourceDateEpoch,
   synthImages,
@@ -29,12 +30,15 @@ export interface BuildArgs {
   progress: "auto" | "plain" | "tty" | "quiet" | "rawjson";
   requireEngine: boolean;
   cache: string | undefined;
+  force: boolean;
   json: boolean;
 }
 
 /**
  * `kiln build`: synthesizes, then builds each image with buildx for all its platforms. Without a
- * reachable engine it still synthesizes and says plainly that no image was built.
+ * reachable engine it still synthesizes and says plainly that no image was built. `--push` goes
+ * through the same path as a release: the image is pushed whole under `sha-<7>` first, then the
+ * version tags move to it, and a version tag pointing at another image is refused without --force.
  */
 export async function build(args: BuildArgs, signal: AbortSignal): Promise<void> {
   const context = commandContext(args.names);
@@ -83,6 +87,28 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
       throw new EngineUnavailableError(message, "start a Docker engine (scripts/provision-engine.sh on Debian/Ubuntu), then run kiln doctor");
     }
     note(undefined, "build", message);
+    return;
+  }
+
+  if (output.type === "push" && registry) {
+    for (const image of workspace.selected) {
+      note(image.pkg.name, "push", `${image.pkg.version} → ${registry}`);
+      const result = await pushVersion({
+        image,
+        all,
+        root: workspace.root,
+        registry,
+        revision,
+        createdEpoch,
+        source: config.source,
+        mirror: mirror?.profile,
+        force: args.force,
+        signal,
+        progress: args.progress,
+        log: (text) => note(image.pkg.name, "push", text),
+      });
+      note(image.pkg.name, "push", `${result.tags.join(", ")} → ${result.digest}`);
+    }
     return;
   }
 

@@ -17,10 +17,9 @@ export async function lint(args: LintArgs): Promise<void> {
   const findings: LintFinding[] = [];
   for (const file of files) {
     if (!existsSync(file)) throw new UsageError(`${file}: no such file`, "pass paths of Dockerfiles, e.g. kiln lint images/*/Dockerfile");
-    const display = path.relative(process.cwd(), path.resolve(file)) || file;
     findings.push(
       ...(await lintDockerfile(readFileSync(file, "utf8"), {
-        file: display,
+        file,
         level: args.level,
         shellcheck: args.shellcheck ? "auto" : "off",
       })),

@@ -3,11 +3,9 @@ import path from "node:path";
 import {
   createReleaseTag,
   gitRevision,
-  imageReference,
   loadKilnConfig,
-  planBuild,
   planRelease,
-  publishImage,
+  pushVersion,
   RegistryClient,
   releaseMarkdown,
   releaseTags,
@@ -88,26 +86,15 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
         continue;
       }
       note(step.image, "release", `${step.version}: ${step.reason}`);
-      const stagedPlan = planBuild(image, all, {
+      const published = await pushVersion({
+        image,
+        all,
         root,
-        output: { type: "push" },
         registry,
-        mirror: mirror?.profile,
         revision,
-        source: config.source,
         createdEpoch,
-        provenance: "max",
-        tags: [`sha-${revision.slice(0, 7)}`],
-        progress: "plain",
-        metadataFile: path.relative(root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
-      });
-      const published = await publishImage({
-        root,
-        imageDir: image.pkg.dir,
-        stagedPlan,
-        finalTags: step.tags.map((tag) => imageReference(step.image, tag, registry)),
-        versionTag: step.version,
-        client: clientFor(step.image),
+        source: config.source,
+        mirror: mirror?.profile,
         force: args.force,
         signal,
         log: (text) => note(step.image, "release", text),

@@ -136,14 +136,11 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
   }
   if (image.stopSignal) out.push({ op: "STOPSIGNAL", signal: image.stopSignal });
 
-  const runsAsRoot = image.user === "root" || image.user === "0";
-  if (runsAsRoot) {
-    // Stated even when inherited: lint (DL3002) and readers look for the reason right here.
+  // Always stated, even when inherited: readers and lint (DL3002) see the run-time user here.
+  if (image.user === "root" || image.user === "0") {
     out.push({ op: "comment", text: `kiln: runs as root because ${image.rootReason}` });
-    out.push({ op: "USER", user: image.user });
-  } else if (image.user !== image.parentUser || rootWork) {
-    out.push({ op: "USER", user: image.user });
   }
+  out.push({ op: "USER", user: image.user });
   if (image.entrypoint !== undefined) out.push({ op: "ENTRYPOINT", argv: image.entrypoint });
   if (image.cmd !== undefined) out.push({ op: "CMD", argv: image.cmd });
   return out;

@@ -58,6 +58,7 @@ describe("lintDockerfileText", () => {
     ]);
     expect(findings.every((f) => f.fix.length > 0)).toBe(true);
     expect(formatFindings(findings)).toContain("bad/Dockerfile:2  DL3019 error  apk add keeps the package index in the layer\n    fix: add --no-cache: apk add --no-cache nginx");
+    expect(findings.find((f) => f.rule === "DL3025")?.fix).toBe('CMD ["nginx", "-g", "daemon off;"]');
   });
 
   test("info findings are hidden unless asked for", () => {

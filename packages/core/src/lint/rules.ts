@@ -216,7 +216,7 @@ export const rules: LintRule[] = [
         .map((i) => ({
           line: i.line,
           message: `${i.keyword} ${i.args} is in shell form: /bin/sh becomes PID 1 and signals never reach the program`,
-          fix: `${i.keyword} ${JSON.stringify(i.args.split(/\s+/).filter(Boolean))}`,
+          fix: `${i.keyword} ${JSON.stringify(shellCommands(i.args)[0] ?? []).replace(/","/g, '", "')}`,
         })),
   },
   {

@@ -1,0 +1,133 @@
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { execute } from "@kiln/core";
+import { debianBaseMirror, engineForE2e, loopbackRegistry } from "./engine.js";
+import { kiln, repositoryRoot } from "./kiln.js";
+
+/**
+ * Issue 3's contract, on the real engine: Turborepo builds the Debian family in order for both
+ * platforms through the registry mirror, caches it, rebuilds only what changed, and kiln tests,
+ * pushes and bakes the same images.
+ */
+const engine = await engineForE2e();
+const env = { KILN_MIRROR: debianBaseMirror };
+
+function turbo(args: string[]) {
+  return execute({ command: "pnpm", args: ["turbo", ...args, "--output-logs=new-only", "--ui=stream"] }, { cwd: repositoryRoot, env: { ...env, TURBO_TELEMETRY_DISABLED: "1" } });
+}
+function docker(args: string[]) {
+  return execute({ command: "docker", args });
+}
+
+describe.skipIf(!engine.available)("building the Debian family", () => {
+  beforeAll(async () => {
+    const first = await turbo(["build", "--filter=debian-nginx"]);
+    expect(first.exitCode, first.stdout + first.stderr).toBe(0);
+  });
+
+  test("pnpm turbo build --filter=debian-nginx built debian-base, then debian-nginx, for both platforms", async () => {
+    for (const name of ["debian-base", "debian-nginx"]) {
+      const record = JSON.parse(readFileSync(path.join(repositoryRoot, `images/${name}/dist/build.json`), "utf8"));
+      expect(record).toMatchObject({ image: name, platforms: ["linux/amd64", "linux/arm64"], output: "load" });
+      expect(record.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+      for (const [platform, machine] of [["linux/amd64", "x86_64"], ["linux/arm64", "aarch64"]] as const) {
+        const run = await docker(["run", "--rm", "--platform", platform, "--entrypoint", "uname", `kiln.local/${name}:0.1.0`, "-m"]);
+        expect(run.stdout.trim(), run.stderr).toBe(machine);
+      }
+    }
+  });
+
+  test("kiln test passes on both platforms of both images", async () => {
+    const result = await kiln(["test", "debian-base", "debian-nginx"]);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^\d+ passed, 0 failed$/m);
+    for (const line of ["✓ debian-nginx linux/arm64  uname -m is the linux/arm64 machine", "✓ debian-nginx linux/arm64  the health status becomes healthy", "✓ debian-base linux/arm64  orphaned zombies are reaped", "✓ debian-nginx linux/amd64  docker stop ends nginx gracefully"]) {
+      expect(result.stdout).toContain(line);
+    }
+  });
+
+  test("a second turbo build is a full cache hit and runs no buildx", async () => {
+    const again = await turbo(["build", "--filter=debian-nginx"]);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toMatch(/debian-nginx:build: cache hit/);
+    expect(again.stdout).toMatch(/debian-base:build: cache hit/);
+    expect(again.stdout).toContain("FULL TURBO");
+    expect(again.stdout).not.toContain("docker buildx");
+  });
+
+  describe("changing a file of debian-nginx", () => {
+    const page = path.join(repositoryRoot, "images/debian-nginx/files/index.html");
+    const original = readFileSync(page, "utf8");
+    afterAll(() => writeFileSync(page, original));
+
+    test("rebuilds debian-nginx only", async () => {
+      appendFileSync(page, `<!-- e2e change ${Date.now()} -->\n`);
+      const result = await turbo(["build", "--filter=debian-nginx"]);
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/debian-base:build: cache hit/);
+      expect(result.stdout).toMatch(/debian-nginx:build: cache miss, executing/);
+      writeFileSync(page, original);
+    });
+  });
+
+  test("kiln build --push pushes a multi-platform index to the registry", async () => {
+    const registry = `${loopbackRegistry}/kiln-e2e-${Date.now()}`;
+    const result = await kiln(["build", "debian-base", "debian-nginx", "--push", "--registry", registry, "--progress", "plain"], { env });
+    expect(result.exitCode, result.stderr.slice(-3000)).toBe(0);
+    const inspect = await docker(["buildx", "imagetools", "inspect", `${registry}/debian-nginx:0.1.0`]);
+    expect(inspect.exitCode, inspect.stderr).toBe(0);
+    expect(inspect.stdout).toContain("linux/amd64");
+    expect(inspect.stdout).toContain("linux/arm64");
+  });
+
+  test("docker buildx bake on the file kiln bake wrote builds the same two images", async () => {
+    const written = await kiln(["bake", "debian-base", "debian-nginx"], { env });
+    expect(written.exitCode, written.stderr).toBe(0);
+    const file = JSON.parse(readFileSync(path.join(repositoryRoot, "docker-bake.json"), "utf8"));
+    expect(file.target["debian-nginx"].contexts["kiln.local/debian-base:local"]).toBe("target:debian-base");
+    expect(file.target["debian-base"].contexts["debian:bookworm"]).toBe(`docker-image://${loopbackRegistry}/library/debian:bookworm`);
+    const bake = await execute(
+      { command: "docker", args: ["buildx", "bake", "-f", "docker-bake.json", "--set", "debian-nginx.tags=kiln.local/bake-nginx:e2e", "--load", "--progress", "plain"] },
+      { cwd: repositoryRoot },
+    );
+    expect(bake.exitCode, bake.stderr.slice(-3000)).toBe(0);
+    const run = await docker(["run", "--rm", "--platform", "linux/arm64", "--entrypoint", "cat", "kiln.local/bake-nginx:e2e", "/data/html/index.html"]);
+    expect(run.stdout).toContain("<h1>debian-nginx</h1>");
+  });
+
+  test("kiln doctor is green on the provisioned machine", async () => {
+    const result = await kiln(["doctor", "--registry", loopbackRegistry]);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^ok +builder: default \(driver docker, containerd image store\)/m);
+    expect(result.stdout).toMatch(/^ok +emulation linux\/arm64: qemu-aarch64 registered \(flags F\)/m);
+  });
+
+  test("kiln doctor names the missing piece when arm64 emulation is off", async () => {
+    const disable = await execute({ command: "update-binfmts", args: ["--disable", "qemu-aarch64"] });
+    expect(disable.exitCode, disable.stderr).toBe(0);
+    try {
+      const result = await kiln(["doctor"]);
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toMatch(/^FAIL +emulation linux\/arm64: (no binfmt handler qemu-aarch64 registered|binfmt handler qemu-aarch64 is disabled)/m);
+      expect(result.stdout).toContain("fix: install QEMU user emulation");
+    } finally {
+      await execute({ command: "update-binfmts", args: ["--enable", "qemu-aarch64"] });
+    }
+  });
+
+  test("with the engine stopped, kiln build says no image was built (exit 0), and exits 3 with --require-engine", async () => {
+    const stop = await execute({ command: "bash", args: ["scripts/provision-engine.sh", "--stop"] }, { cwd: repositoryRoot });
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    try {
+      const soft = await kiln(["build", "debian-nginx"], { env });
+      expect(soft.exitCode, soft.stderr).toBe(0);
+      expect(soft.stderr).toMatch(/no image was built: .*refused|no image was built: no Docker engine socket/);
+      const hard = await kiln(["build", "debian-nginx", "--require-engine"], { env });
+      expect(hard.exitCode).toBe(3);
+    } finally {
+      const start = await execute({ command: "bash", args: ["scripts/provision-engine.sh"] }, { cwd: repositoryRoot });
+      expect(start.exitCode, start.stderr).toBe(0);
+    }
+  });
+});
