@@ -27,11 +27,9 @@ export function buildParser(argv: string[]) {
       "synth [names..]",
       "write each image's Dockerfile from its image.ts",
       (y) =>
-        withJson(withNames(y)).option("check", {
-          type: "boolean",
-          default: false,
-          describe: "write nothing; exit 1 if a Dockerfile differs from its definition",
-        }),
+        withJson(withNames(y))
+          .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 if a Dockerfile differs from its definition" })
+          .option("locked", { type: "boolean", default: false, describe: "pin FROM to the digest in kiln.lock.json (FROM ref@sha256:…)" }),
       async (args) => (await import("./commands/synth.js")).synth(args),
     )
     .command(
@@ -57,6 +55,8 @@ export function buildParser(argv: string[]) {
           .option("mirror", { type: "string", describe: "mirror preset or spec (overrides KILN_MIRROR and kiln.config.ts)" })
           .option("cache", { type: "string", describe: "registry cache ref for --cache-from/--cache-to" })
           .option("force", { type: "boolean", default: false, describe: "with --push: move a version tag that points at another image" })
+          .option("locked", { type: "boolean", default: false, describe: "build FROM the base digests in kiln.lock.json" })
+          .option("no-cache", { type: "boolean", default: false, describe: "build without BuildKit's cache" })
           .option("progress", {
             choices: ["auto", "plain", "tty", "quiet", "rawjson"] as const,
             default: "auto" as const,
@@ -90,6 +90,21 @@ export function buildParser(argv: string[]) {
           .option("baseline", { type: "boolean", default: false, describe: "tag the current versions as released, pushing nothing (first rollout)" })
           .option("mirror", { type: "string", describe: "mirror preset or spec" }),
       async (args) => (await import("./commands/release.js")).release(args, interrupt.signal),
+    )
+    .command(
+      "lock [names..]",
+      "record each image's base digest per platform (and its packages, when built) in kiln.lock.json",
+      (y) =>
+        withJson(withNames(y))
+          .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 when a lock is out of date" })
+          .option("mirror", { type: "string", describe: "mirror preset or spec (resolve bases through it)" }),
+      async (args) => (await import("./commands/lock.js")).lock(args),
+    )
+    .command(
+      "update [names..]",
+      "refresh kiln.lock.json files and say what changed",
+      (y) => withJson(withNames(y)).option("mirror", { type: "string", describe: "mirror preset or spec" }),
+      async (args) => (await import("./commands/lock.js")).lock({ ...args, check: false }, true),
     )
     .command(
       "bake [names..]",

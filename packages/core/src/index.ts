@@ -24,7 +24,7 @@ export { renderDockerfile } from "./dockerfile/render.js";
 export { synthesizeDockerfile, featureContextName } from "./dockerfile/synthesize.js";
 export { findWorkspaceRoot, readWorkspace, type ImagePackage, type Workspace } from "./workspace/workspace.js";
 export { loadWorkspace, type LoadedImage, type LoadedWorkspace } from "./workspace/load-workspace.js";
-export { synthImages, dockerfileFor, type SynthResult } from "./synth/synth.js";
+export { synthImages, dockerfileFor, pinnedBase, type SynthResult } from "./synth/synth.js";
 export { writeFileAtomic, removePendingTempFiles } from "./fs/atomic-write.js";
 export { planBuild, imageReference, localRepository, type BuildPlan, type BuildOutput, type PlanOptions } from "./plan/plan.js";
 export { versionTags, isHighestStable, type TagOptions } from "./plan/tags.js";
@@ -47,3 +47,6 @@ export { releaseTags, createReleaseTag, releaseTagName } from "./release/git-tag
 export * from "./lint/index.js";
 export { runImageTests, type ImageUnderTest, type RunOptions } from "./imagetest/runner.js";
 export { formatReport, junitReport, summarize, type TestOutcome, type TestReport } from "./imagetest/report.js";
+export { readLockFile, writeLockFile, renderLockFile, lockChanges, lockFileName, lockFileSchema, type LockFile } from "./lock/lock-file.js";
+export { resolveBaseDigest } from "./lock/base-digest.js";
+export { installedPackages } from "./lock/installed-packages.js";

@@ -4,6 +4,7 @@ import {
   formatCommand,
   gitRevision,
   loadKilnConfig,
+  pinnedBase,
   planBuild,
   probeEngine,
   pushVersion,
@@ -31,6 +32,8 @@ export interface BuildArgs {
   requireEngine: boolean;
   cache: string | undefined;
   force: boolean;
+  locked: boolean;
+  noCache: boolean;
   json: boolean;
 }
 
@@ -48,7 +51,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   const registry = args.registry ?? config.registry;
   const output = buildOutput(args, registry);
 
-  for (const result of synthImages(workspace.root, workspace.selected)) {
+  for (const result of synthImages(workspace.root, workspace.selected, { locked: args.locked })) {
     if (result.status === "written") note(result.image, "synth", `wrote ${result.path}`);
   }
 
@@ -66,6 +69,8 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
       createdEpoch,
       cacheRef: args.cache ?? config.cache,
       progress: args.progress,
+      pinnedBase: args.locked ? pinnedBase(workspace.root, image) : undefined,
+      noCache: args.noCache,
       metadataFile: path.relative(workspace.root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
     }),
   );

@@ -5,13 +5,14 @@ import { note, printJson, printLine } from "../output.js";
 export interface SynthArgs {
   names: string[];
   check: boolean;
+  locked: boolean;
   json: boolean;
 }
 
 /** `kiln synth`: writes each image's Dockerfile; with --check, writes nothing and fails on drift. */
 export async function synth(args: SynthArgs): Promise<void> {
   const workspace = await loadSelection(commandContext(args.names));
-  const results = synthImages(workspace.root, workspace.selected, { check: args.check });
+  const results = synthImages(workspace.root, workspace.selected, { check: args.check, locked: args.locked });
   if (args.json) {
     printJson(results.map(({ content: _content, file: _file, ...rest }) => rest));
   } else {

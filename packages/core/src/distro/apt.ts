@@ -65,7 +65,8 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
         "  done",
         "fi",
         "apt-get clean",
-        "rm -rf /var/lib/apt/lists/* /tmp/kiln-apt /var/log/apt/* /var/log/dpkg.log",
+        // Logs and ldconfig's aux-cache hold build times: dropping them keeps layers reproducible.
+        "rm -rf /var/lib/apt/lists/* /tmp/kiln-apt /var/log/apt/* /var/log/dpkg.log /var/cache/ldconfig/aux-cache",
       );
       return lines.join("\n");
     },

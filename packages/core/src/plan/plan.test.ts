@@ -103,7 +103,9 @@ describe("planBuild argv", () => {
     expect(values(push.command.args, "--build-context")).toEqual([
       "kiln.local/alpine-base:local=docker-image://127.0.0.1:5000/kiln/alpine-base:1.2.0",
     ]);
-    expect(push.command.args).toContain("--push");
+    expect(values(push.command.args, "--output")).toEqual(["type=image,push=true,rewrite-timestamp=true"]);
+    const withoutEpoch = planBuild(nginx, all, { ...options, createdEpoch: undefined, output: { type: "push" }, registry: "r.example/kiln" });
+    expect(withoutEpoch.command.args).toContain("--push");
   });
 
   test("mirror: registry mirror as a build context for the base, apk mirror as a build arg", () => {
@@ -115,7 +117,7 @@ describe("planBuild argv", () => {
     const plan = planBuild(base, all, { ...options, cacheRef: "127.0.0.1:5000/kiln/cache", output: { type: "oci", dest: "out.tar" } });
     expect(values(plan.command.args, "--cache-from")).toEqual(["type=registry,ref=127.0.0.1:5000/kiln/cache:alpine-base"]);
     expect(values(plan.command.args, "--cache-to")).toEqual(["type=registry,ref=127.0.0.1:5000/kiln/cache:alpine-base,mode=max"]);
-    expect(values(plan.command.args, "--output")).toEqual(["type=oci,dest=out.tar"]);
+    expect(values(plan.command.args, "--output")).toEqual(["type=oci,dest=out.tar,rewrite-timestamp=true"]);
   });
 
   test("a platform override replaces the definition's platforms", () => {

@@ -41,6 +41,10 @@ export interface PlanOptions {
   tagSuffix?: string;
   /** exact tags (names only, e.g. ["sha-89abcde"]) instead of the ones derived from the version */
   tags?: string[];
+  /** the locked base (`ref@sha256:…`), recorded in the base.digest label */
+  pinnedBase?: string;
+  /** build without BuildKit's cache (--no-cache) */
+  noCache?: boolean;
 }
 
 export interface BuildPlan {
@@ -95,7 +99,8 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
     const parentVersion = parent?.pkg.version ?? "local";
     buildContexts[resolved.base.reference] = `docker-image://${imageReference(resolved.base.name, parentVersion, pushing ? options.registry : undefined)}`;
   } else {
-    Object.assign(buildContexts, registryMirrorContexts(options.mirror, [resolved.base.reference, ...resolved.stages.map((s) => s.from)]));
+    const from = options.pinnedBase ?? resolved.base.reference;
+    Object.assign(buildContexts, registryMirrorContexts(options.mirror, [from, ...resolved.stages.map((s) => s.from)]));
   }
   for (const file of resolved.featureFiles) buildContexts[featureContextName(file.feature)] = rel(file.contextDir);
 
@@ -104,6 +109,7 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
     revision: options.revision,
     source: options.source,
     createdEpoch: options.createdEpoch,
+    baseDigest: options.pinnedBase?.split("@")[1],
   });
   const buildArgs = mirrorBuildArgs(options.mirror);
   const cacheFrom = options.cacheRef ? [`type=registry,ref=${options.cacheRef}:${resolved.name}`] : [];
@@ -127,18 +133,23 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   }
   for (const cache of cacheFrom) args.push("--cache-from", cache);
   for (const cache of cacheTo) args.push("--cache-to", cache);
+  if (options.noCache) args.push("--no-cache");
   if (options.provenance) args.push(`--provenance=${options.provenance === "false" ? "false" : `mode=${options.provenance}`}`);
   args.push("--metadata-file", options.metadataFile);
   args.push("--progress", options.progress ?? "auto");
+  // With SOURCE_DATE_EPOCH, file times in layers are clamped too, so two builds of one commit
+  // produce the same layers and image config (the local store gets no byte-level guarantee).
+  const reproducible = options.createdEpoch !== undefined ? ",rewrite-timestamp=true" : "";
   switch (options.output.type) {
     case "load":
       args.push("--load");
       break;
     case "push":
-      args.push("--push");
+      if (reproducible) args.push("--output", `type=image,push=true${reproducible}`);
+      else args.push("--push");
       break;
     case "oci":
-      args.push("--output", `type=oci,dest=${options.output.dest}`);
+      args.push("--output", `type=oci,dest=${options.output.dest}${reproducible}`);
       break;
     case "cache-only":
       break;
