@@ -145,7 +145,7 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
       args.push("--load");
       break;
     case "push":
-      if (reproducible) args.push("--output", `type=image,push=true${reproducible}`);
+      if (reproducible) args.push("--output", `type=image,push=true,unpack=false${reproducible}`);
       else args.push("--push");
       break;
     case "oci":
