@@ -1,35 +1,30 @@
 import type { MirrorProfile } from "./profile.js";
 
 /**
- * Build args kiln passes to buildx. Generated Dockerfiles declare them all with empty defaults,
- * so the Dockerfile is the same with or without a mirror; only these values change.
+ * Each build arg and the profile value it carries. Generated Dockerfiles declare them all with
+ * empty defaults and kiln passes only the set ones, so the Dockerfile text never depends on the mirror.
  */
-export const mirrorBuildArgNames = [
-  "KILN_APK_MIRROR",
-  "KILN_APT_DEBIAN_MIRROR",
-  "KILN_APT_DEBIAN_SECURITY_MIRROR",
-  "KILN_APT_UBUNTU_MIRROR",
-  "KILN_APT_UBUNTU_PORTS_MIRROR",
-  "KILN_MIRROR_PERSIST",
-  "KILN_NPM_REGISTRY",
-  "KILN_PIP_INDEX_URL",
-] as const;
+const buildArgValues: Record<string, (profile: MirrorProfile) => string | undefined> = {
+  KILN_APK_MIRROR: (profile) => profile.apk,
+  KILN_APT_DEBIAN_MIRROR: (profile) => profile.apt?.debian,
+  KILN_APT_DEBIAN_SECURITY_MIRROR: (profile) => profile.apt?.debianSecurity,
+  KILN_APT_UBUNTU_MIRROR: (profile) => profile.apt?.ubuntu,
+  KILN_APT_UBUNTU_PORTS_MIRROR: (profile) => profile.apt?.ubuntuPorts,
+  KILN_MIRROR_PERSIST: (profile) => (profile.persist === true ? "1" : undefined),
+  KILN_NPM_REGISTRY: (profile) => profile.npm,
+  KILN_PIP_INDEX_URL: (profile) => profile.pip,
+};
 
+/** Every mirror build arg, sorted, for the Dockerfile's ARG declarations. */
+export const mirrorBuildArgNames: readonly string[] = Object.freeze(Object.keys(buildArgValues).sort());
+
+/** The build args for a profile: only those it sets, in sorted order, so the buildx argv is stable. */
 export function mirrorBuildArgs(profile: MirrorProfile | undefined): Record<string, string> {
-  if (!profile) return {};
-  const args: Record<string, string | undefined> = {
-    KILN_APK_MIRROR: profile.apk,
-    KILN_APT_DEBIAN_MIRROR: profile.apt?.debian,
-    KILN_APT_DEBIAN_SECURITY_MIRROR: profile.apt?.debianSecurity,
-    KILN_APT_UBUNTU_MIRROR: profile.apt?.ubuntu,
-    KILN_APT_UBUNTU_PORTS_MIRROR: profile.apt?.ubuntuPorts,
-    KILN_MIRROR_PERSIST: profile.persist ? "1" : undefined,
-    KILN_NPM_REGISTRY: profile.npm,
-    KILN_PIP_INDEX_URL: profile.pip,
-  };
-  return Object.fromEntries(
-    Object.entries(args)
-      .filter((entry): entry is [string, string] => entry[1] !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
+  const args: Record<string, string> = {};
+  if (profile === undefined) return args;
+  for (const name of mirrorBuildArgNames) {
+    const value = buildArgValues[name]?.(profile);
+    if (value !== undefined) args[name] = value;
+  }
+  return args;
 }

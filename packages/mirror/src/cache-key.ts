@@ -1,34 +1,28 @@
 import { createHash } from "node:crypto";
-import type { MirrorProfile, ResolvedMirror } from "./profile.js";
+import type { MirrorProfile } from "./profile.js";
 
-/** A short stable hash of a profile (key order does not matter), "none" without one. */
-export function mirrorCacheKey(profile: MirrorProfile | undefined): string {
-  if (!profile) return "none";
-  return createHash("sha256").update(canonicalJson(profile)).digest("hex").slice(0, 16);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+/**
+ * JSON with sorted keys (by code unit, not locale, so every machine agrees), leaving out unset
+ * values and empty objects: `{ apt: {} }`, `{ persist: undefined }` and `{}` mean the same profile.
+ */
+function canonicalJson(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const members: string[] = [];
+  for (const key of Object.keys(value).sort()) {
+    const member = canonicalJson((value as Record<string, unknown>)[key]);
+    if (member !== undefined) members.push(`${JSON.stringify(key)}:${member}`);
   }
-  return JSON.stringify(value);
+  return members.length === 0 ? undefined : `{${members.join(",")}}`;
 }
 
-/** One line for `kiln doctor`. */
-export function describeMirror(resolved: ResolvedMirror | undefined): string {
-  if (!resolved) return "no mirror: images use their base's repositories and registries";
-  const { profile, origin } = resolved;
-  const parts: string[] = [];
-  if (profile.apk) parts.push(`apk ${profile.apk}`);
-  const apt = Object.entries(profile.apt ?? {}).filter(([, v]) => v);
-  if (apt.length > 0) parts.push(`apt ${apt.map(([k, v]) => `${k}=${v}`).join(" ")}`);
-  const registries = Object.entries(profile.registries ?? {});
-  if (registries.length > 0) parts.push(`registries ${registries.map(([k, v]) => `${k}→${v}`).join(" ")}`);
-  if (profile.npm) parts.push(`npm ${profile.npm}`);
-  if (profile.pip) parts.push(`pip ${profile.pip}`);
-  return `mirror ${profile.name} (from ${origin}, ${profile.persist ? "kept in images" : "build time only"}): ${parts.join("; ") || "no rewrites"}`;
+/**
+ * A short, stable fingerprint of a profile for the Turborepo cache key: the first 16 hex digits of
+ * the sha256 of its canonical JSON, or "none" without a profile. Equivalent profiles share a key
+ * whatever their key order; `persist: false` counts as unset, since it is the default.
+ */
+export function mirrorCacheKey(profile: MirrorProfile | undefined): string {
+  if (profile === undefined) return "none";
+  const canonical = canonicalJson({ ...profile, persist: profile.persist === true ? true : undefined }) ?? "{}";
+  return createHash("sha256").update(canonical).digest("hex").slice(0, 16);
 }

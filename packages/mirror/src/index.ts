@@ -1,9 +1,16 @@
 export { MirrorError } from "./errors.js";
-export { mirrorProfileSchema, type MirrorProfile, type MirrorProfileInput, type ResolvedMirror } from "./profile.js";
-export { mirrorPresets, presetNames, isPresetName, type PresetName } from "./presets.js";
-export { parseMirrorSpec, validateMirrorProfile } from "./spec.js";
+export {
+  mirrorProfileSchema,
+  validateMirrorProfile,
+  type AptMirrors,
+  type MirrorProfile,
+  type MirrorProfileInput,
+  type ResolvedMirror,
+} from "./profile.js";
+export { mirrorPresets, mirrorPresetNames, type MirrorPresetName } from "./presets.js";
+export { parseMirrorSpec } from "./spec.js";
 export { resolveMirrorProfile, type MirrorSources } from "./resolve.js";
 export { mirrorBuildArgs, mirrorBuildArgNames } from "./build-args.js";
-export { parseImageReference, type ImageReference } from "./reference.js";
-export { registryMirrorContexts } from "./registry-contexts.js";
-export { mirrorCacheKey, describeMirror } from "./cache-key.js";
+export { parseImageReference, registryMirrorContexts, type ImageReference } from "./registry.js";
+export { mirrorCacheKey } from "./cache-key.js";
+export { describeMirror } from "./describe.js";

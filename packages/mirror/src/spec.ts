@@ -1,9 +1,20 @@
-import type { z } from "zod";
 import { MirrorError } from "./errors.js";
-import { isPresetName, mirrorPresets, presetNames } from "./presets.js";
-import { mirrorProfileSchema, type MirrorProfile, type MirrorProfileInput } from "./profile.js";
+import { isMirrorPresetName, mirrorPresetNames, mirrorPresetOperators, mirrorPresets } from "./presets.js";
+import {
+  mirrorUrlProblem,
+  normaliseMirrorUrl,
+  validateMirrorProfile,
+  type AptMirrors,
+  type MirrorProfile,
+  type MirrorProfileInput,
+} from "./profile.js";
+import { registryKeyProblem, registryTargetProblem } from "./registry.js";
 
-const aptKeys: Record<string, keyof NonNullable<MirrorProfileInput["apt"]>> = {
+const presetPrefix = "preset:";
+const registryPrefix = "registry.";
+
+/** Spec keys for apt; the kebab-case spellings follow the archive paths, the camelCase ones the profile fields. */
+const aptFieldBySpecKey: Record<string, keyof AptMirrors> = {
   "apt.debian": "debian",
   "apt.debian-security": "debianSecurity",
   "apt.debianSecurity": "debianSecurity",
@@ -12,63 +23,109 @@ const aptKeys: Record<string, keyof NonNullable<MirrorProfileInput["apt"]>> = {
   "apt.ubuntuPorts": "ubuntuPorts",
 };
 
-const grammar =
-  "a preset (official, aliyun, tuna, ustc) or comma-separated key=value pairs: " +
+const grammarHint =
+  `write a preset (${mirrorPresetNames.join(", ")}), or comma-separated key=value pairs: ` +
   "apk=URL, apt.debian=URL, apt.debian-security=URL, apt.ubuntu=URL, apt.ubuntu-ports=URL, " +
-  "registry.<domain|hub>=host[:port][/path], npm=URL, pip=URL, persist=true, preset:<name>";
+  "registry.<domain>=host[:port][/path] (registry.hub for the default registry), npm=URL, pip=URL, persist=true; " +
+  'start from a preset with "preset:tuna,registry.hub=127.0.0.1:5000"';
 
-/**
- * Parses a mirror spec from the command line, KILN_MIRROR or kiln.config.ts:
- * `tuna`, or `preset:tuna,registry.hub=127.0.0.1:5000`, or `apk=https://m.example/alpine,…`.
- * `origin` names where it came from and starts every error message.
- */
-export function parseMirrorSpec(spec: string, origin: string): MirrorProfile {
-  const trimmed = spec.trim();
-  if (trimmed === "") throw new MirrorError(`${origin}: empty mirror spec`, `write ${grammar}`);
-  if (!trimmed.includes("=") && !trimmed.includes(":")) return presetProfile(trimmed, origin);
+const presetHint =
+  `presets: ${mirrorPresetNames.map((name) => `${name} (${mirrorPresetOperators[name]})`).join(", ")}; ` +
+  "or give URLs as key=value pairs, e.g. apk=https://mirror.example/alpine";
 
-  let profile: MirrorProfileInput = { name: "custom" };
-  const apt: NonNullable<MirrorProfileInput["apt"]> = {};
-  const registries: Record<string, string> = {};
-  for (const part of trimmed.split(",").map((p) => p.trim()).filter(Boolean)) {
-    if (part.startsWith("preset:")) {
-      const base = presetProfile(part.slice("preset:".length), origin);
-      profile = { ...base, ...stripUndefined(profile), name: base.name };
-      continue;
-    }
-    const at = part.indexOf("=");
-    if (at <= 0) throw new MirrorError(`${origin}: "${part}" is not key=value`, `write ${grammar}`);
-    const key = part.slice(0, at).trim();
-    const value = part.slice(at + 1).trim();
-    if (key === "apk" || key === "npm" || key === "pip") profile[key] = value;
-    else if (key in aptKeys) apt[aptKeys[key] as keyof typeof apt] = value;
-    else if (key.startsWith("registry.") && key.length > "registry.".length) registries[key.slice("registry.".length)] = value;
-    else if (key === "persist") {
-      if (value !== "true" && value !== "false") throw new MirrorError(`${origin}: persist: expected true or false, got "${value}"`, "write persist=true");
-      profile.persist = value === "true";
-    } else throw new MirrorError(`${origin}: unknown key "${key}"`, `write ${grammar}`);
-  }
-  if (Object.keys(apt).length > 0) profile.apt = { ...profile.apt, ...apt };
-  if (Object.keys(registries).length > 0) profile.registries = { ...profile.registries, ...registries };
-  return validateMirrorProfile(profile, origin);
-}
-
-/** Validates a profile object (kiln.config.ts may give one directly). */
-export function validateMirrorProfile(input: unknown, origin: string): MirrorProfile {
-  const parsed = mirrorProfileSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-  const field = issue.path.map(String).join(".") || "(profile)";
-  throw new MirrorError(`${origin}: ${field}: ${issue.message}`, `write ${grammar}`);
+function isSpecKey(key: string): boolean {
+  return key === "apk" || key === "npm" || key === "pip" || key === "persist" || key in aptFieldBySpecKey || key.startsWith(registryPrefix);
 }
 
 function presetProfile(name: string, origin: string): MirrorProfile {
-  if (!isPresetName(name)) {
-    throw new MirrorError(`${origin}: unknown mirror preset "${name}"; known presets: ${presetNames.join(", ")}`, `use a preset, or ${grammar}`);
+  if (!isMirrorPresetName(name)) {
+    throw new MirrorError(`${origin}: unknown mirror preset "${name}"; known presets: ${mirrorPresetNames.join(", ")}`, presetHint);
   }
+  // A copy, so overrides never touch the shared (frozen) preset.
   return structuredClone(mirrorPresets[name]);
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/**
+ * Parses a mirror spec from the command line, KILN_MIRROR or kiln.config.ts: a preset (`tuna`),
+ * key=value pairs (`apk=https://m.example/alpine,registry.hub=127.0.0.1:5000`), or a preset plus
+ * overrides (`preset:tuna,registry.hub=127.0.0.1:5000`). `origin` names where the spec came from
+ * and starts every error message.
+ */
+export function parseMirrorSpec(spec: string, origin: string): MirrorProfile {
+  const entries = spec
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  const [first] = entries;
+  if (first === undefined) throw new MirrorError(`${origin}: empty mirror spec`, grammarHint);
+
+  if (entries.length === 1 && !first.includes("=") && !first.startsWith(presetPrefix)) {
+    if (isSpecKey(first)) throw new MirrorError(`${origin}: ${first}: missing value; write ${first}=…`, grammarHint);
+    if (/^[\w.-]+$/.test(first)) return presetProfile(first, origin);
+    throw new MirrorError(`${origin}: "${first}" is neither a preset name nor key=value`, grammarHint);
+  }
+
+  const fail = (message: string, hint = grammarHint): never => {
+    throw new MirrorError(`${origin}: ${message}`, hint);
+  };
+  const given = new Set<string>();
+  const once = (field: string): void => {
+    if (given.has(field)) fail(`${field} is given twice`);
+    given.add(field);
+  };
+  const url = (key: string, value: string): string => {
+    const problem = mirrorUrlProblem(value);
+    return problem === undefined ? normaliseMirrorUrl(value) : fail(`${key}: ${problem}`);
+  };
+
+  let preset: MirrorProfile | undefined;
+  const overrides: Omit<MirrorProfileInput, "apt" | "registries"> = {};
+  const apt: AptMirrors = {};
+  const registries: Record<string, string> = {};
+
+  for (const entry of entries) {
+    if (entry.startsWith(presetPrefix)) {
+      once("preset");
+      preset = presetProfile(entry.slice(presetPrefix.length).trim(), origin);
+      continue;
+    }
+    const equals = entry.indexOf("=");
+    if (equals === -1) {
+      const hint = isMirrorPresetName(entry) ? `to start from a preset, write ${presetPrefix}${entry}` : grammarHint;
+      fail(`"${entry}" is not key=value`, hint);
+    }
+    const key = entry.slice(0, equals).trim();
+    const value = entry.slice(equals + 1).trim();
+    if (key === "") fail(`"${entry}" has no key`);
+    if (value === "") fail(`${key}: missing value`);
+
+    if (key === "apk" || key === "npm" || key === "pip") {
+      once(key);
+      overrides[key] = url(key, value);
+    } else if (key in aptFieldBySpecKey) {
+      const field = aptFieldBySpecKey[key] as keyof AptMirrors;
+      once(`apt.${field}`);
+      apt[field] = url(key, value);
+    } else if (key.startsWith(registryPrefix)) {
+      const domain = key.slice(registryPrefix.length);
+      once(key);
+      const problem = registryKeyProblem(domain) ?? registryTargetProblem(value);
+      if (problem !== undefined) fail(`${key}: ${problem}`);
+      registries[domain] = value;
+    } else if (key === "persist") {
+      once(key);
+      if (value !== "true" && value !== "false") fail(`persist: expected true or false, got "${value}"`, "write persist=true to keep the mirror in the image, or leave it out");
+      overrides.persist = value === "true";
+    } else {
+      fail(`unknown key "${key}"`);
+    }
+  }
+
+  const base: MirrorProfile = preset ?? { name: "custom" };
+  const merged: MirrorProfileInput = { ...base, ...overrides };
+  const mergedApt = { ...base.apt, ...apt };
+  if (Object.keys(mergedApt).length > 0) merged.apt = mergedApt;
+  const mergedRegistries = { ...base.registries, ...registries };
+  if (Object.keys(mergedRegistries).length > 0) merged.registries = mergedRegistries;
+  return validateMirrorProfile(merged, origin);
 }

@@ -137,16 +137,16 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   if (options.provenance) args.push(`--provenance=${options.provenance === "false" ? "false" : `mode=${options.provenance}`}`);
   args.push("--metadata-file", options.metadataFile);
   args.push("--progress", options.progress ?? "auto");
-  // With SOURCE_DATE_EPOCH, file times in layers are clamped too, so two builds of one commit
-  // produce the same layers and image config (the local store gets no byte-level guarantee).
+  // With SOURCE_DATE_EPOCH the image config is the same for two builds of one commit. An OCI
+  // output also clamps file times inside layers; the docker driver's image exporter refuses
+  // that option ("conflicts with unpack"), so pushes rely on BuildKit's cache for equal layers.
   const reproducible = options.createdEpoch !== undefined ? ",rewrite-timestamp=true" : "";
   switch (options.output.type) {
     case "load":
       args.push("--load");
       break;
     case "push":
-      if (reproducible) args.push("--output", `type=image,push=true,unpack=false${reproducible}`);
-      else args.push("--push");
+      args.push("--push");
       break;
     case "oci":
       args.push("--output", `type=oci,dest=${options.output.dest}${reproducible}`);
