@@ -22,3 +22,19 @@ export async function buildImages(names: string[]): Promise<void> {
     throw new Error(`kiln build ${names.join(" ")} failed (exit ${result.exitCode}):\n${result.stderr.slice(-4000)}`);
   }
 }
+
+/**
+ * A clone of the committed repository with its dependencies installed (offline, from pnpm's
+ * store): for tests that commit, tag, version or lock, so the working tree is never touched.
+ */
+export async function cloneRepository(): Promise<string> {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const path = await import("node:path");
+  const clone = mkdtempSync(path.join(tmpdir(), "kiln-clone-"));
+  const cloned = await execute({ command: "git", args: ["clone", "-q", repositoryRoot, clone] });
+  if (cloned.exitCode !== 0) throw new Error(`git clone failed: ${cloned.stderr}`);
+  const installed = await execute({ command: "pnpm", args: ["install", "--offline", "--frozen-lockfile"] }, { cwd: clone });
+  if (installed.exitCode !== 0) throw new Error(`pnpm install in the clone failed: ${installed.stderr}`);
+  return clone;
+}
