@@ -62,7 +62,9 @@ describe.skipIf(!engine.available)("lock files", () => {
     for (const platform of ["linux/amd64", "linux/arm64"]) {
       expect(lock.packages[platform]).toEqual(expect.arrayContaining([expect.stringMatching(/^tini=0\.19/), expect.stringMatching(/^tzdata=/)]));
     }
-    expect((await run("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@localhost", "commit", "-qam", "lock debian-base"])).exitCode).toBe(0);
+    expect((await run("git", ["add", "-A"])).exitCode).toBe(0);
+    const commit = await run("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@localhost", "commit", "-qm", "lock debian-base"]);
+    expect(commit.exitCode, commit.stderr + commit.stdout).toBe(0);
   });
 
   test("kiln lock --check passes on the committed lock", async () => {

@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
   EngineUnavailableError,
@@ -137,7 +138,10 @@ function buildOutput(args: BuildArgs, registry: string | undefined): BuildOutput
   }
   if (args.output) {
     const [type, dest] = args.output.split(":", 2);
-    if (type === "oci" && dest) return { type: "oci", dest };
+    if (type === "oci" && dest) {
+      mkdirSync(path.dirname(path.resolve(dest)), { recursive: true });
+      return { type: "oci", dest: path.resolve(dest) };
+    }
     if (type === "cache-only") return { type: "cache-only" };
     throw new UsageError(`--output ${args.output}: unknown output`, "use --output oci:<file.tar> or --output cache-only");
   }
