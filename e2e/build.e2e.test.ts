@@ -56,6 +56,16 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     expect(again.stdout).not.toContain("docker buildx");
   });
 
+  test("an image missing after a cache hit is detected and rebuilt, not trusted", async () => {
+    const removed = await docker(["image", "rm", "kiln.local/debian-nginx:0.1.0", "kiln.local/debian-nginx:local"]);
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    const again = await turbo(["build", "--filter=debian-nginx"]);
+    expect(again.stdout).toMatch(/debian-nginx:build: cache hit/);
+    const result = await kiln(["test", "debian-nginx"], { env });
+    expect(result.exitCode, result.stderr.slice(-2000)).toBe(0);
+    expect(result.stderr).toContain("not in the local image store (a Turborepo cache hit without the image?): debian-nginx; building");
+  });
+
   describe("changing a file of debian-nginx", () => {
     const page = path.join(repositoryRoot, "images/debian-nginx/files/index.html");
     const original = readFileSync(page, "utf8");

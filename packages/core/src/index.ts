@@ -29,7 +29,7 @@ export { writeFileAtomic, removePendingTempFiles } from "./fs/atomic-write.js";
 export { planBuild, imageReference, localRepository, type BuildPlan, type BuildOutput, type PlanOptions } from "./plan/plan.js";
 export { versionTags, isHighestStable, type TagOptions } from "./plan/tags.js";
 export { buildLabels, type LabelOptions } from "./plan/labels.js";
-export { engineClient, probeEngine, type EngineStatus } from "./engine/engine.js";
+export { engineClient, imageExists, probeEngine, type EngineStatus } from "./engine/engine.js";
 export { gitRevision, sourceDateEpoch } from "./build/git.js";
 export { runBuild, buildRecordPath, type RunBuildOptions } from "./build/buildx.js";
 export { adviceForBuildFailure, lastErrorLine, type BuildAdvice } from "./build/advice.js";

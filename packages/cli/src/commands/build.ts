@@ -49,8 +49,10 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   const workspace = await loadSelection(context);
   const config = await loadKilnConfig(context.root);
   const mirror = await activeMirror(context.root, args.mirror, config);
-  const registry = args.registry ?? config.registry;
+  const registry = args.registry ?? process.env.KILN_REGISTRY ?? config.registry;
   const output = buildOutput(args, registry);
+  // KILN_PLATFORMS (comma-separated) is declared in turbo.json, so it is part of the cache key.
+  const platforms = args.platform ?? process.env.KILN_PLATFORMS?.split(",").map((p) => p.trim()).filter(Boolean);
 
   for (const result of synthImages(workspace.root, workspace.selected, { locked: args.locked })) {
     if (result.status === "written") note(result.image, "synth", `wrote ${result.path}`);
@@ -63,7 +65,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
       root: workspace.root,
       output,
       registry,
-      platforms: args.platform as Platform[] | undefined,
+      platforms: platforms as Platform[] | undefined,
       mirror: mirror?.profile,
       revision,
       source: config.source,

@@ -4,6 +4,7 @@ import {
   formatReport,
   imageReference,
   junitReport,
+  imageExists,
   probeEngine,
   runImageTests,
   UsageError,
@@ -11,7 +12,7 @@ import {
   type Platform,
 } from "@kiln/core";
 import { commandContext, loadSelection } from "../context.js";
-import { printJson, printLine } from "../output.js";
+import { note, printJson, printLine } from "../output.js";
 
 export interface TestArgs {
   names: string[];
@@ -39,6 +40,7 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
       ports: resolved.ports.map((p) => `${p.port}/${p.protocol}`),
     };
   });
+  await rebuildMissing(images.map((i) => i.name), args.registry, signal);
   const report = await runImageTests(images, {
     signal,
     onOutcome: args.json ? undefined : (o) => process.stderr.write(`${o.passed ? "✓" : "✗"} ${o.image} ${o.platform}  ${o.name}\n`),
@@ -47,4 +49,24 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
   if (args.json) printJson(report);
   else printLine(formatReport(report));
   if (report.failed > 0) throw new CheckFailedError(`${report.failed} image test(s) failed`, "the report above says what each expected and saw");
+}
+
+/**
+ * A Turborepo cache hit restores dist/build.json without the image (another machine built it, or
+ * the store was pruned). Trusting it would test nothing, so missing local images are rebuilt.
+ */
+async function rebuildMissing(names: string[], registry: string | undefined, signal: AbortSignal): Promise<void> {
+  if (registry) return;
+  const workspace = await loadSelection(commandContext(names));
+  const missing: string[] = [];
+  for (const image of workspace.selected) {
+    if (!(await imageExists(imageReference(image.pkg.name, image.pkg.version)))) missing.push(image.pkg.name);
+  }
+  if (missing.length === 0) return;
+  note(undefined, "test", `not in the local image store (a Turborepo cache hit without the image?): ${missing.join(", ")}; building`);
+  const { build } = await import("./build.js");
+  await build(
+    { names: missing, dryRun: false, push: false, registry: undefined, output: undefined, platform: undefined, mirror: undefined, progress: "plain", requireEngine: true, cache: undefined, force: false, locked: false, noCache: false, json: false },
+    signal,
+  );
 }

@@ -55,3 +55,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     );
   });
 }
+
+/** Whether the engine's image store has `reference` (any platform). */
+export async function imageExists(reference: string): Promise<boolean> {
+  const docker = await engineClient();
+  return docker
+    .getImage(reference)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
+}
