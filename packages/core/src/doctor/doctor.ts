@@ -61,7 +61,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   }
 
   if (options.registry) checks.push(await registryCheck(options.registry));
-  checks.push({ name: "mirror", status: "ok", detail: options.mirror });
+  checks.push({ name: "mirror", status: "ok", detail: options.mirror.replace(/^mirror: /, "") });
   return checks;
 }
 
