@@ -90,6 +90,15 @@ describe("kiln build", () => {
     expect((await kiln(["build", "base"], fixture.root, { KILN_REQUIRE_ENGINE: "1" })).exitCode).toBe(3);
   });
 
+  test("--no-cache reaches buildx, and --cache-ref sets registry cache import and export", async () => {
+    fixture = workspaceWithNginx();
+    const result = await kiln(["build", "base", "--dry-run", "--no-cache", "--cache-ref", "127.0.0.1:5000/cache"], fixture.root);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain(" --no-cache ");
+    expect(result.stdout).toContain("--cache-from type=registry,ref=127.0.0.1:5000/cache:base --cache-to type=registry,ref=127.0.0.1:5000/cache:base,mode=max");
+    expect((await kiln(["build", "base", "--dry-run"], fixture.root)).stdout).not.toContain("--no-cache");
+  });
+
   test("an unknown image name exits 2 and lists the known ones", async () => {
     fixture = workspaceWithNginx();
     const result = await kiln(["build", "nope", "--dry-run"], fixture.root);

@@ -53,10 +53,10 @@ export function buildParser(argv: string[]) {
           .option("output", { type: "string", describe: "oci:<file.tar> (OCI layout) or cache-only" })
           .option("platform", { type: "string", array: true, describe: "override the platforms, e.g. --platform linux/arm64" })
           .option("mirror", { type: "string", describe: "mirror preset or spec (overrides KILN_MIRROR and kiln.config.ts)" })
-          .option("cache", { type: "string", describe: "registry cache ref for --cache-from/--cache-to" })
+          .option("cache-ref", { type: "string", describe: "registry cache ref for --cache-from/--cache-to" })
           .option("force", { type: "boolean", default: false, describe: "with --push: move a version tag that points at another image" })
           .option("locked", { type: "boolean", default: false, describe: "build FROM the base digests in kiln.lock.json" })
-          .option("no-cache", { type: "boolean", default: false, describe: "build without BuildKit's cache" })
+          .option("cache", { type: "boolean", default: true, describe: "use BuildKit's cache (--no-cache builds every step again)" })
           .option("progress", {
             choices: ["auto", "plain", "tty", "quiet", "rawjson"] as const,
             default: "auto" as const,

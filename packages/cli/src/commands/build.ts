@@ -31,10 +31,11 @@ export interface BuildArgs {
   mirror: string | undefined;
   progress: "auto" | "plain" | "tty" | "quiet" | "rawjson";
   requireEngine: boolean;
-  cache: string | undefined;
+  cacheRef: string | undefined;
+  /** false with --no-cache */
+  cache: boolean;
   force: boolean;
   locked: boolean;
-  noCache: boolean;
   json: boolean;
 }
 
@@ -70,10 +71,10 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
       revision,
       source: config.source,
       createdEpoch,
-      cacheRef: args.cache ?? config.cache,
+      cacheRef: args.cacheRef ?? config.cache,
       progress: args.progress,
       pinnedBase: args.locked ? pinnedBase(workspace.root, image) : undefined,
-      noCache: args.noCache,
+      noCache: !args.cache,
       metadataFile: path.relative(workspace.root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
     }),
   );

@@ -66,7 +66,7 @@ async function rebuildMissing(names: string[], registry: string | undefined, sig
   note(undefined, "test", `not in the local image store (a Turborepo cache hit without the image?): ${missing.join(", ")}; building`);
   const { build } = await import("./build.js");
   await build(
-    { names: missing, dryRun: false, push: false, registry: undefined, output: undefined, platform: undefined, mirror: undefined, progress: "plain", requireEngine: true, cache: undefined, force: false, locked: false, noCache: false, json: false },
+    { names: missing, dryRun: false, push: false, registry: undefined, output: undefined, platform: undefined, mirror: undefined, progress: "plain", requireEngine: true, cacheRef: undefined, cache: true, force: false, locked: false, json: false },
     signal,
   );
 }
