@@ -89,6 +89,9 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     expect(inspect.exitCode, inspect.stderr).toBe(0);
     expect(inspect.stdout).toContain("linux/amd64");
     expect(inspect.stdout).toContain("linux/arm64");
+    const record = JSON.parse(readFileSync(path.join(repositoryRoot, "images/debian-nginx/dist/build.json"), "utf8"));
+    expect(record.output).toBe("push");
+    expect(record.manifests.map((m: { platform: string }) => m.platform)).toEqual(["linux/amd64", "linux/arm64"]);
   });
 
   test("docker buildx bake on the file kiln bake wrote builds the same two images", async () => {

@@ -50,14 +50,15 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promi
     }
     const metadata = existsSync(metadataFile) ? parseBuildxMetadata(readFileSync(metadataFile, "utf8")) : undefined;
     const dockerfile = readFileSync(path.join(options.root, plan.dockerfile));
+    const digest = metadata?.["containerimage.digest"];
     const record: BuildRecord = {
       image: plan.image,
       version: plan.version,
-      digest: metadata?.["containerimage.digest"],
+      digest,
       platforms: plan.platforms,
       tags: plan.tags,
       output: plan.output.type,
-      manifests: [],
+      manifests: plan.output.type === "push" && digest && plan.tags[0] ? await platformManifests(plan.tags[0], digest, options.root) : [],
       dockerfileSha256: createHash("sha256").update(dockerfile).digest("hex"),
     };
     writeFileAtomic(buildRecordPath(options.imageDir), `${JSON.stringify(record, null, 2)}\n`);
@@ -65,4 +66,18 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promi
   } finally {
     rmSync(metadataFile, { force: true });
   }
+}
+
+/**
+ * The per-platform manifests of a pushed index, read back from the registry. (A --load into the
+ * local store has no registry to ask; its record carries the index digest only.)
+ */
+async function platformManifests(tag: string, digest: string, root: string): Promise<BuildRecord["manifests"]> {
+  const reference = `${tag.replace(/:[^:/]+$/, "")}@${digest}`;
+  const result = await execute({ command: "docker", args: ["buildx", "imagetools", "inspect", reference, "--format", "{{json .Manifest}}"] }, { cwd: root });
+  if (result.exitCode !== 0) return [];
+  const index = JSON.parse(result.stdout) as { manifests?: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[] };
+  return (index.manifests ?? [])
+    .filter((m) => m.platform && m.platform.os !== "unknown")
+    .map((m) => ({ platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join("/"), digest: m.digest }));
 }

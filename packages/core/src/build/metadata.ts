@@ -21,7 +21,7 @@ export interface BuildRecord {
   platforms: string[];
   tags: string[];
   output: string;
-  /** per platform, when the registry could be asked (push): manifest digest */
+  /** per platform, for pushed images (read back from the registry): manifest digest */
   manifests: { platform: string; digest: string }[];
   /** sha256 of the Dockerfile that was built, so a cache hit can be checked against the file */
   dockerfileSha256: string;
