@@ -17,8 +17,6 @@ export const alpine: DistroAdapter = {
     nginxMainConfig: "/etc/nginx/nginx.conf",
     nginxModulesInclude: "/etc/nginx/modules/*.conf",
     nginxUser: "nginx",
-    crontabDir: "/etc/crontabs",
-    defaultShell: "/bin/sh",
   },
 
   installScript(packages, buildPackages, buildSteps) {

@@ -12,7 +12,5 @@ export const debian = aptDistro(
     nginxMainConfig: "/etc/nginx/nginx.conf",
     nginxModulesInclude: "/etc/nginx/modules-enabled/*.conf",
     nginxUser: "www-data",
-    crontabDir: "/var/spool/cron/crontabs",
-    defaultShell: "/bin/sh",
   },
 );

@@ -29,8 +29,4 @@ export interface DistroPaths {
   /** dynamic-module snippets the distro's nginx package installs */
   nginxModulesInclude: string;
   nginxUser: string;
-  /** the busybox/cron daemon crontab directory */
-  crontabDir: string;
-  /** what `ps`-style checks see as the default non-login shell */
-  defaultShell: string;
 }

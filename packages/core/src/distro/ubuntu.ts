@@ -13,7 +13,5 @@ export const ubuntu = aptDistro(
     nginxMainConfig: "/etc/nginx/nginx.conf",
     nginxModulesInclude: "/etc/nginx/modules-enabled/*.conf",
     nginxUser: "www-data",
-    crontabDir: "/var/spool/cron/crontabs",
-    defaultShell: "/bin/sh",
   },
 );
