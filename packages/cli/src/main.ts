@@ -54,6 +54,7 @@ export function buildParser(argv: string[]) {
           .option("platform", { type: "string", array: true, describe: "override the platforms, e.g. --platform linux/arm64" })
           .option("mirror", { type: "string", describe: "mirror preset or spec (overrides KILN_MIRROR and kiln.config.ts)" })
           .option("cache-ref", { type: "string", describe: "registry cache ref for --cache-from/--cache-to" })
+          .option("build-arg", { type: "string", array: true, describe: "NAME=value for a build argument an image declares, e.g. --build-arg DEV_UID=1234" })
           .option("force", { type: "boolean", default: false, describe: "with --push: move a version tag that points at another image" })
           .option("locked", { type: "boolean", default: false, describe: "build FROM the base digests in kiln.lock.json" })
           .option("cache", { type: "boolean", default: true, describe: "use BuildKit's cache (--no-cache builds every step again)" })

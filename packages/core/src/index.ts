@@ -15,7 +15,7 @@ export {
 } from "./feature/feature.js";
 export { tini, type TiniOptions } from "./feature/tini.js";
 export { nginx, type NginxOptions } from "./feature/nginx.js";
-export type { DistroAdapter, DistroPaths } from "./distro/distro.js";
+export type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro/distro.js";
 export { distros, distroFromReference } from "./distro/select.js";
 export { resolveImage, workspaceImageReference } from "./resolve/resolve.js";
 export type { ResolvedImage, ResolvedBase, ExposedPort } from "./resolve/resolved-image.js";

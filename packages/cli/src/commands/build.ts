@@ -15,6 +15,7 @@ import {
   UsageError,
   type BuildOutput,
   type BuildPlan,
+  type LoadedImage,
   type Platform,
 } from "@kiln/core";
 import { commandContext, loadSelection } from "../context.js";
@@ -37,6 +38,8 @@ export interface BuildArgs {
   force: boolean;
   locked: boolean;
   json: boolean;
+  /** NAME=value pairs for build arguments the images declare */
+  buildArg: string[] | undefined;
 }
 
 /**
@@ -53,6 +56,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   const registry = args.registry ?? process.env.KILN_REGISTRY ?? config.registry;
   const output = buildOutput(args, registry);
   // KILN_PLATFORMS (comma-separated) is declared in turbo.json, so it is part of the cache key.
+  const buildArgs = parseBuildArgs(args.buildArg ?? [], workspace.selected);
   const platforms = args.platform ?? process.env.KILN_PLATFORMS?.split(",").map((p) => p.trim()).filter(Boolean);
 
   for (const result of synthImages(workspace.root, workspace.selected, { locked: args.locked })) {
@@ -75,6 +79,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
       progress: args.progress,
       pinnedBase: args.locked ? pinnedBase(workspace.root, image) : undefined,
       noCache: !args.cache,
+      buildArgs,
       metadataFile: path.relative(workspace.root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
     }),
   );
@@ -112,6 +117,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
         source: config.source,
         mirror: mirror?.profile,
         force: args.force,
+        buildArgs,
         signal,
         progress: args.progress,
         log: (text) => note(image.pkg.name, "push", text),
@@ -162,4 +168,24 @@ function describeOutput(plan: BuildPlan): string {
     case "load":
       return `local image store as ${plan.tags.join(", ")}`;
   }
+}
+
+/**
+ * `--build-arg NAME=value`, checked against what the selected images declare: a misspelt name
+ * would otherwise be ignored silently and build the default.
+ */
+function parseBuildArgs(pairs: string[], images: LoadedImage[]): Record<string, string> {
+  const declared = new Set(images.flatMap((image) => Object.keys(image.resolved.buildArgs)));
+  const values: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!match) throw new UsageError(`--build-arg "${pair}" is not NAME=value`, "write it as --build-arg DEV_UID=1234");
+    const [, name, value] = match as unknown as [string, string, string];
+    if (!declared.has(name)) {
+      const known = [...declared].sort().join(", ") || "none";
+      throw new UsageError(`--build-arg ${name}: no selected image declares it (declared: ${known})`, "declare it in the image's buildArgs, or check the spelling");
+    }
+    values[name] = value;
+  }
+  return values;
 }

@@ -38,6 +38,7 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
       platforms: platforms as Platform[],
       tests: resolved.tests,
       ports: resolved.ports.map((p) => `${p.port}/${p.protocol}`),
+      env: resolved.testEnv,
     };
   });
   await rebuildMissing(images.map((i) => i.name), args.registry, signal);
@@ -66,7 +67,7 @@ async function rebuildMissing(names: string[], registry: string | undefined, sig
   note(undefined, "test", `not in the local image store (a Turborepo cache hit without the image?): ${missing.join(", ")}; building`);
   const { build } = await import("./build.js");
   await build(
-    { names: missing, dryRun: false, push: false, registry: undefined, output: undefined, platform: undefined, mirror: undefined, progress: "plain", requireEngine: true, cacheRef: undefined, cache: true, force: false, locked: false, json: false },
+    { names: missing, dryRun: false, push: false, registry: undefined, output: undefined, platform: undefined, mirror: undefined, progress: "plain", requireEngine: true, cacheRef: undefined, cache: true, force: false, locked: false, json: false, buildArg: undefined },
     signal,
   );
 }

@@ -18,6 +18,12 @@ export const alpine: DistroAdapter = {
     nginxModulesInclude: "/etc/nginx/modules/*.conf",
     nginxUser: "nginx",
   },
+  packageSets: {
+    // BusyBox (crond, syslogd, nc) is part of the Alpine base already.
+    busybox: [],
+    sshServer: ["openssh-server", "openssh-keygen", "openssh-sftp-server"],
+    buildTools: ["build-base"],
+  },
 
   installScript(packages, buildPackages, buildSteps) {
     const lines = [

@@ -1,5 +1,5 @@
 import type { GroupSpec, UserSpec } from "../spec/schema.js";
-import type { DistroAdapter, DistroPaths } from "./distro.js";
+import type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro.js";
 
 /** The archives of one apt-based distro, and the mirror build args that replace them. */
 export interface AptArchive {
@@ -13,6 +13,13 @@ export interface AptArchive {
  * rewritten source files from /tmp/kiln-apt (Dir::Etc::SourceParts), so the image keeps the
  * sources its base shipped unless KILN_MIRROR_PERSIST=1.
  */
+/** Debian and Ubuntu name these the same. */
+const aptPackageSets: DistroPackageSets = {
+  busybox: ["busybox-static"],
+  sshServer: ["openssh-server"],
+  buildTools: ["build-essential"],
+};
+
 export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], paths: DistroPaths): DistroAdapter {
   // Longer suffixes first: "debian-security" must be rewritten before "debian" matches its prefix.
   const ordered = [...archives].sort((a, b) => b.pathSuffix.length - a.pathSuffix.length);
@@ -22,6 +29,7 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
     shell: ["/bin/bash", "-eo", "pipefail", "-c"],
     mirrorArgs,
     paths,
+    packageSets: aptPackageSets,
 
     installScript(packages, buildPackages, buildSteps) {
       const anyMirror = archives.map((archive) => `\${${archive.mirrorArg}:-}`).join("");

@@ -11,6 +11,8 @@ export interface DistroAdapter {
   /** the mirror build args (see @kiln/mirror) this distro's install script reads */
   readonly mirrorArgs: string[];
   readonly paths: DistroPaths;
+  /** names of packages that differ between distros, by the role they play */
+  readonly packageSets: DistroPackageSets;
   /**
    * The script of the one RUN that installs packages. Build-only packages are installed as a
    * removable set, `buildSteps` run while they are present, and the set is removed in the same
@@ -29,4 +31,13 @@ export interface DistroPaths {
   /** dynamic-module snippets the distro's nginx package installs */
   nginxModulesInclude: string;
   nginxUser: string;
+}
+
+export interface DistroPackageSets {
+  /** a BusyBox with the crond, syslogd and nc applets (Debian's plain busybox lacks crond) */
+  busybox: string[];
+  /** sshd, ssh-keygen and the sftp server */
+  sshServer: string[];
+  /** C compiler, make and libc headers */
+  buildTools: string[];
 }

@@ -59,6 +59,23 @@ describe("synthesizeDockerfile", () => {
     ]);
   });
 
+  test("build arguments come after the packages and before the accounts that read them", () => {
+    const dev = defineImage({
+      name: "dev",
+      description: "a dev image",
+      base: "debian:bookworm",
+      packages: ["sudo"],
+      buildArgs: { DEV_UID: "1000" },
+      users: [{ name: "dev", uid: "$DEV_UID", gid: "$DEV_UID" }],
+      user: "dev",
+    });
+    const text = renderDockerfile(model(dev));
+    const at = (needle: string) => text.indexOf(needle);
+    expect(at('ARG DEV_UID="1000"')).toBeGreaterThan(at("install -y --no-install-recommends sudo"));
+    expect(at("useradd --uid $DEV_UID --gid dev")).toBeGreaterThan(at('ARG DEV_UID="1000"'));
+    expect(text).toContain("groupadd --gid $DEV_UID dev");
+  });
+
   test("switches to root for installing when the parent is non-root, and ends on the declared user", () => {
     const users = (model().stages.at(-1)?.instructions ?? []).filter((i) => i.op === "USER");
     expect(users).toEqual([{ op: "USER", user: "root" }, { op: "USER", user: "nginx" }]);

@@ -78,6 +78,13 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
     out.push({ op: "RUN", script: image.distro.installScript(image.packages, image.buildPackages, buildSteps) });
   }
 
+  const buildArgs = Object.entries(image.buildArgs);
+  if (buildArgs.length > 0) {
+    // Declared after the packages: a changed value then re-runs only the layers below.
+    out.push({ op: "comment", text: "Build arguments (kiln build --build-arg NAME=value)." });
+    for (const [name, defaultValue] of buildArgs) out.push({ op: "ARG", name, defaultValue });
+  }
+
   if (image.users.length > 0 || image.groups.length > 0) {
     out.push({ op: "comment", text: "Accounts, with fixed ids so file ownership is the same on every build." });
     out.push({ op: "RUN", script: image.distro.accountScript(image.groups, image.users) });

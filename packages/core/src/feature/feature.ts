@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { DistroAdapter } from "../distro/distro.js";
 import {
+  buildArgNameSchema,
   envSchema,
   groupSchema,
   healthcheckSchema,
@@ -55,6 +56,8 @@ export const featureContributionSchema = z.strictObject({
   files: z.array(featureFileSchema).default([]),
   steps: z.array(stepSchema).default([]),
   env: envSchema.default({}),
+  buildArgs: z.record(buildArgNameSchema, z.string()).default({}),
+  testEnv: z.record(z.string(), z.string()).default({}),
   entrypoint: entrypointFragmentSchema.optional(),
   cmd: z.array(z.string()).optional(),
   ports: z.array(portSchema).default([]),

@@ -15,6 +15,8 @@ export interface ImageUnderTest {
   tests: ImageTest[];
   /** container ports to publish ("8080/tcp") */
   ports: string[];
+  /** environment of the test containers (the image's testEnv) */
+  env?: Record<string, string>;
 }
 
 export interface RunOptions {
@@ -61,7 +63,8 @@ async function testPlatform(
   record: (outcome: TestOutcome) => void,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const spec = { image: image.reference, platform, runLabel, ports: image.ports };
+  const env = Object.entries(image.env ?? {}).map(([key, value]) => `${key}=${value}`);
+  const spec = { image: image.reference, platform, runLabel, ports: image.ports, env };
   const outcome = (name: string, kind: string, passed: boolean, since: number, detail?: string): TestOutcome => ({
     image: image.name,
     platform,

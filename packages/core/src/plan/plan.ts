@@ -45,6 +45,8 @@ export interface PlanOptions {
   pinnedBase?: string;
   /** build without BuildKit's cache (--no-cache) */
   noCache?: boolean;
+  /** --build-arg values; each image gets those it declares in buildArgs */
+  buildArgs?: Record<string, string>;
 }
 
 export interface BuildPlan {
@@ -111,7 +113,8 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
     createdEpoch: options.createdEpoch,
     baseDigest: options.pinnedBase?.split("@")[1],
   });
-  const buildArgs = mirrorBuildArgs(options.mirror);
+  const declared = Object.entries(options.buildArgs ?? {}).filter(([name]) => name in resolved.buildArgs);
+  const buildArgs = { ...mirrorBuildArgs(options.mirror), ...Object.fromEntries(declared) };
   const cacheFrom = options.cacheRef ? [`type=registry,ref=${options.cacheRef}:${resolved.name}`] : [];
   const cacheTo = options.cacheRef ? [`type=registry,ref=${options.cacheRef}:${resolved.name},mode=max`] : [];
   const dockerfile = rel(path.join(image.pkg.dir, "Dockerfile"));

@@ -97,6 +97,8 @@ export interface PushVersionOptions {
   progress?: PlanOptions["progress"];
   backoffMs?: number[];
   log: (text: string) => void;
+  /** --build-arg values; each image gets those it declares */
+  buildArgs?: Record<string, string>;
 }
 
 /**
@@ -112,6 +114,7 @@ export async function pushVersion(options: PushVersionOptions): Promise<PublishR
   const stagingTag = revision ? `sha-${revision.slice(0, 7)}` : `kiln-staging-${image.pkg.version}`;
   const stagedPlan = planBuild(image, options.all, {
     root: options.root,
+    buildArgs: options.buildArgs,
     output: { type: "push" },
     registry,
     mirror: options.mirror,

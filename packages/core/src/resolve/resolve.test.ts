@@ -29,7 +29,9 @@ describe("definition errors name the file, the field and the fix", () => {
   test.each<[string, Record<string, unknown>, RegExp, RegExp]>([
     ["unknown platform", { platforms: ["linux/amd64", "linux/mips"] }, /^images\/x\/image\.ts: platforms\[1\]: unknown platform "linux\/mips"/, /fix the field/],
     ["user without a name", { users: [{ uid: 1000 }] }, /^images\/x\/image\.ts: users\[0\]\.name: /, /fix the field/],
-    ["uid that is not a number", { users: [{ name: "a", uid: "1000" }] }, /users\[0\]\.uid: .*expected number/i, /fix the field/],
+    ["uid that is neither a number nor a build argument", { users: [{ name: "a", uid: "1000" }] }, /users\[0\]\.uid: expected a number, or "\$NAME" naming a build argument/, /fix the field/],
+    ["uid naming an undeclared build argument", { users: [{ name: "a", uid: "$DEV_UID" }] }, /: users \(a\)\.uid: "\$DEV_UID" names no build argument/, /buildArgs: \{ DEV_UID: "1000" \}/],
+    ["build argument in lower case", { buildArgs: { dev_uid: "1" } }, /: buildArgs\.dev_uid: expected an upper-case build argument name/, /fix the field/],
     ["port out of range", { ports: [8080, 70000] }, /: ports\[1\]: ports are 1 to 65535/, /fix the field/],
     ["base neither reference nor definition", { base: 42 }, /: base: expected an image reference like "alpine:3\.22" or another image's definition, got number 42/, /import the parent/],
     ["base that is an invalid reference", { base: "Not A Ref" }, /: base: expected an image reference/, /fix the field/],
@@ -77,6 +79,23 @@ describe("resolution", () => {
   test("an unknown distro must be stated", () => {
     expect(errorOf({ base: "ghcr.io/acme/os:1" }).message).toMatch(/distro: cannot tell the distro/);
     expect(() => resolveImage(defineImage({ ...valid, base: "ghcr.io/acme/os:1", distro: "debian" }), { file })).not.toThrow();
+  });
+
+  test("an account id from a build argument is declared as an ARG before the accounts", () => {
+    const image = resolveImage(
+      defineImage({ ...valid, buildArgs: { APP_UID: "1000" }, users: [{ name: "app", uid: "$APP_UID", gid: "$APP_UID" }] }),
+      { file },
+    );
+    expect(image.buildArgs).toEqual({ APP_UID: "1000" });
+    expect(image.users[0]?.uid).toBe("$APP_UID");
+  });
+
+  test("test-only environment is inherited and overridden, never part of the image's env", () => {
+    const parent = defineImage({ ...valid, name: "p", testEnv: { A: "1", B: "1" } });
+    const keyed = defineFeature("keyed", () => ({ testEnv: { B: "2", C: "2" } }));
+    const child = resolveImage(defineImage({ name: "c", description: "c", base: parent, features: [keyed], testEnv: { C: "3" } }), { file });
+    expect(child.testEnv).toEqual({ A: "1", B: "2", C: "3" });
+    expect(child.env).toEqual({});
   });
 
   test("tini becomes the init and the ENTRYPOINT", () => {

@@ -2,7 +2,7 @@ import { DefinitionError } from "../errors.js";
 import { featureContributionSchema, isFeature, type Feature, type FeatureContribution } from "../feature/feature.js";
 import { distroFromReference, distros } from "../distro/select.js";
 import { isImageDefinition, type ImageDefinition } from "../spec/define.js";
-import { imageDataSchema, imageReferenceSchema, type PortInput } from "../spec/schema.js";
+import { imageDataSchema, imageReferenceSchema, type GroupSpec, type PortInput, type UserSpec } from "../spec/schema.js";
 import { definitionErrorFromZod } from "../spec/validate.js";
 import type { ExposedPort, ResolvedBase, ResolvedImage } from "./resolved-image.js";
 
@@ -72,6 +72,8 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
 
   const users = mergeByName([...contributions.flatMap((c) => c.contribution.users), ...image.users], file, "users");
   const groups = mergeByName([...contributions.flatMap((c) => c.contribution.groups), ...image.groups], file, "groups");
+  const buildArgs = Object.assign({}, ...contributions.map((c) => c.contribution.buildArgs), image.buildArgs) as Record<string, string>;
+  checkAccountIdArgs(groups, users, buildArgs, file);
 
   return {
     name: image.name,
@@ -90,6 +92,8 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     installSteps: steps.filter((step) => step.phase === "install"),
     configureSteps: steps.filter((step) => step.phase === "configure"),
     env: Object.assign({}, ...contributions.map((c) => c.contribution.env), image.env) as Record<string, string>,
+    buildArgs,
+    testEnv: Object.assign({}, parent?.testEnv, ...contributions.map((c) => c.contribution.testEnv), image.testEnv) as Record<string, string>,
     workdir: image.workdir,
     ports: uniquePorts([...contributions.flatMap((c) => c.contribution.ports), ...image.ports]),
     volumes: sortedUnique([...contributions.flatMap((c) => c.contribution.volumes), ...image.volumes]),
@@ -166,6 +170,25 @@ function collectContributions(
     if (!parsed.success) throw definitionErrorFromZod(`${file} (feature ${feature.name})`, parsed.error, [`features[${index}]`]);
     return { feature: feature.name, contribution: parsed.data };
   });
+}
+
+/** A `$NAME` uid or gid must name a declared build argument, or the RUN would see an empty id. */
+function checkAccountIdArgs(groups: GroupSpec[], users: UserSpec[], buildArgs: Record<string, string>, file: string): void {
+  const ids = [
+    ...groups.map((g) => ({ field: `groups (${g.name}).gid`, id: g.gid })),
+    ...users.flatMap((u) => [
+      { field: `users (${u.name}).uid`, id: u.uid },
+      { field: `users (${u.name}).gid`, id: u.gid },
+    ]),
+  ];
+  for (const { field, id } of ids) {
+    if (typeof id === "string" && !(id.slice(1) in buildArgs)) {
+      throw new DefinitionError(
+        `${file}: ${field}: "${id}" names no build argument`,
+        `declare it with a default: buildArgs: { ${id.slice(1)}: "1000" }`,
+      );
+    }
+  }
 }
 
 function mergeByName<T extends { name: string }>(items: T[], file: string, field: string): T[] {

@@ -42,6 +42,10 @@ export interface ResolvedImage {
   installSteps: Step[];
   configureSteps: Step[];
   env: Record<string, string>;
+  /** ARG name → default, declared before the accounts */
+  buildArgs: Record<string, string>;
+  /** environment for `kiln test` containers only */
+  testEnv: Record<string, string>;
   workdir: string | undefined;
   ports: ExposedPort[];
   volumes: string[];

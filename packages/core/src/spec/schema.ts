@@ -26,12 +26,24 @@ export const platformSchema = z.enum(knownPlatforms, {
   error: (issue) => `unknown platform ${JSON.stringify(issue.input)}; expected one of ${knownPlatforms.join(", ")}`,
 });
 
+/** A build argument's name, as declared in `buildArgs`. */
+export const buildArgNameSchema = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected an upper-case build argument name like DEV_UID");
+
+/**
+ * A numeric id, or `$NAME` to take it from a build argument (declared in `buildArgs`), so one
+ * Dockerfile builds for any host UID: `kiln build --build-arg DEV_UID=1234`.
+ */
+const accountId = z.union([
+  z.number().int().min(0).max(2 ** 31 - 1),
+  z.string().regex(/^\$[A-Z_][A-Z0-9_]*$/, 'expected a number, or "$NAME" naming a build argument'),
+]);
+
 export const userSchema = z.strictObject({
   name: posixName,
-  uid: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  uid: accountId.optional(),
   /** primary group name; created with the user's name when omitted */
   group: posixName.optional(),
-  gid: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  gid: accountId.optional(),
   home: z.string().startsWith("/").optional(),
   shell: z.string().startsWith("/").optional(),
   /** supplementary groups, which must exist (declare them in `groups`) */
@@ -48,7 +60,7 @@ export type UserInput = z.input<typeof userSchema>;
 
 export const groupSchema = z.strictObject({
   name: posixName,
-  gid: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  gid: accountId.optional(),
   system: z.boolean().default(false),
 });
 export type GroupSpec = z.output<typeof groupSchema>;
@@ -153,6 +165,13 @@ export const imageDataSchema = z.strictObject({
   /** required when the final user is root: why this image must run as root */
   rootReason: z.string().min(1).optional(),
   env: envSchema.default({}),
+  /** build arguments and their defaults, declared as ARG before the accounts are created */
+  buildArgs: z.record(buildArgNameSchema, z.string()).default({}),
+  /**
+   * Environment of the containers `kiln test` starts, e.g. a public key an ssh image needs
+   * before it will start. Never baked into the image.
+   */
+  testEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name"), z.string()).default({}),
   workdir: z.string().startsWith("/", "WORKDIR must be an absolute path").optional(),
   ports: z.array(portSchema).default([]),
   volumes: z.array(z.string().startsWith("/", "volumes are absolute paths")).default([]),

@@ -3,7 +3,7 @@ import { DefinitionError } from "../errors.js";
 
 /** Turns zod issues into one DefinitionError naming file, field path and what to do. */
 export function definitionErrorFromZod(file: string, error: z.ZodError, prefix: (string | number)[] = []): DefinitionError {
-  const lines = error.issues.map((issue) => `${file}: ${formatPath([...prefix, ...issue.path])}: ${issue.message}`);
+  const lines = error.issues.map((issue) => `${file}: ${formatPath([...prefix, ...issue.path])}: ${messageOf(issue)}`);
   const first = lines[0] ?? `${file}: invalid definition`;
   const more = lines.length > 1 ? `\n${lines.slice(1).join("\n")}` : "";
   return new DefinitionError(`${first}${more}`, "fix the field in the image definition, then run `kiln synth` again");
@@ -17,4 +17,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else text += text === "" ? String(part) : `.${String(part)}`;
   }
   return text === "" ? "(definition)" : text;
+}
+
+/** A bad record key carries the key schema's own message one level down; zod's outer one says only "Invalid key". */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_key") return issue.issues[0]?.message ?? issue.message;
+  return issue.message;
 }
