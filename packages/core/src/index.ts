@@ -15,6 +15,8 @@ export {
 } from "./feature/feature.js";
 export { tini, type TiniOptions } from "./feature/tini.js";
 export { nginx, type NginxOptions } from "./feature/nginx.js";
+export { cron, cronCommand } from "./feature/cron.js";
+export { featureFilesDirectory } from "./feature/feature-files.js";
 export type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro/distro.js";
 export { distros, distroFromReference } from "./distro/select.js";
 export { resolveImage, workspaceImageReference } from "./resolve/resolve.js";

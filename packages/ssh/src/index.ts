@@ -1,0 +1,1 @@
+export { ssh, hostKeyDirectory, type SshOptions } from "./ssh.js";

@@ -1,0 +1,52 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { defineImage, renderDockerfile, resolveImage, synthesizeDockerfile } from "@kiln/core";
+import { ssh } from "./ssh.js";
+
+const file = "images/x/image.ts";
+function image(base: string, feature = ssh()) {
+  return resolveImage(
+    defineImage({ name: "x", description: "x", base, users: [{ name: "app", uid: 10001 }], features: [feature], user: "root", rootReason: "sshd" }),
+    { file },
+  );
+}
+
+describe("ssh feature", () => {
+  test("installs the distro's sshd, ssh-keygen and sftp server, and a BusyBox with nc", () => {
+    expect(image("alpine:3.22").packages).toEqual(["openssh-keygen", "openssh-server", "openssh-sftp-server"]);
+    expect(image("debian:bookworm").packages).toEqual(["busybox-static", "openssh-server"]);
+  });
+
+  test("the drop-in is key-only, is read before sshd_config's own settings, and no host key ships", () => {
+    const dockerfile = renderDockerfile(synthesizeDockerfile(image("debian:bookworm"), { sourcePath: file }));
+    for (const line of ["PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitRootLogin no", "AuthenticationMethods publickey", "X11Forwarding no", "AllowTcpForwarding no", "AuthorizedKeysFile /run/kiln-ssh/authorized_keys/%u"]) {
+      expect(dockerfile).toContain(`\n${line}\n`);
+    }
+    expect(dockerfile).toContain("sed -i '1i Include /etc/ssh/sshd_config.d/*.conf' /etc/ssh/sshd_config");
+    expect(dockerfile).toContain("rm -f /etc/ssh/ssh_host_*");
+    expect(dockerfile).toContain("sed -i -E 's/^app:[^:]*:/app:*:/' /etc/shadow");
+  });
+
+  test("standalone mode starts sshd from CMD on the port, with a HEALTHCHECK; service mode starts nothing", () => {
+    const standalone = image("debian:bookworm", ssh({ port: 2022 }));
+    expect(standalone.cmd).toEqual(["/usr/local/bin/kiln-ssh-start"]);
+    expect(standalone.ports).toEqual([{ port: 2022, protocol: "tcp" }]);
+    expect(standalone.healthcheck?.test).toEqual(["/usr/local/bin/kiln-ssh-health"]);
+    const service = image("debian:bookworm", ssh({ mode: "service", allowTcpForwarding: true }));
+    expect(service.cmd).toBeUndefined();
+    expect(service.healthcheck).toBeUndefined();
+    expect(service.featureFiles.map((f) => f.dest)).toEqual(["/usr/local/bin/kiln-ssh-prepare"]);
+    expect(service.tests.find((t) => t.kind === "command" && t.run[0] === "sshd")).toMatchObject({ stdoutIncludes: expect.arrayContaining(["allowtcpforwarding yes"]) });
+  });
+
+  test("the scripts it copies exist in the package", () => {
+    for (const copied of image("alpine:3.22").featureFiles) expect(existsSync(path.join(copied.contextDir, copied.src)), copied.src).toBe(true);
+  });
+
+  test("a test key lets kiln test start the container, and never reaches the image's env", () => {
+    const resolved = image("alpine:3.22");
+    expect(resolved.testEnv.PUBLIC_KEY).toMatch(/^ssh-ed25519 \S+ kiln-test-key$/);
+    expect(resolved.env).toEqual({ KILN_SSH_USER: "app" });
+  });
+});
