@@ -8,6 +8,7 @@ export const workspaceAliases = {
   "@kiln/core": source("core"),
   "@kiln/mirror": source("mirror"),
   "@kiln/ssh": source("ssh"),
+  "@kiln/init": source("init"),
   "@kiln/dev-image": source("dev-image"),
   "@kiln/cli": source("cli"),
 };

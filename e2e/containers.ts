@@ -23,9 +23,17 @@ export class TestContainers {
     return this.docker(["run", "--rm", "--label", this.label, ...args]);
   }
 
+  /**
+   * The container log, stdout and stderr interleaved as written: the CLI splits the two streams,
+   * so lines are merged back by their timestamps (`docker logs -t`).
+   */
   async logs(id: string): Promise<string> {
-    const result = await this.docker(["logs", id]);
-    return result.stdout + result.stderr;
+    const result = await this.docker(["logs", "--timestamps", id]);
+    const lines = [...result.stdout.split("\n"), ...result.stderr.split("\n")].filter((line) => line !== "");
+    const stamped = lines.map((line) => ({ at: line.slice(0, line.indexOf(" ")), text: line.slice(line.indexOf(" ") + 1) }));
+    // RFC 3339 stamps with nanoseconds sort as text; sort is stable for equal stamps.
+    stamped.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return stamped.map((line) => `${line.text}\n`).join("");
   }
 
   async state(id: string): Promise<{ Status: string; Running: boolean; ExitCode: number; Health?: { Status: string } }> {

@@ -88,7 +88,8 @@ export function ssh(options: SshOptions = {}): Feature {
         {
           kind: "command",
           name: "sshd -T shows key-only logins, no root, no X11",
-          run: ["sshd", "-T"],
+          // In service mode nothing has made host keys yet, and sshd -T wants them.
+          run: mode === "standalone" ? ["sshd", "-T"] : ["sh", "-c", "kiln-ssh-prepare 2>/dev/null; sshd -T"],
           user: "root",
           stdoutIncludes: [
             "passwordauthentication no",

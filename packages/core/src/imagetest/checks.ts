@@ -96,7 +96,8 @@ async function checkMetadata(test: Extract<ImageTest, { kind: "metadata" }>, { c
   const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   if (test.user !== undefined && config.User !== test.user) problems.push(`user is "${config.User}", expected "${test.user}"`);
   if (test.entrypoint !== undefined && !same(config.Entrypoint, test.entrypoint)) problems.push(`entrypoint is ${JSON.stringify(config.Entrypoint)}, expected ${JSON.stringify(test.entrypoint)}`);
-  if (test.cmd !== undefined && !same(config.Cmd, test.cmd)) problems.push(`cmd is ${JSON.stringify(config.Cmd)}, expected ${JSON.stringify(test.cmd)}`);
+  // The engine reports an empty CMD (`CMD []`) as null.
+  if (test.cmd !== undefined && !same(config.Cmd ?? [], test.cmd)) problems.push(`cmd is ${JSON.stringify(config.Cmd)}, expected ${JSON.stringify(test.cmd)}`);
   if (test.exposedPorts !== undefined) {
     const ports = Object.keys(config.ExposedPorts ?? {}).sort();
     if (!same(ports, [...test.exposedPorts].sort())) problems.push(`exposed ports are ${ports.join(", ") || "none"}, expected ${test.exposedPorts.join(", ")}`);

@@ -1,0 +1,1 @@
+export { init, environmentGroup, type InitOptions, type ServiceSpec } from "./init.js";

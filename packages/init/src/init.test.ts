@@ -1,0 +1,43 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { defineImage, renderDockerfile, resolveImage, synthesizeDockerfile } from "@kiln/core";
+import { init } from "./init.js";
+
+const file = "images/x/image.ts";
+const resolve = (base: string, feature = init()) =>
+  resolveImage(defineImage({ name: "x", description: "x", base, features: [feature], user: "root", rootReason: "init" }), { file });
+
+describe("init feature", () => {
+  test("my_init runs under tini without -g, so a stop signal reaches my_init alone", () => {
+    expect(resolve("debian:bookworm").entrypoint).toEqual(["/usr/bin/tini", "--", "/sbin/my_init"]);
+    expect(resolve("alpine:3.22").entrypoint).toEqual(["/sbin/tini", "--", "/sbin/my_init"]);
+  });
+
+  test("no default command: without one, my_init runs the services until stopped", () => {
+    const text = renderDockerfile(synthesizeDockerfile(resolve("debian:bookworm"), { sourcePath: file }));
+    expect(text).toMatch(/^CMD \[\]$/m);
+  });
+
+  test("services become run scripts; a disabled one ships a down file; syslog adds BusyBox", () => {
+    const image = resolve("debian:bookworm", init({ syslog: true, services: { web: "exec web --foreground", sshd: { run: "exec sshd -D", enabled: false } } }));
+    const text = renderDockerfile(synthesizeDockerfile(image, { sourcePath: file }));
+    expect(text).toContain("cat > /etc/service/web/run <<'RUN'\n#!/bin/sh\nexec 2>&1\nexec web --foreground\nRUN");
+    expect(text).toContain("touch /etc/service/sshd/down");
+    expect(text).not.toContain("touch /etc/service/web/down");
+    expect(text).toContain("exec busybox syslogd -n -O -");
+    expect(image.packages).toEqual(["busybox-static", "jq", "runit", "tini"]);
+    expect(image.tests.map((t) => t.name)).toEqual(expect.arrayContaining(["the web service runs", "the sshd service is off by default", "the syslog service runs"]));
+  });
+
+  test("the environment group is phusion's docker_env (8377), and the health check comes first", () => {
+    const image = resolve("debian:bookworm");
+    expect(image.groups).toEqual([{ name: "docker_env", gid: 8377, system: false }]);
+    expect(image.tests[0]?.kind).toBe("health");
+    expect(image.env).toEqual({ SVDIR: "/run/service" });
+  });
+
+  test("the scripts it copies exist in the package", () => {
+    for (const copied of resolve("alpine:3.22").featureFiles) expect(existsSync(path.join(copied.contextDir, copied.src)), copied.src).toBe(true);
+  });
+});

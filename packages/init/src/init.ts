@@ -1,0 +1,95 @@
+import { defineFeature, featureFilesDirectory, type Feature } from "@kiln/core";
+
+/** A supervised service: the body of its runit `run` script, which must exec the daemon in the foreground. */
+export interface ServiceSpec {
+  run: string;
+  /** false ships a `down` file: the service starts only with ENABLE_SERVICES="name" at run time */
+  enabled?: boolean;
+}
+
+export interface InitOptions {
+  /** services under /etc/service/<name>; a string is the run script's body */
+  services?: Record<string, string | ServiceSpec>;
+  /** BusyBox syslogd as a service, writing to the container log, so `logger` and /dev/log work */
+  syslog?: boolean;
+}
+
+/** The group that may read the environment dumps (phusion's docker_env, same gid). */
+export const environmentGroup = { name: "docker_env", gid: 8377 };
+
+/**
+ * phusion baseimage's my_init semantics on Alpine and Debian alike: startup scripts in
+ * /etc/my_init.d, supervised services in /etc/service (runit, packaged by both distros), the
+ * environment dumped for scripts that run without it, `setuser`, and an ordered shutdown that fits
+ * in docker stop's 10 s. tini stays PID 1 to reap zombies; it runs without -g, so a stop signal
+ * reaches my_init alone and my_init decides the order things stop in.
+ */
+export function init(options: InitOptions = {}): Feature {
+  const services: Record<string, ServiceSpec> = {};
+  if (options.syslog) services.syslog = { run: "# -O -: messages go to stdout, which runsv passes on to the container log.\nexec busybox syslogd -n -O -" };
+  for (const [name, spec] of Object.entries(options.services ?? {})) services[name] = typeof spec === "string" ? { run: spec } : spec;
+
+  return defineFeature("init", ({ distro }) => {
+    const contextDir = featureFilesDirectory(import.meta.url, "init");
+    const serviceScripts = Object.entries(services).flatMap(([name, spec]) => [
+      `mkdir -p /etc/service/${name}`,
+      `cat > /etc/service/${name}/run <<'RUN'`,
+      "#!/bin/sh",
+      "exec 2>&1",
+      spec.run,
+      "RUN",
+      `chmod 0755 /etc/service/${name}/run`,
+      ...(spec.enabled === false ? [`touch /etc/service/${name}/down`] : []),
+    ]);
+    return {
+      packages: ["jq", "runit", "tini", ...(options.syslog ? distro.packageSets.busybox : [])],
+      groups: [environmentGroup],
+      files: [
+        { contextDir, src: "my_init", dest: "/sbin/my_init", mode: "0755" },
+        { contextDir, src: "setuser", dest: "/sbin/setuser", mode: "0755" },
+        { contextDir, src: "kiln-init-health", dest: "/usr/local/bin/kiln-init-health", mode: "0755" },
+      ],
+      steps: [
+        {
+          why: "init: phusion's directories, its paths to the environment dumps (now on /run), and the services",
+          run: [
+            "mkdir -p /etc/my_init.d /etc/my_init.pre_shutdown.d /etc/my_init.post_shutdown.d /etc/service",
+            // Debian's runit and openssh-server packages enable their own services (default-syslog,
+            // ssh) by symlink; the services of this image are the ones it declares.
+            "find /etc/service/ -mindepth 1 -maxdepth 1 -type l -delete",
+            "ln -sfn /run/container_environment /etc/container_environment",
+            "ln -sf /run/container_environment.sh /etc/container_environment.sh",
+            "ln -sf /run/container_environment.json /etc/container_environment.json",
+            ...serviceScripts,
+          ].join("\n"),
+        },
+      ],
+      env: { SVDIR: "/run/service" },
+      entrypoint: { role: "init", argv: [distro.paths.tini, "--", "/sbin/my_init"] },
+      // No command: my_init runs the services until stopped. `docker run IMG cmd` adds a main command.
+      cmd: [],
+      healthcheck: { test: ["/usr/local/bin/kiln-init-health"], intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 10, startIntervalSeconds: 1, retries: 3 },
+      tests: [
+        // First: the checks after it need my_init to have finished starting.
+        { kind: "health", name: "every enabled service is up (health check)", timeoutSeconds: 90 },
+        { kind: "command", name: "tini is PID 1 and my_init its child", run: ["sh", "-c", "cat /proc/1/comm /proc/[0-9]*/comm"], stdoutMatches: "^tini$[\\s\\S]*^my_init$" },
+        { kind: "command", name: "runsvdir supervises /run/service", run: ["sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '"], stdoutIncludes: ["runsvdir -P /run/service"] },
+        {
+          kind: "command",
+          name: "the environment dumps are readable by root and docker_env only",
+          run: ["stat", "-c", "%n %a %U %G", "/run/container_environment", "/run/container_environment.sh", "/run/container_environment.json"],
+          stdoutIncludes: ["/run/container_environment 750 root docker_env", "/run/container_environment.sh 640 root docker_env", "/run/container_environment.json 640 root docker_env"],
+        },
+        { kind: "command", name: "a user outside docker_env cannot read them", user: "nobody", run: ["sh", "-c", "cat /run/container_environment.sh"], exitCode: 1 },
+        { kind: "command", name: "setuser runs a command as the user, with its HOME", run: ["setuser", "nobody", "sh", "-c", "id -u; echo $HOME"], stdoutMatches: "^65534\\n/" },
+        ...Object.entries(services).map(([name, spec]) =>
+          spec.enabled === false
+            ? { kind: "file" as const, name: `the ${name} service is off by default`, path: `/run/service/${name}/down` }
+            : { kind: "command" as const, name: `the ${name} service runs`, run: ["sv", "status", name], stdoutMatches: `^run: ${name}:` },
+        ),
+        { kind: "zombies", name: "orphaned zombies are reaped" },
+        { kind: "stop", name: "docker stop shuts down in order, well inside 10 s", maxSeconds: 9 },
+      ],
+    };
+  });
+}
