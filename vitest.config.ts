@@ -18,6 +18,9 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "images/*/**/*.test.ts", "apps/*/**/*.test.ts", "bench/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**", "**/*.e2e.test.ts"],
+    // Several tests run the real kiln binary; on a 2-core machine busy with a QEMU build, 5 s is
+    // not enough for three of them. This is a hang guard, not a speed target (those are in bench/).
+    testTimeout: 30_000,
     clearMocks: true,
     restoreMocks: true,
   },

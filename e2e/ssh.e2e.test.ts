@@ -159,6 +159,14 @@ describe.skipIf(!engine.available)("debian-ssh", () => {
       expect(none.stderr).toContain("kiln-ssh: error: no public key for app, so nobody could log in");
     });
 
+    test("a read-only root works with the documented tmpfs mounts and a key volume", async () => {
+      const id = await containers.start(["--platform", platform, "--read-only", "--tmpfs", "/run", "--tmpfs", "/tmp", "-v", `${volume}:/etc/ssh/keys`, "-p", "127.0.0.1::2222", "-e", `PUBLIC_KEY=${publicKey("b")}`, image]);
+      await containers.waitHealthy(id);
+      const login = await ssh("b", "app", await containers.hostPort(id, "2222/tcp"), ["id", "-un"]);
+      expect(login.stdout.trim(), login.stderr).toBe("app");
+      expect(await containers.logs(id)).not.toContain("Read-only file system");
+    });
+
     test("a crontab line shows up in docker logs within 75 s", async () => {
       const cron = cronContainers.get(platform);
       if (!cron) throw new Error("the cron container was not started");

@@ -32,7 +32,8 @@ die() { printf 'provision-engine: error: %s\n' "$*" >&2; exit 1; }
 
 engine_up() { docker info >/dev/null 2>&1; }
 registry_up() { curl -fsS -o /dev/null "http://$registry_addr/v2/" 2>/dev/null; }
-binfmt_ok() { grep -q '^enabled' /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null && grep -q '^flags:.*F' /proc/sys/fs/binfmt_misc/qemu-aarch64; }
+binfmt_entry=/proc/sys/fs/binfmt_misc/qemu-aarch64
+binfmt_ok() { grep -q '^enabled' "$binfmt_entry" 2>/dev/null && grep -q '^flags:.*F' "$binfmt_entry" && grep -q '^flags:.*C' "$binfmt_entry"; }
 
 if [ "$mode" = stop ]; then
   if [ -f "$state_dir/dockerd.pid" ] && kill "$(cat "$state_dir/dockerd.pid")" 2>/dev/null; then
@@ -47,7 +48,7 @@ if [ "$mode" = check ]; then
   missing=0
   engine_up && say "engine: $(docker version --format '{{.Server.Version}}')" || { say "engine: not running"; missing=1; }
   docker buildx version >/dev/null 2>&1 && say "buildx: $(docker buildx version)" || { say "buildx: missing"; missing=1; }
-  binfmt_ok && say "binfmt: qemu-aarch64 enabled (F)" || { say "binfmt: qemu-aarch64 missing or without F"; missing=1; }
+  binfmt_ok && say "binfmt: qemu-aarch64 enabled (F, C)" || { say "binfmt: qemu-aarch64 missing, or without F or C"; missing=1; }
   if [ "$with_registry" = 1 ]; then registry_up && say "registry: $registry_addr answers" || { say "registry: not answering"; missing=1; }; fi
   exit "$missing"
 fi
@@ -104,11 +105,25 @@ if ! engine_up; then
 fi
 
 # 4. QEMU for linux/arm64. The F flag opens the interpreter at registration, so it works inside
-# containers whose root filesystem has no QEMU.
+# containers whose root filesystem has no QEMU. The C flag runs setuid binaries with their
+# owner's credentials: without it sudo in an emulated arm64 container fails with "effective uid
+# is not 0". Debian registers the handler without C, so it is registered again with it.
+add_credentials_flag() {
+  grep -q '^flags:.*C' "$binfmt_entry" && return 0
+  local interpreter flags offset magic mask
+  interpreter=$(sed -n 's/^interpreter //p' "$binfmt_entry")
+  flags=$(sed -n 's/^flags: //p' "$binfmt_entry")
+  offset=$(sed -n 's/^offset //p' "$binfmt_entry")
+  magic=$(sed -n 's/^magic //p' "$binfmt_entry" | sed 's/../\\x&/g')
+  mask=$(sed -n 's/^mask //p' "$binfmt_entry" | sed 's/../\\x&/g')
+  echo -1 > "$binfmt_entry"
+  printf ':qemu-aarch64:M:%s:%s:%s:%s:%sC' "$offset" "$magic" "$mask" "$interpreter" "$flags" > /proc/sys/fs/binfmt_misc/register
+}
 if ! binfmt_ok; then
   [ -d /proc/sys/fs/binfmt_misc ] && { mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; }
-  update-binfmts --enable qemu-aarch64 || true
-  binfmt_ok || die "qemu-aarch64 binfmt handler is not enabled with the F flag (see /proc/sys/fs/binfmt_misc/qemu-aarch64)"
+  grep -q '^enabled' "$binfmt_entry" 2>/dev/null || update-binfmts --enable qemu-aarch64 || true
+  [ -f "$binfmt_entry" ] && add_credentials_flag
+  binfmt_ok || die "qemu-aarch64 binfmt handler is not enabled with the F and C flags (see $binfmt_entry)"
 fi
 
 # 5. A loopback registry (dockerd treats 127.0.0.0/8 as insecure, so plain HTTP works).

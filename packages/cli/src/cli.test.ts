@@ -106,6 +106,16 @@ describe("kiln build", () => {
     expect(result.stderr).toContain('unknown image "nope"');
     expect(result.stderr).toContain("known images: base, web");
   });
+
+  test("--build-arg that no selected image declares exits 2 and names the declared ones", async () => {
+    fixture = workspaceWithNginx();
+    const result = await kiln(["build", "base", "--dry-run", "--build-arg", "DEV_UID=1234"], fixture.root);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("--build-arg DEV_UID: no selected image declares it (declared: none)");
+    const malformed = await kiln(["build", "base", "--dry-run", "--build-arg", "DEV_UID"], fixture.root);
+    expect(malformed.exitCode).toBe(2);
+    expect(malformed.stderr).toContain('--build-arg "DEV_UID" is not NAME=value');
+  });
 });
 
 describe("kiln new", () => {

@@ -37,7 +37,7 @@ describe("ssh feature", () => {
     expect(service.cmd).toBeUndefined();
     expect(service.healthcheck).toBeUndefined();
     expect(service.featureFiles.map((f) => f.dest)).toEqual(["/usr/local/bin/kiln-ssh-prepare"]);
-    expect(service.tests.find((t) => t.kind === "command" && t.run[0] === "sshd")).toMatchObject({ stdoutIncludes: expect.arrayContaining(["allowtcpforwarding yes"]) });
+    expect(service.tests.find((t) => t.name.startsWith("sshd -T"))).toMatchObject({ stdoutIncludes: expect.arrayContaining(["allowtcpforwarding yes"]) });
   });
 
   test("the scripts it copies exist in the package", () => {

@@ -10,10 +10,12 @@ export interface SshOptions {
   /**
    * standalone: the image's CMD starts sshd (and crond, with the cron feature) under tini, and the
    * container lives as long as they do, with a HEALTHCHECK on the SSH banner.
+   * on-demand: the same scripts, but the image keeps its own CMD and has no HEALTHCHECK; run
+   * `kiln-ssh-start` as root to serve (a dev image, most days used without sshd).
    * service: sshd is installed and configured, and `kiln-ssh-prepare` is there for an init
    * system's service script; nothing starts it by default.
    */
-  mode?: "standalone" | "service";
+  mode?: "standalone" | "on-demand" | "service";
 }
 
 /** Where the host keys are made at first start; mount a volume here to keep them. */
@@ -38,7 +40,7 @@ export function ssh(options: SshOptions = {}): Feature {
     const script = (name: string) => ({ contextDir, src: name, dest: `/usr/local/bin/${name}`, mode: "0755" });
     return {
       packages: [...distro.packageSets.sshServer, ...distro.packageSets.busybox],
-      files: [script("kiln-ssh-prepare"), ...(mode === "standalone" ? [script("kiln-ssh-start"), script("kiln-ssh-health")] : [])],
+      files: [script("kiln-ssh-prepare"), ...(mode === "service" ? [] : [script("kiln-ssh-start"), script("kiln-ssh-health")])],
       steps: [
         {
           why: "ssh: key-only policy in a drop-in that sshd reads first; no host keys in the image (they are made at first start)",
@@ -77,6 +79,7 @@ export function ssh(options: SshOptions = {}): Feature {
         // A public key whose private half was thrown away: enough for the container to start.
         PUBLIC_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINw9ODHSRLpgB8ztr6QgQN9ZU6GgOG4OafGhVyBayfnq kiln-test-key",
       },
+      ...(mode === "on-demand" ? { ports: [port] } : {}),
       ...(mode === "standalone"
         ? {
             cmd: ["/usr/local/bin/kiln-ssh-start"],

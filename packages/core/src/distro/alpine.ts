@@ -1,4 +1,4 @@
-import type { GroupSpec, UserSpec } from "../spec/schema.js";
+import { shellId, type GroupSpec, type UserSpec } from "../spec/schema.js";
 import type { DistroAdapter } from "./distro.js";
 
 /**
@@ -61,7 +61,7 @@ export const alpine: DistroAdapter = {
 };
 
 function alpineGroup(group: GroupSpec): string {
-  const flags = [group.system ? "-S" : "", group.gid !== undefined ? `-g ${group.gid}` : ""].filter(Boolean);
+  const flags = [group.system ? "-S" : "", group.gid !== undefined ? `-g ${shellId(group.gid)}` : ""].filter(Boolean);
   return `addgroup ${[...flags, group.name].join(" ")}`;
 }
 
@@ -70,13 +70,13 @@ function alpineUser(user: UserSpec): string[] {
   const lines: string[] = [];
   if (user.group === undefined) {
     const gid = user.gid ?? user.uid;
-    lines.push(`addgroup ${[user.system ? "-S" : "", gid !== undefined ? `-g ${gid}` : "", group].filter(Boolean).join(" ")}`);
+    lines.push(`addgroup ${[user.system ? "-S" : "", gid !== undefined ? `-g ${shellId(gid)}` : "", group].filter(Boolean).join(" ")}`);
   }
   const home = user.home ?? `/home/${user.name}`;
   const flags = [
     "-D",
     user.system ? "-S" : "",
-    user.uid !== undefined ? `-u ${user.uid}` : "",
+    user.uid !== undefined ? `-u ${shellId(user.uid)}` : "",
     `-G ${group}`,
     `-h ${home}`,
     `-s ${user.shell ?? "/bin/sh"}`,

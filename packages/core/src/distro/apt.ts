@@ -1,4 +1,4 @@
-import type { GroupSpec, UserSpec } from "../spec/schema.js";
+import { shellId, type GroupSpec, type UserSpec } from "../spec/schema.js";
 import type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro.js";
 
 /** The archives of one apt-based distro, and the mirror build args that replace them. */
@@ -89,7 +89,7 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
 }
 
 function aptGroup(group: GroupSpec): string {
-  const flags = [group.system ? "--system" : "", group.gid !== undefined ? `--gid ${group.gid}` : ""].filter(Boolean);
+  const flags = [group.system ? "--system" : "", group.gid !== undefined ? `--gid ${shellId(group.gid)}` : ""].filter(Boolean);
   return `groupadd ${[...flags, group.name].join(" ")}`;
 }
 
@@ -103,7 +103,7 @@ function aptUser(user: UserSpec): string[] {
   const home = user.home ?? `/home/${user.name}`;
   const flags = [
     user.system ? "--system" : "",
-    user.uid !== undefined ? `--uid ${user.uid}` : "",
+    user.uid !== undefined ? `--uid ${shellId(user.uid)}` : "",
     `--gid ${group}`,
     user.groups.length > 0 ? `--groups ${user.groups.join(",")}` : "",
     `--home-dir ${home}`,

@@ -72,8 +72,8 @@ describe("synthesizeDockerfile", () => {
     const text = renderDockerfile(model(dev));
     const at = (needle: string) => text.indexOf(needle);
     expect(at('ARG DEV_UID="1000"')).toBeGreaterThan(at("install -y --no-install-recommends sudo"));
-    expect(at("useradd --uid $DEV_UID --gid dev")).toBeGreaterThan(at('ARG DEV_UID="1000"'));
-    expect(text).toContain("groupadd --gid $DEV_UID dev");
+    expect(at('useradd --uid "$DEV_UID" --gid dev')).toBeGreaterThan(at('ARG DEV_UID="1000"'));
+    expect(text).toContain('groupadd --gid "$DEV_UID" dev');
   });
 
   test("switches to root for installing when the parent is non-root, and ends on the declared user", () => {

@@ -38,6 +38,11 @@ const accountId = z.union([
   z.string().regex(/^\$[A-Z_][A-Z0-9_]*$/, 'expected a number, or "$NAME" naming a build argument'),
 ]);
 
+/** An account id in a shell command: a build argument is quoted, so the script stays shellcheck-clean. */
+export function shellId(id: number | string): string {
+  return typeof id === "string" ? `"${id}"` : String(id);
+}
+
 export const userSchema = z.strictObject({
   name: posixName,
   uid: accountId.optional(),

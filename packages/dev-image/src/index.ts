@@ -1,0 +1,2 @@
+export { devImage, type DevImageOptions } from "./dev-image.js";
+export { toolchain, type Toolchain, type ToolchainPreset } from "./toolchain.js";
