@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createJiti, type Jiti } from "jiti";
@@ -16,14 +16,21 @@ export function createDefinitionLoader(
   /** import specifier → file, e.g. "alpine-base/image" → images/alpine-base/image.ts */
   workspaceAliases: Record<string, string> = {},
 ): (file: string, displayPath: string) => Promise<unknown> {
-  let jiti: Jiti | undefined;
+  // One jiti per set of aliases a definition needs, not one with every image's alias: jiti
+  // normalizes its alias map for each module it evaluates, in time that grows with the square of
+  // the map, which made a 500-image workspace spend seconds there. Modules are cached across
+  // instances (Node's require cache), so a parent loaded once is shared by all its children.
+  const instances = new Map<string, Jiti>();
+  const needed = neededAliases(workspaceAliases);
+  const kiln = kilnAliases();
   return async (file, displayPath) => {
-    jiti ??= createJiti(import.meta.url, {
-      interopDefault: true,
-      moduleCache: true,
-      fsCache: true,
-      alias: { ...kilnAliases(), ...workspaceAliases },
-    });
+    const aliases = needed(file);
+    const key = Object.keys(aliases).sort().join("\n");
+    let jiti = instances.get(key);
+    if (!jiti) {
+      jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: true, fsCache: true, alias: { ...kiln, ...aliases } });
+      instances.set(key, jiti);
+    }
     try {
       return await jiti.import(file, { default: true });
     } catch (error) {
@@ -34,6 +41,37 @@ export function createDefinitionLoader(
         "fix the TypeScript error in that file (kiln loads it with jiti; `pnpm typecheck` shows every type error)",
       );
     }
+  };
+}
+
+const imageImport = /\b(?:from|import)\s*\(?\s*["']([^"']+\/image)["']/g;
+
+/**
+ * The workspace aliases a definition file uses: the `<image>/image` specifiers in its source, and
+ * theirs in turn (a parent that has not been loaded yet is loaded through the child's jiti).
+ */
+function neededAliases(workspaceAliases: Record<string, string>): (file: string) => Record<string, string> {
+  const importsOf = new Map<string, string[]>();
+  const scan = (file: string): string[] => {
+    let specifiers = importsOf.get(file);
+    if (!specifiers) {
+      const source = existsSync(file) ? readFileSync(file, "utf8") : "";
+      specifiers = [...source.matchAll(imageImport)].map((match) => match[1] as string).filter((s) => s in workspaceAliases);
+      importsOf.set(file, specifiers);
+    }
+    return specifiers;
+  };
+  return (file) => {
+    const aliases: Record<string, string> = {};
+    const pending = [file];
+    while (pending.length > 0) {
+      for (const specifier of scan(pending.pop() as string)) {
+        if (specifier in aliases) continue;
+        aliases[specifier] = workspaceAliases[specifier] as string;
+        pending.push(aliases[specifier]);
+      }
+    }
+    return aliases;
   };
 }
 
