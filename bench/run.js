@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// pnpm bench: kiln against docker buildx bake and a hand-written build script, on the real
+// engine. Options: --only synth,noop,cold,leafChange,platforms,size  --runs N (default 3).
+// Results: bench/results/<date>.json and .md, and the table on stdout.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { scenarios } from "./scenarios.js";
+import { resultsTable } from "./table.js";
+
+const args = process.argv.slice(2);
+const option = (name) => {
+  const at = args.indexOf(`--${name}`);
+  return at === -1 ? undefined : args[at + 1];
+};
+const runs = Number(option("runs") ?? 3);
+const only = option("only")?.split(",") ?? Object.keys(scenarios);
+const unknown = only.filter((name) => !(name in scenarios));
+if (unknown.length > 0 || !Number.isInteger(runs) || runs < 1) {
+  console.error(`pnpm bench: ${unknown.length > 0 ? `unknown scenario ${unknown.join(", ")}` : "--runs takes a positive integer"}; scenarios: ${Object.keys(scenarios).join(", ")}`);
+  process.exit(2);
+}
+
+try {
+  execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "pipe" });
+} catch {
+  console.error("pnpm bench needs a Docker engine with buildx, QEMU and the loopback registry: run sudo bash scripts/provision-engine.sh && sudo bash scripts/make-debian-base.sh");
+  process.exit(3);
+}
+
+const started = Date.now();
+const rows = [];
+for (const name of only) {
+  const since = Date.now();
+  process.stderr.write(`bench: ${name}…\n`);
+  rows.push(...(await scenarios[name]({ runs })));
+  process.stderr.write(`bench: ${name} took ${((Date.now() - since) / 1000).toFixed(0)} s\n`);
+}
+
+const date = new Date().toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z");
+const resultsDir = path.join(fileURLToPath(new URL(".", import.meta.url)), "results");
+mkdirSync(resultsDir, { recursive: true });
+const machine = { cpus: (await import("node:os")).cpus().length, node: process.version, totalSeconds: Math.round((Date.now() - started) / 1000) };
+writeFileSync(path.join(resultsDir, `${date}.json`), `${JSON.stringify({ date, runs, machine, rows }, null, 2)}\n`);
+const table = resultsTable(rows);
+writeFileSync(path.join(resultsDir, `${date}.md`), `# kiln bench ${date}\n\n${machine.cpus} CPUs, Node ${machine.node}, ${runs} run(s) per subject, ${machine.totalSeconds} s in all.\n\n${table}`);
+process.stdout.write(table);
+process.stderr.write(`bench: wrote bench/results/${date}.json and .md (${machine.totalSeconds} s)\n`);

@@ -1,0 +1,170 @@
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { summarize } from "./stats.js";
+import { syntheticWorkspace } from "./synthetic-workspace.js";
+import { sampled, timed } from "./timed.js";
+
+const repositoryRoot = fileURLToPath(new URL("..", import.meta.url));
+const kilnBin = path.join(repositoryRoot, "packages/cli/bin/kiln.js");
+/** The Debian base comes from the loopback registry, as in CI (scripts/make-debian-base.sh). */
+const mirror = "registry.hub=127.0.0.1:5000";
+const family = ["debian-base", "debian-nginx"];
+const kiln = (args, options = {}) => timed(process.execPath, [kilnBin, ...args], { cwd: repositoryRoot, ...options });
+const turbo = (args) => timed("pnpm", ["turbo", ...args, "--output-logs=new-only", "--ui=stream"], { cwd: repositoryRoot, env: { KILN_MIRROR: mirror, TURBO_TELEMETRY_DISABLED: "1" } });
+const docker = (args, options = {}) => timed("docker", args, { cwd: repositoryRoot, ...options });
+
+/** Writes docker-bake.json for the family to a temporary file (never over the user's own). */
+async function bakeFileFor(names) {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "kiln-bench-bake-")), "docker-bake.json");
+  await kiln(["bake", ...names, "--mirror", mirror, "--out", file]);
+  return file;
+}
+const bake = (file, extra = []) => docker(["buildx", "bake", "-f", file, "--load", "--progress", "plain", ...extra]);
+
+export const scenarios = {
+  /** 1. kiln synth of 500 definitions, whole process, cold (nothing written yet) and warm. */
+  async synth({ runs }) {
+    const count = 500;
+    const root = syntheticWorkspace(count);
+    try {
+      const dockerfiles = () => readdirSync(path.join(root, "images")).map((name) => path.join(root, "images", name, "Dockerfile"));
+      const cold = await sampled(runs, async () => {
+        for (const file of dockerfiles()) rmSync(file, { force: true });
+        return (await kiln(["synth"], { cwd: root })).ms;
+      });
+      const written = dockerfiles().filter((file) => existsSync(file)).length;
+      if (written !== count) throw new Error(`kiln synth wrote ${written} Dockerfiles, expected ${count}`);
+      const warm = await sampled(runs, async () => (await kiln(["synth"], { cwd: root })).ms);
+      const target = 1500;
+      return [
+        row("1 synth 500 images", "kiln synth, cold", summarize(cold), { target: `< ${target} ms`, met: summarize(cold).median < target, note: `${(summarize(cold).median / count).toFixed(2)} ms per image` }),
+        row("1 synth 500 images", "kiln synth, warm", summarize(warm), { target: `< ${target} ms`, met: summarize(warm).median < target, note: `${(summarize(warm).median / count).toFixed(2)} ms per image` }),
+      ];
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  },
+
+  /** 2. Rebuild with nothing changed: Turborepo's cache vs bake on a warm BuildKit cache. */
+  async noop({ runs }) {
+    await turbo(["build", "--filter=debian-nginx"]);
+    const file = await bakeFileFor(family);
+    await bake(file);
+    let buildxStarted = false;
+    const kilnTimes = await sampled(runs, async () => {
+      const result = await turbo(["build", "--filter=debian-nginx"]);
+      if (!result.output.includes("FULL TURBO") || result.output.includes("docker buildx")) buildxStarted = true;
+      return result.ms;
+    });
+    const bakeTimes = await sampled(runs, async () => (await bake(file)).ms);
+    const ratio = summarize(kilnTimes).median / summarize(bakeTimes).median;
+    return [
+      row("2 no-op rebuild", "pnpm turbo build", summarize(kilnTimes), { ratio, target: "≤ 0.3× bake, no buildx", met: ratio <= 0.3 && !buildxStarted, note: buildxStarted ? "buildx ran" : "full Turborepo cache hit, no buildx" }),
+      row("2 no-op rebuild", "docker buildx bake", summarize(bakeTimes)),
+    ];
+  },
+
+  /**
+   * 3. Building the family from scratch (--no-cache; the base image stays pulled): kiln through
+   * Turborepo, bake on kiln's bake file, and a shell script of the same buildx commands one
+   * after the other, as seed build scripts do.
+   */
+  async cold({ runs }) {
+    const file = await bakeFileFor(family);
+    const plans = JSON.parse((await kiln(["build", ...family, "--dry-run", "--json", "--mirror", mirror])).stdout);
+    // The exact buildx commands kiln runs, parent first: what a hand-written script would hold.
+    const script = plans.map((plan) => [plan.command.command, ...plan.command.args, "--no-cache"]);
+    const kilnTimes = await sampled(runs, async () => (await turbo(["build", "--filter=debian-nginx", "--force", "--", "--no-cache"])).ms);
+    const bakeTimes = await sampled(runs, async () => (await bake(file, ["--no-cache"])).ms);
+    const scriptTimes = await sampled(runs, async () => {
+      let total = 0;
+      for (const [command, ...args] of script) total += (await timed(command, args, { cwd: repositoryRoot })).ms;
+      return total;
+    });
+    const vsBake = summarize(kilnTimes).median / summarize(bakeTimes).median;
+    const vsScript = summarize(kilnTimes).median / summarize(scriptTimes).median;
+    return [
+      row("3 cold family build", "pnpm turbo build", summarize(kilnTimes), { ratio: vsBake, target: "≤ 1.05× bake, < script", met: vsBake <= 1.05 && vsScript < 1, note: `${vsScript.toFixed(2)}× the script` }),
+      row("3 cold family build", "docker buildx bake", summarize(bakeTimes)),
+      row("3 cold family build", "buildx build script", summarize(scriptTimes)),
+    ];
+  },
+
+  /** 4. One file of the leaf image changes: only that image rebuilds. */
+  async leafChange({ runs }) {
+    const page = path.join(repositoryRoot, "images/debian-nginx/files/index.html");
+    const original = readFileSync(page, "utf8");
+    const file = await bakeFileFor(family);
+    let onlyLeaf = true;
+    try {
+      const kilnTimes = await sampled(runs, async (i) => {
+        appendFileSync(page, `<!-- bench ${Date.now()} kiln ${i} -->\n`);
+        const result = await turbo(["build", "--filter=debian-nginx"]);
+        if (!/debian-base:build: cache hit/.test(result.output) || /debian-nginx:build: cache hit/.test(result.output)) onlyLeaf = false;
+        return result.ms;
+      });
+      const bakeTimes = await sampled(runs, async (i) => {
+        appendFileSync(page, `<!-- bench ${Date.now()} bake ${i} -->\n`);
+        return (await bake(file)).ms;
+      });
+      const ratio = summarize(kilnTimes).median / summarize(bakeTimes).median;
+      return [
+        row("4 one-file change", "pnpm turbo build", summarize(kilnTimes), { ratio, target: "only the leaf rebuilds", met: onlyLeaf, note: onlyLeaf ? "debian-base: cache hit" : "debian-base rebuilt too" }),
+        row("4 one-file change", "docker buildx bake", summarize(bakeTimes)),
+      ];
+    } finally {
+      writeFileSync(page, original);
+      await turbo(["build", "--filter=debian-nginx"]);
+    }
+  },
+
+  /** 5. The same image from scratch per platform: what QEMU costs arm64 on this machine. */
+  async platforms({ runs }) {
+    const per = async (platform) =>
+      sampled(runs, async () => (await kiln(["build", "debian-nginx", "--no-cache", "--platform", platform, "--output", "cache-only", "--mirror", mirror, "--progress", "plain"])).ms);
+    const amd64 = await per("linux/amd64");
+    const arm64 = await per("linux/arm64");
+    const ratio = summarize(arm64).median / summarize(amd64).median;
+    return [
+      row("5 per platform", "debian-nginx linux/amd64", summarize(amd64)),
+      row("5 per platform", "debian-nginx linux/arm64", summarize(arm64), { ratio, target: "reported", met: true, note: "arm64 under QEMU ÷ amd64 native" }),
+    ];
+  },
+
+  /** 6. Compressed size per platform against Dockerfiles written without cleanup discipline. */
+  async size() {
+    const registry = `127.0.0.1:5000/kiln-bench-${Date.now()}`;
+    const naiveDir = path.join(repositoryRoot, "bench/naive");
+    await kiln(["build", ...family, "--push", "--registry", registry, "--mirror", mirror, "--progress", "plain"]);
+    const rows = [];
+    for (const name of family) {
+      const naiveRef = `${registry}/naive-${name}:1`;
+      await docker(["buildx", "build", "--platform", "linux/amd64,linux/arm64", "--file", path.join(naiveDir, `${name}.Dockerfile`), "--build-context", "debian:bookworm=docker-image://127.0.0.1:5000/library/debian:bookworm", "--tag", naiveRef, "--push", "--progress", "plain", naiveDir]);
+      const kilnSizes = await compressedSizes(`${registry}/${name}:0.1.0`);
+      const naiveSizes = await compressedSizes(naiveRef);
+      for (const platform of Object.keys(kilnSizes)) {
+        const ratio = kilnSizes[platform] / naiveSizes[platform];
+        rows.push({ scenario: "6 image size", subject: `${name} ${platform}`, median: kilnSizes[platform], unit: "bytes", ratio, target: "≤ naive", met: ratio <= 1, note: `naive: ${naiveSizes[platform]} bytes` });
+      }
+    }
+    return rows;
+  },
+};
+
+/** Sum of compressed layer sizes per platform, from the registry's manifests. */
+async function compressedSizes(reference) {
+  const index = JSON.parse((await docker(["buildx", "imagetools", "inspect", "--raw", reference])).output);
+  const sizes = {};
+  for (const entry of index.manifests ?? []) {
+    if (!entry.platform || entry.platform.os === "unknown") continue;
+    const manifest = JSON.parse((await docker(["buildx", "imagetools", "inspect", "--raw", `${reference.split(":").slice(0, -1).join(":")}@${entry.digest}`])).output);
+    sizes[`${entry.platform.os}/${entry.platform.architecture}`] = manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
+  }
+  return sizes;
+}
+
+function row(scenario, subject, stats, extra = {}) {
+  return { scenario, subject, ...stats, unit: "ms", ...extra };
+}
