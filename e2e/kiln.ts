@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 import { execute, type ExecResult } from "@kiln/core";
 import { debianBaseMirror } from "./engine.js";
 
@@ -37,4 +38,14 @@ export async function cloneRepository(): Promise<string> {
   const installed = await execute({ command: "pnpm", args: ["install", "--offline", "--frozen-lockfile"] }, { cwd: clone });
   if (installed.exitCode !== 0) throw new Error(`pnpm install in the clone failed: ${installed.stderr}`);
   return clone;
+}
+
+/** `kiln test IMAGE` passes, and the named checks ran and passed on both platforms. */
+export async function expectImageTestsPass(image: string, names: string[]): Promise<void> {
+  const result = await kiln(["test", image]);
+  expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+  expect(result.stdout).toMatch(/^\d+ passed, 0 failed$/m);
+  for (const platform of ["linux/amd64", "linux/arm64"]) {
+    for (const name of names) expect(result.stdout).toContain(`✓ ${image} ${platform}  ${name}`);
+  }
 }
