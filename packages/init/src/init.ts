@@ -70,7 +70,6 @@ export function init(options: InitOptions = {}): Feature {
       cmd: [],
       healthcheck: { test: ["/usr/local/bin/kiln-init-health"], intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 10, startIntervalSeconds: 1, retries: 3 },
       tests: [
-        // First: the checks after it need my_init to have finished starting.
         { kind: "health", name: "every enabled service is up (health check)", timeoutSeconds: 90 },
         { kind: "command", name: "tini is PID 1 and my_init its child", run: ["sh", "-c", "cat /proc/1/comm /proc/[0-9]*/comm"], stdoutMatches: "^tini$[\\s\\S]*^my_init$" },
         { kind: "command", name: "runsvdir supervises /run/service", run: ["sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '"], stdoutIncludes: ["runsvdir -P /run/service"] },

@@ -27,8 +27,8 @@ export interface RunOptions {
 
 /**
  * Runs each image's tests on a container per platform: first that the platform is the one
- * asked for (`uname -m`), then the declared tests in order, `stop` last (it stops a second
- * container of its own). Containers carry a run label and are always removed.
+ * asked for (`uname -m`), then `health` checks, then the other declared tests in order, `stop`
+ * last (it stops a second container of its own). Containers carry a run label and are always removed.
  */
 export async function runImageTests(images: ImageUnderTest[], options: RunOptions = {}): Promise<TestReport> {
   const docker = await engineClient();
@@ -84,7 +84,14 @@ async function testPlatform(
     return;
   }
   const context: CheckContext = { docker, container, platform, signal, startAnother: (overrides) => createAndStart(docker, { ...spec, ...overrides }) };
-  const ordered = [...image.tests.filter((t) => t.kind !== "stop"), ...image.tests.filter((t) => t.kind === "stop")];
+  // Health first: an image that declares a HEALTHCHECK is ready when it is healthy, and the other
+  // checks (a config its start script writes, a daemon's files) are only meaningful after that,
+  // which matters under QEMU, where start-up takes seconds. Stop last: it ends a container.
+  const ordered = [
+    ...image.tests.filter((t) => t.kind === "health"),
+    ...image.tests.filter((t) => t.kind !== "stop" && t.kind !== "health"),
+    ...image.tests.filter((t) => t.kind === "stop"),
+  ];
   const checks: { name: string; kind: string; run: () => Promise<void> }[] = [
     { name: `uname -m is the ${platform} machine`, kind: "platform", run: () => checkPlatform(context) },
     ...ordered.map((test) => ({ name: test.name, kind: test.kind, run: () => runCheck(test, context) })),
