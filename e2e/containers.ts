@@ -24,8 +24,9 @@ export class TestContainers {
   }
 
   /**
-   * The container log, stdout and stderr interleaved as written: the CLI splits the two streams,
-   * so lines are merged back by their timestamps (`docker logs -t`).
+   * The container log, stdout and stderr together: the CLI splits the two streams, so lines are
+   * merged back by their timestamps (`docker logs -t`). The daemon stamps each stream as it reads
+   * it, so the order is exact within a stream only; a test of order reads one stream.
    */
   async logs(id: string): Promise<string> {
     const result = await this.docker(["logs", "--timestamps", id]);

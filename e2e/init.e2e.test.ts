@@ -35,8 +35,9 @@ describe.skipIf(!engine.available)("debian-init", () => {
     script("my_init.d/10-a", "echo a >> /run/order");
     script("my_init.d/20-b", "echo b >> /run/order");
     script("service/demo/run", "echo service >> /run/order\nexec sleep 1000");
-    script("pre/10-pre", "echo pre-shutdown ran");
-    script("post/10-post", "echo post-shutdown ran");
+    // To stderr, as my_init and sv write: the order of lines is only kept within one stream.
+    script("pre/10-pre", "echo pre-shutdown ran >&2");
+    script("post/10-post", "echo post-shutdown ran >&2");
     script("failing/50-fail", "exit 3");
     await buildImages(["debian-base", "debian-init"]);
   });
@@ -83,7 +84,7 @@ describe.skipIf(!engine.available)("debian-init", () => {
       const seconds = (Date.now() - started) / 1000;
       expect(seconds).toBeLessThan(10);
       expect((await containers.state(id)).ExitCode).toBe(0);
-      const log = await containers.logs(id);
+      const log = (await containers.docker(["logs", id])).stderr;
       const at = (text: string) => log.indexOf(text);
       expect(at("pre-shutdown ran")).toBeGreaterThan(at("my_init: shutting down"));
       expect(at("ok: down: /run/service/demo")).toBeGreaterThan(at("pre-shutdown ran"));
@@ -109,10 +110,11 @@ describe.skipIf(!engine.available)("debian-init", () => {
       const bar = "x\ny";
       const run = await containers.run([
         ...["--platform", platform, "-e", `FOO=${foo}`, "-e", `BAR=${bar}`, image],
-        ...["env", "-u", "FOO", "-u", "BAR", "sh", "-c", '. /etc/container_environment.sh; printf "<<%s|%s#" "$FOO" "$BAR"; jq -j \'.FOO + "|" + .BAR\' /etc/container_environment.json; printf "#"; cat /etc/container_environment/BAR; printf ">>"'],
+        ...["env", "-u", "FOO", "-u", "BAR", "sh", "-c", '. /etc/container_environment.sh; out=$(printf "%s|%s#" "$FOO" "$BAR"; jq -j \'.FOO + "|" + .BAR\' /etc/container_environment.json; printf "#"; cat /etc/container_environment/BAR); printf "<<%s>>" "$out"'],
       ]);
       expect(run.exitCode, run.stderr).toBe(0);
-      // The services write to the same stdout; the markers cut out the command's own output.
+      // The services share this stdout. One small printf is one atomic pipe write, so their lines
+      // cannot land inside the markers.
       expect(/<<([\s\S]*)>>/.exec(run.stdout)?.[1]).toBe(`${foo}|${bar}#${foo}|${bar}#${bar}`);
     });
   });
