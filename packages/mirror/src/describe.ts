@@ -20,6 +20,7 @@ export function describeMirror(resolved: ResolvedMirror | undefined): string {
   if (registries.length > 0) rewrites.push(`registries ${registries.join(" ")}`);
   if (profile.npm !== undefined) rewrites.push(`npm ${profile.npm}`);
   if (profile.pip !== undefined) rewrites.push(`pip ${profile.pip}`);
+  if (profile.ca !== undefined) rewrites.push(`CA bundle ${profile.ca}`);
   const scope = profile.persist === true ? "kept in the images" : "build-time only";
   return `mirror: ${profile.name} (from ${origin}, ${scope}): ${rewrites.length > 0 ? rewrites.join(", ") : "no rewrites"}`;
 }

@@ -32,6 +32,11 @@ export interface MirrorProfile {
   pip?: string;
   /** keep the mirror in the shipped image's repositories files; default false: build time only */
   persist?: boolean;
+  /**
+   * A PEM bundle the build's HTTPS downloads trust (npm, pnpm), for networks whose proxy
+   * re-signs TLS. It reaches the build as a secret (`kiln-ca`), so it is never in a layer.
+   */
+  ca?: string;
 }
 
 /** A profile as written in kiln.config.ts: like MirrorProfile, with the name optional ("custom"). */
@@ -97,6 +102,7 @@ const profileObjectSchema = z.strictObject({
   npm: mirrorUrlSchema.optional(),
   pip: mirrorUrlSchema.optional(),
   persist: z.boolean().optional(),
+  ca: z.string().trim().min(1, "expected the path of a PEM file").optional(),
 });
 
 /** Validates a profile object; unknown keys are rejected, URLs checked and normalised. */

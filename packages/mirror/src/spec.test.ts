@@ -41,6 +41,7 @@ describe("parseMirrorSpec: key=value pairs", () => {
     ],
     ["persist=true", "apk=https://m.example/alpine,persist=true", { name: "custom", apk: "https://m.example/alpine", persist: true }],
     ["persist=false", "apk=https://m.example/alpine,persist=false", { name: "custom", apk: "https://m.example/alpine", persist: false }],
+    ["ca=FILE", "registry.hub=127.0.0.1:5000,ca=/etc/ssl/certs/proxy.pem", { name: "custom", registries: { hub: "127.0.0.1:5000" }, ca: "/etc/ssl/certs/proxy.pem" }],
     ["spaces around keys and values", " apk = https://m.example/alpine , npm= https://npm.example ", { name: "custom", apk: "https://m.example/alpine", npm: "https://npm.example" }],
     [
       "the brief's example",

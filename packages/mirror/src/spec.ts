@@ -26,7 +26,8 @@ const aptFieldBySpecKey: Record<string, keyof AptMirrors> = {
 const grammarHint =
   `write a preset (${mirrorPresetNames.join(", ")}), or comma-separated key=value pairs: ` +
   "apk=URL, apt.debian=URL, apt.debian-security=URL, apt.ubuntu=URL, apt.ubuntu-ports=URL, " +
-  "registry.<domain>=host[:port][/path] (registry.hub for the default registry), npm=URL, pip=URL, persist=true; " +
+  "registry.<domain>=host[:port][/path] (registry.hub for the default registry), npm=URL, pip=URL, persist=true, " +
+  "ca=FILE (a CA bundle HTTPS downloads in the build trust); " +
   'start from a preset with "preset:tuna,registry.hub=127.0.0.1:5000"';
 
 const presetHint =
@@ -34,7 +35,7 @@ const presetHint =
   "or give URLs as key=value pairs, e.g. apk=https://mirror.example/alpine";
 
 function isSpecKey(key: string): boolean {
-  return key === "apk" || key === "npm" || key === "pip" || key === "persist" || key in aptFieldBySpecKey || key.startsWith(registryPrefix);
+  return key === "apk" || key === "npm" || key === "pip" || key === "persist" || key === "ca" || key in aptFieldBySpecKey || key.startsWith(registryPrefix);
 }
 
 function presetProfile(name: string, origin: string): MirrorProfile {
@@ -112,6 +113,9 @@ export function parseMirrorSpec(spec: string, origin: string): MirrorProfile {
       const problem = registryKeyProblem(domain) ?? registryTargetProblem(value);
       if (problem !== undefined) fail(`${key}: ${problem}`);
       registries[domain] = value;
+    } else if (key === "ca") {
+      once(key);
+      overrides.ca = value;
     } else if (key === "persist") {
       once(key);
       if (value !== "true" && value !== "false") fail(`persist: expected true or false, got "${value}"`, "write persist=true to keep the mirror in the image, or leave it out");
