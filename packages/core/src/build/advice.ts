@@ -36,6 +36,14 @@ const knownFailures: { pattern: RegExp; advice: BuildAdvice }[] = [
     },
   },
   {
+    pattern: /SELF_SIGNED_CERT_IN_CHAIN|self[- ]signed certificate in certificate chain|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|unable to get local issuer certificate/i,
+    advice: {
+      code: "KILN_TLS_UNTRUSTED",
+      summary: "a download in the build met a certificate it does not trust (a proxy that re-signs TLS?)",
+      fix: "give the build the proxy's CA bundle: --mirror ca=/etc/ssl/certs/ca-certificates.crt (or in KILN_MIRROR); it is passed as a secret and never stored in the image",
+    },
+  },
+  {
     pattern: /(?:dial tcp|connect: connection refused|no such host|i\/o timeout|server gave HTTP response to HTTPS client).*(?:\n|$)/i,
     advice: {
       code: "KILN_REGISTRY_UNREACHABLE",

@@ -7,7 +7,7 @@ export type Instruction =
   | { op: "ARG"; name: string; defaultValue?: string }
   | { op: "SHELL"; argv: string[] }
   | { op: "USER"; user: string }
-  | { op: "RUN"; script: string }
+  | { op: "RUN"; script: string; /** --mount=… flags, e.g. type=secret,id=kiln-ca */ mounts?: string[] }
   | { op: "COPY"; sources: string[]; dest: string; from?: string; chown?: string; chmod?: string; link?: boolean }
   | { op: "ENV"; vars: [string, string][] }
   | { op: "WORKDIR"; path: string }
@@ -22,6 +22,8 @@ export type Instruction =
 
 export interface Stage {
   from: string;
+  /** FROM --platform=…, e.g. $BUILDPLATFORM for a stage that runs natively once */
+  platform?: string;
   name: string;
   /** a line or two above FROM saying what the stage is for */
   comment?: string;

@@ -12,7 +12,7 @@ export function renderDockerfile(model: DockerfileModel): string {
 function renderStage(stage: Stage): string {
   const lines: string[] = [];
   if (stage.comment) lines.push(...stage.comment.split("\n").map((line) => `# ${line}`));
-  lines.push(`FROM ${stage.from} AS ${stage.name}`);
+  lines.push(`FROM ${stage.platform ? `--platform=${stage.platform} ` : ""}${stage.from} AS ${stage.name}`);
   let previous: Instruction["op"] | undefined;
   for (const instruction of stage.instructions) {
     // A blank line before each comment groups an instruction with the comment that explains it.
@@ -46,7 +46,7 @@ export function renderInstruction(instruction: Instruction): string {
     case "USER":
       return `USER ${instruction.user}`;
     case "RUN":
-      return renderRun(instruction.script);
+      return renderRun(instruction.script, instruction.mounts ?? []);
     case "COPY": {
       const flags = [
         instruction.from ? `--from=${instruction.from}` : "",
@@ -94,11 +94,12 @@ function multiline(op: string, items: string[]): string {
  * One command stays on the RUN line; a script becomes a heredoc, which keeps `if`/`for` blocks
  * readable and runs under the stage's SHELL (errexit + pipefail).
  */
-function renderRun(script: string): string {
+function renderRun(script: string, mounts: string[]): string {
+  const run = ["RUN", ...mounts.map((mount) => `--mount=${mount}`)].join(" ");
   const lines = script.split("\n");
-  if (lines.length === 1) return `RUN ${script}`;
+  if (lines.length === 1) return `${run} ${script}`;
   const delimiter = pickDelimiter(script);
-  return `RUN <<'${delimiter}'\n${script}\n${delimiter}`;
+  return `${run} <<'${delimiter}'\n${script}\n${delimiter}`;
 }
 
 function pickDelimiter(script: string): string {

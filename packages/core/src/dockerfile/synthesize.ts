@@ -1,4 +1,5 @@
 import type { ResolvedImage } from "../resolve/resolved-image.js";
+import type { Step } from "../spec/schema.js";
 import type { DockerfileModel, Instruction, Stage } from "./model.js";
 
 export interface SynthesizeOptions {
@@ -21,7 +22,12 @@ export function synthesizeDockerfile(image: ResolvedImage, options: SynthesizeOp
   const stages: Stage[] = image.stages.map((stage) => ({
     from: stage.from,
     name: stage.name,
-    comment: `Build stage "${stage.name}": only what the final stage copies from it ships.`,
+    platform: stage.platform === "build" ? "$BUILDPLATFORM" : undefined,
+    comment: [
+      `Build stage "${stage.name}": only what the final stage copies from it ships.`,
+      ...(stage.platform === "build" ? ["It runs once, natively on the build machine: its output is the same for every platform."] : []),
+      ...(stage.image ? [`${stage.from} is the ${stage.image} image of this repository; kiln build maps it with a build context.`] : []),
+    ].join("\n"),
     instructions: stage.instructions.map((text) => ({ op: "raw", text }) as Instruction),
   }));
   stages.push({
@@ -106,13 +112,13 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
   for (const stage of image.stages) {
     if (stage.copy.length === 0) continue;
     out.push({ op: "comment", text: `Output of the ${stage.name} stage.` });
-    for (const copy of stage.copy) out.push({ op: "COPY", from: stage.name, sources: [copy.from], dest: copy.to });
+    for (const copy of stage.copy) out.push({ op: "COPY", from: stage.name, sources: [copy.from], dest: copy.to, chown: copy.owner });
   }
 
   if (image.configureSteps.length > 0) {
     out.push({ op: "comment", text: "Configuration." });
     const script = image.configureSteps.flatMap((step) => [...(step.why ? [`# ${step.why}`] : []), step.run]).join("\n");
-    out.push({ op: "RUN", script });
+    out.push(withBuildCa(image.configureSteps, script));
   }
 
   const labels: [string, string][] = [
@@ -152,3 +158,25 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
   if (image.cmd !== undefined) out.push({ op: "CMD", argv: image.cmd });
   return out;
 }
+
+/** The build secret kiln build passes the mirror profile's CA bundle as, and where a RUN finds it. */
+export const caSecretId = "kiln-ca";
+export const buildCaFile = `/run/secrets/${caSecretId}`;
+
+/**
+ * A RUN whose steps download over HTTPS mounts the CA bundle, when the build was given one, and
+ * points Node at it. A secret mount leaves nothing in the layer and does not change the cache key.
+ */
+function withBuildCa(steps: Step[], script: string): Instruction {
+  if (!steps.some((step) => step.buildCa)) return { op: "RUN", script };
+  return {
+    op: "RUN",
+    mounts: [`type=secret,id=${caSecretId}`],
+    script: [
+      "# The mirror profile's CA bundle (ca=FILE), for a proxy that re-signs TLS; absent otherwise.",
+      `if [ -f ${buildCaFile} ]; then export NODE_EXTRA_CA_CERTS=${buildCaFile}; fi`,
+      script,
+    ].join("\n"),
+  };
+}
+

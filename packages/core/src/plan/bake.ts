@@ -31,6 +31,7 @@ export function bakeFile(images: LoadedImage[], all: Map<string, LoadedImage>, o
     const contexts = { ...plan.buildContexts };
     const base = image.resolved.base;
     if (base.kind === "workspace") contexts[base.reference] = `target:${base.name}`;
+    for (const stage of image.resolved.stages) if (stage.image) contexts[stage.from] = `target:${stage.image}`;
     target[plan.image] = {
       context: plan.context,
       dockerfile: "Dockerfile",
@@ -40,6 +41,7 @@ export function bakeFile(images: LoadedImage[], all: Map<string, LoadedImage>, o
       ...(Object.keys(plan.buildArgs).length > 0 ? { args: plan.buildArgs } : {}),
       ...(Object.keys(contexts).length > 0 ? { contexts } : {}),
       ...(plan.cacheFrom.length > 0 ? { "cache-from": plan.cacheFrom, "cache-to": plan.cacheTo } : {}),
+      ...(Object.keys(plan.secrets).length > 0 ? { secret: Object.entries(plan.secrets).map(([id, src]) => `id=${id},src=${src}`) } : {}),
     };
   }
   return { group: { default: { targets: images.map((image) => image.pkg.name) } }, target };

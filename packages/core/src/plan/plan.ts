@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { mirrorBuildArgs, registryMirrorContexts, type MirrorProfile } from "@kiln/mirror";
+import { UsageError } from "../errors.js";
 import type { Command } from "../exec/exec.js";
-import { featureContextName } from "../dockerfile/synthesize.js";
+import { caSecretId, featureContextName } from "../dockerfile/synthesize.js";
 import type { Platform } from "../spec/platform.js";
 import type { LoadedImage } from "../workspace/load-workspace.js";
 import { buildLabels } from "./labels.js";
@@ -57,6 +59,8 @@ export interface BuildPlan {
   labels: Record<string, string>;
   buildArgs: Record<string, string>;
   buildContexts: Record<string, string>;
+  /** build secrets by id → file (never in a layer), e.g. kiln-ca, the mirror profile's CA bundle */
+  secrets: Record<string, string>;
   cacheFrom: string[];
   cacheTo: string[];
   output: BuildOutput;
@@ -74,7 +78,18 @@ export function imageReference(name: string, tag: string, registry?: string): st
   return `${registry ?? localRepository}/${name}:${tag}`;
 }
 
-/** The `docker buildx build` invocation for one image, as data. Pure. */
+/** The mirror's CA bundle as a build secret; a path that is not a file is a usage error, before any build. */
+function buildSecrets(options: PlanOptions): Record<string, string> {
+  const ca = options.mirror?.ca;
+  if (ca === undefined) return {};
+  const file = path.resolve(options.root, ca);
+  if (!existsSync(file)) {
+    throw new UsageError(`mirror ca=${ca}: ${file} does not exist`, "give the path of a PEM bundle with the proxy's CA, e.g. ca=/etc/ssl/certs/ca-certificates.crt (relative paths start at the workspace root)");
+  }
+  return { [caSecretId]: file };
+}
+
+/** The `docker buildx build` invocation for one image, as data. Pure but for checking the CA file exists. */
 export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, options: PlanOptions): BuildPlan {
   const resolved = image.resolved;
   const version = image.pkg.version;
@@ -96,14 +111,20 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
     : [imageReference(resolved.name, "local"), imageReference(resolved.name, version)];
 
   const buildContexts: Record<string, string> = {};
-  if (resolved.base.kind === "workspace") {
-    const parent = all.get(resolved.base.name);
-    const parentVersion = parent?.pkg.version ?? "local";
-    buildContexts[resolved.base.reference] = `docker-image://${imageReference(resolved.base.name, parentVersion, pushing ? options.registry : undefined)}`;
-  } else {
-    const from = options.pinnedBase ?? resolved.base.reference;
-    Object.assign(buildContexts, registryMirrorContexts(options.mirror, [from, ...resolved.stages.map((s) => s.from)]));
+  // A workspace image (the base, or a stage's) is the built image of this version: locally
+  // loaded, or in the registry when pushing. Registry references go through the mirror profile.
+  const workspaceImage = (name: string) => {
+    const version = all.get(name)?.pkg.version ?? "local";
+    return `docker-image://${imageReference(name, version, pushing ? options.registry : undefined)}`;
+  };
+  const registryFroms: string[] = [];
+  if (resolved.base.kind === "workspace") buildContexts[resolved.base.reference] = workspaceImage(resolved.base.name);
+  else registryFroms.push(options.pinnedBase ?? resolved.base.reference);
+  for (const stage of resolved.stages) {
+    if (stage.image) buildContexts[stage.from] = workspaceImage(stage.image);
+    else registryFroms.push(stage.from);
   }
+  Object.assign(buildContexts, registryMirrorContexts(options.mirror, registryFroms));
   for (const file of resolved.featureFiles) buildContexts[featureContextName(file.feature)] = rel(file.contextDir);
 
   const labels = buildLabels(resolved, {
@@ -115,6 +136,7 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   });
   const declared = Object.entries(options.buildArgs ?? {}).filter(([name]) => name in resolved.buildArgs);
   const buildArgs = { ...mirrorBuildArgs(options.mirror), ...Object.fromEntries(declared) };
+  const secrets = buildSecrets(options);
   const cacheFrom = options.cacheRef ? [`type=registry,ref=${options.cacheRef}:${resolved.name}`] : [];
   const cacheTo = options.cacheRef ? [`type=registry,ref=${options.cacheRef}:${resolved.name},mode=max`] : [];
   const dockerfile = rel(path.join(image.pkg.dir, "Dockerfile"));
@@ -134,6 +156,7 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   for (const [key, value] of Object.entries(buildContexts).sort(([a], [b]) => a.localeCompare(b))) {
     args.push("--build-context", `${key}=${value}`);
   }
+  for (const [id, src] of Object.entries(secrets)) args.push("--secret", `id=${id},src=${src}`);
   for (const cache of cacheFrom) args.push("--cache-from", cache);
   for (const cache of cacheTo) args.push("--cache-to", cache);
   if (options.noCache) args.push("--no-cache");
@@ -170,6 +193,7 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
     labels,
     buildArgs,
     buildContexts,
+    secrets,
     cacheFrom,
     cacheTo,
     output: options.output,

@@ -22,7 +22,9 @@ export interface ResolveOptions {
 export function resolveImage(definition: ImageDefinition, options: ResolveOptions): ResolvedImage {
   const { file } = options;
   const input = definition.input as Record<string, unknown>;
-  const { base, features = [], ...data } = input;
+  const { base, features = [], stages, ...rest } = input;
+  const { stages: stageData, stageImages } = workspaceStages(stages);
+  const data = stageData === undefined ? rest : { ...rest, stages: stageData };
 
   const parsed = imageDataSchema.safeParse(data);
   if (!parsed.success) throw definitionErrorFromZod(file, parsed.error);
@@ -106,7 +108,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     user,
     parentUser: parent?.user ?? "root",
     rootReason: image.rootReason,
-    stages: image.stages,
+    stages: image.stages.map((stage) => (stageImages.has(stage.name) ? { ...stage, image: stageImages.get(stage.name) } : stage)),
     tests: [...contributions.flatMap((c) => c.contribution.tests), ...image.tests],
     inherited: {
       init: parent?.init,
@@ -143,6 +145,24 @@ function resolveBase(
     `${options.file}: base: expected an image reference like "alpine:3.22" or another image's definition, got ${describe(base)}`,
     'write base: "alpine:3.22", or import the parent: import alpineBase from "alpine-base/image"; … base: alpineBase',
   );
+}
+
+/**
+ * A stage may start from another workspace image's definition, as `base` may: it becomes that
+ * image's local reference, and the stage remembers the image so kiln build can map it.
+ */
+function workspaceStages(stages: unknown): { stages: unknown; stageImages: Map<string, string> } {
+  const stageImages = new Map<string, string>();
+  if (!Array.isArray(stages)) return { stages, stageImages };
+  const converted = stages.map((stage: unknown) => {
+    if (typeof stage !== "object" || stage === null) return stage;
+    const { from } = stage as { from?: unknown; name?: unknown };
+    if (!isImageDefinition(from)) return stage;
+    const image = String((from.input as { name?: unknown }).name);
+    stageImages.set(String((stage as { name?: unknown }).name), image);
+    return { ...stage, from: workspaceImageReference(image) };
+  });
+  return { stages: converted, stageImages };
 }
 
 function collectContributions(

@@ -16,6 +16,9 @@ export type ResolvedBase =
   | { kind: "reference"; reference: string }
   | { kind: "workspace"; name: string; /** the FROM line's name, mapped by a build context */ reference: string };
 
+/** A build stage; `image` names the workspace image it starts from, which kiln build maps like a base. */
+export type ResolvedStage = ExtraStage & { image?: string };
+
 export interface ExposedPort {
   port: number;
   protocol: "tcp" | "udp";
@@ -60,7 +63,7 @@ export interface ResolvedImage {
   /** the user the parent image leaves active: install steps need root, so kiln switches back */
   parentUser: string;
   rootReason: string | undefined;
-  stages: ExtraStage[];
+  stages: ResolvedStage[];
   tests: ImageTest[];
   /** what the parent image contributes at run time, for inheritance and the catalog */
   inherited: { init: string[] | undefined; entrypoint: string[] | undefined; cmd: string[] | undefined };

@@ -4,9 +4,13 @@ import type { z } from "zod";
 import type { imageDataSchema } from "./schema.js";
 
 /** What a user writes in images/<name>/image.ts. */
-export type ImageInput = Omit<z.input<typeof imageDataSchema>, "tests"> & {
+type StageInput = z.input<typeof imageDataSchema>["stages"] extends (infer S)[] | undefined ? S : never;
+
+export type ImageInput = Omit<z.input<typeof imageDataSchema>, "tests" | "stages"> & {
   /** an image reference ("alpine:3.22") or another image's definition (imported from its package) */
   base: string | ImageDefinition;
+  /** build stages; `from` may be another image of the workspace, as `base` may */
+  stages?: (Omit<StageInput, "from"> & { from: string | ImageDefinition })[];
   features?: Feature[];
   tests?: ImageTestInput[];
 };

@@ -134,18 +134,41 @@ export const stepSchema = z.strictObject({
   phase: z.enum(["install", "configure"]).default("configure"),
   /** a short comment rendered above the RUN, saying why */
   why: z.string().optional(),
+  /**
+   * The step downloads over HTTPS: its RUN mounts the mirror profile's CA bundle (ca=FILE, a
+   * build secret) and Node trusts it, for networks whose proxy re-signs TLS.
+   */
+  buildCa: z.boolean().default(false),
 });
 export type Step = z.output<typeof stepSchema>;
 export type StepInput = z.input<typeof stepSchema>;
 
-/** An extra stage (e.g. a compile stage); its outputs are copied into the image with `copy`. */
+/**
+ * A build stage (e.g. a Node stage that installs and builds a site); only what `copy` names ships.
+ * `from` is a reference here; a workspace image's definition is turned into its reference by
+ * resolve, like `base`.
+ */
 export const extraStageSchema = z.strictObject({
   name: imageNameSchema,
   from: imageReferenceSchema,
+  /**
+   * target: the stage runs once per target platform (compiled, platform-specific output).
+   * build: it runs once, natively, on the build machine (FROM --platform=$BUILDPLATFORM), for
+   * output that is the same on every platform (a static site, a JavaScript bundle): no emulation.
+   */
+  platform: z.enum(["target", "build"]).default("target"),
   /** Dockerfile instructions, verbatim (kiln lints them like any other) */
   instructions: z.array(z.string().min(1)).min(1),
   /** copied into the final image: { from: path in this stage, to: path in the image } */
-  copy: z.array(z.strictObject({ from: z.string().startsWith("/"), to: z.string().startsWith("/") })).default([]),
+  copy: z
+    .array(
+      z.strictObject({
+        from: z.string().startsWith("/", "expected an absolute path in the stage"),
+        to: z.string().startsWith("/", "expected an absolute path in the image"),
+        owner: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 export type ExtraStage = z.output<typeof extraStageSchema>;
 

@@ -85,13 +85,19 @@ function checkPackageAgreement(pkg: ImagePackage, definition: ImageDefinition): 
       "use one name for both: the package name is what `pnpm turbo build --filter=<name>` selects",
     );
   }
-  const base = (definition.input as { base?: unknown }).base;
-  if (isImageDefinition(base)) {
-    const parent = String((base.input as { name?: unknown }).name);
-    if (!pkg.imageDependencies.includes(parent)) {
+  const input = definition.input as { base?: unknown; stages?: unknown };
+  const stages = Array.isArray(input.stages) ? input.stages : [];
+  const uses = [
+    { field: "base", value: input.base },
+    ...stages.map((stage: { from?: unknown }, index) => ({ field: `stages[${index}].from`, value: stage?.from })),
+  ];
+  for (const { field, value } of uses) {
+    if (!isImageDefinition(value)) continue;
+    const used = String((value.input as { name?: unknown }).name);
+    if (!pkg.imageDependencies.includes(used)) {
       throw new DefinitionError(
-        `${pkg.definitionPath}: base: built from ${parent}, which package.json does not list as a dependency`,
-        `add "${parent}": "workspace:*" to dependencies in ${relative(pkg.dir, pkg.packageJsonPath)}, then pnpm install: Turborepo builds ${parent} first only then`,
+        `${pkg.definitionPath}: ${field}: built from ${used}, which package.json does not list as a dependency`,
+        `add "${used}": "workspace:*" to dependencies in ${relative(pkg.dir, pkg.packageJsonPath)}, then pnpm install: Turborepo builds ${used} first only then`,
       );
     }
   }

@@ -2,7 +2,10 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { DefinitionError } from "../errors.js";
 
-/** An images/<dir> package as found on disk, before its definition is loaded. */
+/** The directories whose packages may hold an image.ts: family images, and applications shipped on them. */
+export const imageDirectories = ["images", "apps"] as const;
+
+/** An images/<dir> or apps/<dir> package as found on disk, before its definition is loaded. */
 export interface ImagePackage {
   /** package.json name, which must equal the definition's name */
   name: string;
@@ -38,15 +41,16 @@ export function findWorkspaceRoot(from: string): string {
   }
 }
 
-/** Lists image packages: every images/<dir> with an image.ts. */
+/** Lists image packages: every images/<dir> and apps/<dir> with an image.ts. */
 export function readWorkspace(root: string): Workspace {
-  const imagesDir = path.join(root, "images");
-  const dirs = existsSync(imagesDir)
-    ? readdirSync(imagesDir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && existsSync(path.join(imagesDir, entry.name, "image.ts")))
-        .map((entry) => path.join(imagesDir, entry.name))
-        .sort()
-    : [];
+  const dirs = imageDirectories.flatMap((top) => {
+    const parent = path.join(root, top);
+    if (!existsSync(parent)) return [];
+    return readdirSync(parent, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(path.join(parent, entry.name, "image.ts")))
+      .map((entry) => path.join(parent, entry.name))
+      .sort();
+  });
   const packages = dirs.map((dir) => readImagePackage(root, dir));
   const names = new Set(packages.map((p) => p.name));
   const byName = new Map<string, ImagePackage>();

@@ -1,0 +1,54 @@
+import { buildCaFile, caSecretId } from "../dockerfile/synthesize.js";
+import type { ImageDefinition, ImageInput } from "../spec/define.js";
+
+type StageInput = NonNullable<ImageInput["stages"]>[number];
+
+export interface PnpmStageOptions {
+  /** the stage's name, used by COPY --from */
+  name: string;
+  /** an image with Node.js and pnpm, e.g. the workspace's debian-node (the node() feature) */
+  from: string | ImageDefinition;
+  /** directory in the image's build context holding package.json and pnpm-lock.yaml, e.g. "site" */
+  source: string;
+  /** the build command, run in that directory after the install, e.g. "pnpm run build" */
+  build: string;
+  /** what the build writes, relative to `source` (e.g. "dist"): the only thing that ships */
+  output: string;
+  /** where the output goes in the image */
+  to: string;
+  /** owner of the copied files in the image (user or user:group); root when omitted */
+  owner?: string;
+}
+
+/**
+ * A Node build stage: install with pnpm, build, and ship only the output. It runs once, natively
+ * (platform "build"): a site or bundle is the same for every platform, and emulated Node is slow.
+ *
+ * The manifests are copied before the source, so the install layer is reused until package.json
+ * or the lock file changes; pnpm's store is a cache mount, so even a changed lock file downloads
+ * only what is new. The npm mirror of the mirror profile (KILN_NPM_REGISTRY) is used when set,
+ * and its CA bundle (ca=FILE) is trusted when given.
+ */
+export function pnpmStage(options: PnpmStageOptions): StageInput {
+  const source = options.source.replace(/\/+$/, "");
+  return {
+    name: options.name,
+    from: options.from,
+    platform: "build",
+    instructions: [
+      "# A build stage runs as root: nothing of it ships but the output copied below.",
+      "USER root",
+      'ARG KILN_NPM_REGISTRY=""',
+      "WORKDIR /build",
+      "# Manifests first: the install layer is reused while they are unchanged.",
+      `COPY ${source}/package.json ${source}/pnpm-lock.yaml ./`,
+      `RUN --mount=type=cache,id=kiln-pnpm-store,target=/pnpm/store,sharing=locked --mount=type=secret,id=${caSecretId} \\\n` +
+        `    if [ -f ${buildCaFile} ]; then export NODE_EXTRA_CA_CERTS=${buildCaFile}; fi; \\\n` +
+        '    npm_config_registry="${KILN_NPM_REGISTRY:-https://registry.npmjs.org}" \\\n' +
+        "    pnpm install --frozen-lockfile --store-dir /pnpm/store",
+      `COPY ${source}/ ./`,
+      `RUN ${options.build}`,
+    ],
+    copy: [{ from: `/build/${options.output.replace(/^\.\/|\/+$/g, "")}/`, to: options.to, owner: options.owner }],
+  };
+}
