@@ -5,7 +5,7 @@ export default defineImage({
   name: "alpine-nginx",
   description: "nginx on alpine-base: serves /data/html as a non-root user on port 8080, with /healthz and a HEALTHCHECK",
   base: alpineBase,
-  features: [nginx({ port: 8080, root: "/data/html" })],
+  features: [nginx({ port: 8080, root: "/data/html", tls: true })],
   files: [{ src: "index.html", dest: "/data/html/index.html", mode: "0644" }],
   // The nginx package creates this user; nginx needs no root for port 8080.
   user: "nginx",

@@ -6,7 +6,7 @@ export default defineImage({
   name: "debian-nginx",
   description: "nginx on debian-base: serves /data/html as a non-root user on port 8080, with /healthz and a HEALTHCHECK",
   base: debianBase,
-  features: [nginx({ port: 8080, root: "/data/html" })],
+  features: [nginx({ port: 8080, root: "/data/html", tls: true })],
   files: [{ src: "index.html", dest: "/data/html/index.html", mode: "0644" }],
   // Debian's nginx package runs workers as www-data; as the only user, nginx needs no root for port 8080.
   user: "www-data",

@@ -1,4 +1,5 @@
-import { defineFeature, type Feature } from "./feature.js";
+import { defineFeature, type Feature, type FeatureContributionInput } from "./feature.js";
+import { featureFilesDirectory } from "./feature-files.js";
 
 export interface NginxOptions {
   /** unprivileged port the default server listens on */
@@ -7,7 +8,24 @@ export interface NginxOptions {
   root?: string;
   /** a location answering 200 "ok" for liveness/readiness probes and HEALTHCHECK */
   healthPath?: string;
+  /**
+   * HTTPS support, turned on at run time by NGINX_TLS_DOMAIN (see files/nginx/kiln-nginx-start):
+   * certificates from a mounted Let's Encrypt directory, HTTP redirected with 301.
+   */
+  tls?: boolean | NginxTlsOptions;
 }
+
+export interface NginxTlsOptions {
+  /** unprivileged port HTTPS listens on */
+  port?: number;
+  /** the directory holding live/<domain>/fullchain.pem and privkey.pem */
+  certificates?: string;
+  /** a domain to serve HTTPS for by default; without it, TLS is on only when NGINX_TLS_DOMAIN is set */
+  domain?: string;
+}
+
+/** Where the start script writes the run-time configuration; /tmp, so the root can be read-only. */
+const generatedDir = "/tmp/kiln-nginx";
 
 /**
  * nginx that serves a directory and passes health checks, as a non-root user.
@@ -22,6 +40,8 @@ export function nginx(options: NginxOptions = {}): Feature {
   const port = options.port ?? 8080;
   const root = options.root ?? "/data/html";
   const healthPath = options.healthPath ?? "/healthz";
+  const tlsOptions = options.tls === true ? {} : options.tls || undefined;
+  const tls = tlsOptions && { port: tlsOptions.port ?? 8443, certificates: tlsOptions.certificates ?? "/etc/letsencrypt", domain: tlsOptions.domain ?? "" };
   return defineFeature("nginx", ({ distro }) => {
     const paths = distro.paths;
     const healthUrl = `http://127.0.0.1:${port}${healthPath}`;
@@ -34,7 +54,7 @@ export function nginx(options: NginxOptions = {}): Feature {
             "-c",
             `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${healthPath} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`,
           ];
-    return {
+    const contribution: FeatureContributionInput = {
       packages: ["nginx"],
       steps: [
         {
@@ -71,22 +91,41 @@ export function nginx(options: NginxOptions = {}): Feature {
           why: "nginx: replace the stock default site (404 on Alpine, port 80 on Debian) with one that serves the document root",
           run: [
             `rm -f ${paths.nginxSiteDir}/*.conf /etc/nginx/sites-enabled/default`,
+            "cat > /etc/nginx/kiln-health.conf <<'NGINX'",
+            `location = ${healthPath} {`,
+            "    access_log off;",
+            "    default_type text/plain;",
+            '    return 200 "ok\\n";',
+            "}",
+            "NGINX",
+            "cat > /etc/nginx/kiln-site.conf <<'NGINX'",
+            `root ${root};`,
+            "index index.html;",
+            "location / {",
+            "    try_files $uri $uri/ =404;",
+            "}",
+            "NGINX",
             `cat > ${paths.nginxSiteDir}/default.conf <<'NGINX'`,
             "server {",
             `    listen ${port} default_server;`,
             "    server_name _;",
-            `    root ${root};`,
-            "    index index.html;",
-            `    location = ${healthPath} {`,
-            "        access_log off;",
-            "        default_type text/plain;",
-            '        return 200 "ok\\n";',
-            "    }",
-            "    location / {",
-            "        try_files $uri $uri/ =404;",
-            "    }",
+            "    include /etc/nginx/kiln-health.conf;",
+            // With TLS support, what plain HTTP does (serve, or redirect) is decided at start.
+            tls ? `    include ${generatedDir}/http-site.conf;` : "    include /etc/nginx/kiln-site.conf;",
             "}",
+            ...(tls ? [`include ${generatedDir}/https-server.conf;`] : []),
             "NGINX",
+            ...(tls
+              ? [
+                  "# The HTTP-only configuration until kiln-nginx-start writes the run-time one.",
+                  `mkdir -p ${generatedDir}`,
+                  `echo 'include /etc/nginx/kiln-site.conf;' > ${generatedDir}/http-site.conf`,
+                  `: > ${generatedDir}/https-server.conf`,
+                  // Group root too: platforms that run images under an arbitrary uid keep gid 0.
+                  `chown -R ${paths.nginxUser}:0 ${generatedDir}`,
+                  `chmod -R g+w ${generatedDir}`,
+                ]
+              : []),
           ].join("\n"),
         },
         {
@@ -118,5 +157,27 @@ export function nginx(options: NginxOptions = {}): Feature {
         { kind: "stop", name: "docker stop ends nginx gracefully", maxSeconds: 3 },
       ],
     };
+    return tls ? withTls(contribution, tls) : contribution;
   });
+}
+
+/** What TLS support adds: the start script, the HTTPS port, and the defaults it reads. */
+function withTls(contribution: FeatureContributionInput, tls: Required<NginxTlsOptions>): FeatureContributionInput {
+  return {
+    ...contribution,
+    files: [{ contextDir: featureFilesDirectory(import.meta.url, "nginx"), src: "kiln-nginx-start", dest: "/usr/local/bin/kiln-nginx-start", mode: "0755" }],
+    env: { KILN_NGINX_TLS_PORT: String(tls.port), NGINX_TLS_CERTIFICATES: tls.certificates, NGINX_TLS_DOMAIN: tls.domain },
+    ports: [...(contribution.ports ?? []), tls.port],
+    cmd: ["kiln-nginx-start"],
+    tests: [
+      ...(contribution.tests ?? []),
+      {
+        kind: "command",
+        name: "with TLS on and no certificate, the start script refuses with exit 78 and names the file",
+        run: ["sh", "-c", "NGINX_TLS_DOMAIN=missing.example NGINX_TLS_CERTIFICATES=/nonexistent kiln-nginx-start 2>&1"],
+        exitCode: 78,
+        stdoutIncludes: ["/nonexistent/live/missing.example/fullchain.pem does not exist"],
+      },
+    ],
+  };
 }
