@@ -118,6 +118,12 @@ export function buildParser(argv: string[]) {
       async (args) => (await import("./commands/bake.js")).bake(args),
     )
     .command(
+      "catalog",
+      "write every image's definition, README, Dockerfile and last build as JSON, for the catalog site",
+      (y) => y.option("out", { type: "string", describe: "file to write (its directory is created); stdout when omitted" }),
+      async (args) => (await import("./commands/catalog.js")).catalog(args),
+    )
+    .command(
       "doctor",
       "check the engine, buildx, multi-platform support, emulation, registry and mirror",
       (y) =>

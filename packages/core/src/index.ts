@@ -14,8 +14,10 @@ export {
   type FeatureFile,
 } from "./feature/feature.js";
 export { tini, type TiniOptions } from "./feature/tini.js";
-export { nginx, type NginxOptions } from "./feature/nginx.js";
+export { nginx, type NginxOptions, type NginxTlsOptions } from "./feature/nginx.js";
 export { cron, cronCommand } from "./feature/cron.js";
+export { node, defaultPnpm, type NodeOptions } from "./feature/node.js";
+export { pnpmStage, type PnpmStageOptions } from "./stage/pnpm-stage.js";
 export { featureFilesDirectory } from "./feature/feature-files.js";
 export type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro/distro.js";
 export { distros, distroFromReference } from "./distro/select.js";
@@ -34,6 +36,7 @@ export { buildLabels, type LabelOptions } from "./plan/labels.js";
 export { engineClient, imageExists, probeEngine, type EngineStatus } from "./engine/engine.js";
 export { gitRevision, sourceDateEpoch } from "./build/git.js";
 export { runBuild, buildRecordPath, type RunBuildOptions } from "./build/buildx.js";
+export { catalogData, type CatalogData, type CatalogImage } from "./catalog/catalog.js";
 export { adviceForBuildFailure, lastErrorLine, type BuildAdvice } from "./build/advice.js";
 export { parseBuildxMetadata, type BuildRecord, type BuildxMetadata } from "./build/metadata.js";
 export { loadKilnConfig, defineConfig, kilnConfigSchema, configFileName, type KilnConfig } from "./config/config.js";

@@ -37,7 +37,8 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
       reference: imageReference(pkg.name, pkg.version, args.registry),
       platforms: platforms as Platform[],
       tests: resolved.tests,
-      ports: resolved.ports.map((p) => `${p.port}/${p.protocol}`),
+      // An http check may probe a port the parent exposes (an app on an nginx image): publish it too.
+      ports: [...new Set([...resolved.ports.map((p) => `${p.port}/${p.protocol}`), ...resolved.tests.flatMap((t) => (t.kind === "http" ? [`${t.port}/tcp`] : []))])],
       env: resolved.testEnv,
     };
   });

@@ -73,11 +73,18 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promi
  * local store has no registry to ask; its record carries the index digest only.)
  */
 async function platformManifests(tag: string, digest: string, root: string): Promise<BuildRecord["manifests"]> {
-  const reference = `${tag.replace(/:[^:/]+$/, "")}@${digest}`;
-  const result = await execute({ command: "docker", args: ["buildx", "imagetools", "inspect", reference, "--format", "{{json .Manifest}}"] }, { cwd: root });
-  if (result.exitCode !== 0) return [];
-  const index = JSON.parse(result.stdout) as { manifests?: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[] };
-  return (index.manifests ?? [])
-    .filter((m) => m.platform && m.platform.os !== "unknown")
-    .map((m) => ({ platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join("/"), digest: m.digest }));
+  const repository = tag.replace(/:[^:/]+$/, "");
+  const inspect = async (reference: string): Promise<unknown> => {
+    const result = await execute({ command: "docker", args: ["buildx", "imagetools", "inspect", reference, "--raw"] }, { cwd: root });
+    return result.exitCode === 0 ? JSON.parse(result.stdout) : undefined;
+  };
+  const index = (await inspect(`${repository}@${digest}`)) as { manifests?: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[] } | undefined;
+  const platforms = (index?.manifests ?? []).filter((m) => m.platform && m.platform.os !== "unknown");
+  return Promise.all(
+    platforms.map(async (m) => {
+      const manifest = (await inspect(`${repository}@${m.digest}`)) as { config?: { size: number }; layers?: { size: number }[] } | undefined;
+      const size = manifest?.layers ? manifest.layers.reduce((sum, layer) => sum + layer.size, manifest.config?.size ?? 0) : undefined;
+      return { platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join("/"), digest: m.digest, size };
+    }),
+  );
 }

@@ -21,8 +21,11 @@ export interface BuildRecord {
   platforms: string[];
   tags: string[];
   output: string;
-  /** per platform, for pushed images (read back from the registry): manifest digest */
-  manifests: { platform: string; digest: string }[];
+  /**
+   * per platform, for pushed images (read back from the registry): manifest digest, and the
+   * compressed size (config and layers), which is what a pull downloads
+   */
+  manifests: { platform: string; digest: string; size?: number }[];
   /** sha256 of the Dockerfile that was built, so a cache hit can be checked against the file */
   dockerfileSha256: string;
 }
