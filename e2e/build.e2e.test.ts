@@ -92,6 +92,12 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     const record = JSON.parse(readFileSync(path.join(repositoryRoot, "images/debian-nginx/dist/build.json"), "utf8"));
     expect(record.output).toBe("push");
     expect(record.manifests.map((m: { platform: string }) => m.platform)).toEqual(["linux/amd64", "linux/arm64"]);
+    // The compressed size per platform, read back from the registry, reaches the catalog's data.
+    const catalog = await kiln(["catalog"], { env });
+    expect(catalog.exitCode, catalog.stderr).toBe(0);
+    const nginx = JSON.parse(catalog.stdout).images.find((image: { name: string }) => image.name === "debian-nginx");
+    expect(Object.keys(nginx.build.sizes)).toEqual(["linux/amd64", "linux/arm64"]);
+    for (const bytes of Object.values(nginx.build.sizes) as number[]) expect(bytes).toBeGreaterThan(10 * 1024 * 1024);
   });
 
   test("docker buildx bake on the file kiln bake wrote builds the same two images", async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { probeEngine } from "@kiln/core";
 
 /**
@@ -16,4 +17,10 @@ export async function engineForE2e(): Promise<{ available: boolean; reason: stri
 
 /** The multi-arch Debian base scripts/make-debian-base.sh serves from the loopback registry. */
 export const loopbackRegistry = "127.0.0.1:5000";
-export const debianBaseMirror = `registry.hub=${loopbackRegistry}`;
+
+/**
+ * The CA bundle this machine trusts, handed to builds (mirror ca=FILE) whose steps download over
+ * HTTPS: where a proxy re-signs TLS, only the machine's bundle holds its CA.
+ */
+const caBundle = [process.env.SSL_CERT_FILE, "/etc/ssl/certs/ca-certificates.crt"].find((file) => file !== undefined && existsSync(file));
+export const debianBaseMirror = `registry.hub=${loopbackRegistry}${caBundle ? `,ca=${caBundle}` : ""}`;
