@@ -11,6 +11,6 @@ export default defineImage({
   user: "nginx",
   tests: [
     { kind: "http", name: "GET / serves this image's page from /data/html", port: 8080, path: "/", bodyIncludes: ["<h1>alpine-nginx</h1>"] },
-    { kind: "metadata", name: "runs as nginx with SIGQUIT to stop", user: "nginx", stopSignal: "SIGQUIT", exposedPorts: ["8080/tcp"] },
+    { kind: "metadata", name: "runs as nginx with SIGQUIT to stop, HTTP on 8080 and HTTPS on 8443", user: "nginx", stopSignal: "SIGQUIT", exposedPorts: ["8080/tcp", "8443/tcp"] },
   ],
 });
