@@ -22,6 +22,8 @@ export default defineImage({
     cron(),
     ssh({ user: "app", mode: "service" }),
   ],
+  // The sshd service script above reads it.
+  runtimeEnv: { LISTEN_PORT: { default: "2222", description: "the port sshd listens on, when the sshd service is enabled" } },
   user: "root",
   rootReason: "my_init runs startup scripts and services as root; services drop to their own user with setuser",
   tests: [

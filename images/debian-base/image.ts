@@ -11,6 +11,8 @@ export default defineImage({
   user: "app",
   workdir: "/home/app",
   cmd: ["/bin/sh"],
+  // tzdata is installed so that any zone works without a rebuild; unset, the image is on UTC.
+  runtimeEnv: { TZ: { default: "unset (UTC)", description: "the time zone, any zone from tzdata, e.g. Asia/Shanghai" } },
   tests: [
     { kind: "metadata", name: "runs as the non-root user app", user: "app" },
     { kind: "command", name: "the user is app (uid 10001)", run: ["id", "-u"], stdoutIncludes: ["10001"] },

@@ -118,6 +118,23 @@ describe("kiln build", () => {
   });
 });
 
+describe("kiln lint", () => {
+  test("checks each image's README against its ports and variables, exit 1 until it documents them", async () => {
+    fixture = workspaceWithNginx();
+    await kiln(["synth"], fixture.root);
+    fixture.write("images/base/README.md", "# base\n\nNo ports, no variables.\n");
+    fixture.write("images/web/README.md", "# web\n\nnginx.\n");
+    const missing = await kiln(["lint", "--no-shellcheck"], fixture.root);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stdout).toContain("images/web/README.md:1  KL100 warning  the README does not document the port 8080");
+    expect(missing.stdout).not.toContain("images/base/README.md");
+    fixture.write("images/web/README.md", "# web\n\nnginx on port `8080`.\n");
+    const documented = await kiln(["lint", "--no-shellcheck"], fixture.root);
+    expect(documented.stdout + documented.stderr).toContain("2 Dockerfile(s) and 2 README(s), no findings");
+    expect(documented.exitCode).toBe(0);
+  });
+});
+
 describe("kiln new", () => {
   test("scaffolds an image on a workspace parent that synthesizes and lints clean", async () => {
     fixture = workspaceWithNginx();
@@ -127,8 +144,9 @@ describe("kiln new", () => {
     expect(JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).dependencies).toEqual({ "@kiln/core": "workspace:*", base: "workspace:*" });
     expect(readFileSync(path.join(dir, "Dockerfile"), "utf8")).toContain("FROM kiln.local/base:local AS redis");
     expect((await kiln(["synth", "--check", "redis"], fixture.root)).exitCode).toBe(0);
-    const lint = await kiln(["lint", "images/redis/Dockerfile", "--no-shellcheck"], fixture.root);
-    expect(lint.stdout + lint.stderr).toContain("no findings");
+    // Inside the image's directory, lint means its Dockerfile and its README.
+    const lint = await kiln(["lint", "--no-shellcheck"], dir);
+    expect(lint.stdout + lint.stderr).toContain("1 Dockerfile(s) and 1 README(s), no findings");
     expect(lint.exitCode).toBe(0);
   });
 

@@ -21,7 +21,7 @@ export { pnpmStage, type PnpmStageOptions } from "./stage/pnpm-stage.js";
 export { featureFilesDirectory } from "./feature/feature-files.js";
 export type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro/distro.js";
 export { distros, distroFromReference } from "./distro/select.js";
-export { resolveImage, workspaceImageReference } from "./resolve/resolve.js";
+export { resolveImage, runtimeInterface, workspaceImageReference } from "./resolve/resolve.js";
 export type { ResolvedImage, ResolvedBase, ExposedPort } from "./resolve/resolved-image.js";
 export type { DockerfileModel, Instruction, Stage } from "./dockerfile/model.js";
 export { renderDockerfile } from "./dockerfile/render.js";

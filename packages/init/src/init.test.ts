@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { defineImage, renderDockerfile, resolveImage, synthesizeDockerfile } from "@kiln/core";
+import { undeclaredScriptVariables } from "../../core/src/testing/script-variables.js";
 import { init } from "./init.js";
 
 const file = "images/x/image.ts";
@@ -9,6 +10,10 @@ const resolve = (base: string, feature = init()) =>
   resolveImage(defineImage({ name: "x", description: "x", base, features: [feature], user: "root", rootReason: "init" }), { file });
 
 describe("init feature", () => {
+  test("every variable my_init and its helpers read is declared (README checks and the catalog see it)", () => {
+    expect(undeclaredScriptVariables(resolve("debian:bookworm"))).toEqual([]);
+  });
+
   test("my_init runs under tini without -g, so a stop signal reaches my_init alone", () => {
     expect(resolve("debian:bookworm").entrypoint).toEqual(["/usr/bin/tini", "--", "/sbin/my_init"]);
     expect(resolve("alpine:3.22").entrypoint).toEqual(["/sbin/tini", "--", "/sbin/my_init"]);

@@ -65,6 +65,12 @@ export function init(options: InitOptions = {}): Feature {
         },
       ],
       env: { SVDIR: "/run/service" },
+      runtimeEnv: {
+        ENABLE_SERVICES: { description: "space-separated services to start despite their down file" },
+        ENABLE_SSH: { default: "false", description: "true is short for ENABLE_SERVICES=sshd" },
+        KILL_PROCESS_TIMEOUT: { default: "5", description: "seconds each service (and the command) gets to stop" },
+        KILL_ALL_PROCESSES_TIMEOUT: { default: "3", description: "seconds other processes get after SIGTERM before SIGKILL" },
+      },
       entrypoint: { role: "init", argv: [distro.paths.tini, "--", "/sbin/my_init"] },
       // No command: my_init runs the services until stopped. `docker run IMG cmd` adds a main command.
       cmd: [],

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { defineImage, renderDockerfile, resolveImage, synthesizeDockerfile } from "@kiln/core";
+import { undeclaredScriptVariables } from "../../core/src/testing/script-variables.js";
 import { ssh } from "./ssh.js";
 
 const file = "images/x/image.ts";
@@ -13,6 +14,10 @@ function image(base: string, feature = ssh()) {
 }
 
 describe("ssh feature", () => {
+  test.each(["standalone", "on-demand", "service"] as const)("every variable the scripts of %s mode read is declared (README checks and the catalog see it)", (mode) => {
+    expect(undeclaredScriptVariables(image("debian:bookworm", ssh({ mode })))).toEqual([]);
+  });
+
   test("installs the distro's sshd, ssh-keygen and sftp server, and a BusyBox with nc", () => {
     expect(image("alpine:3.22").packages).toEqual(["openssh-keygen", "openssh-server", "openssh-sftp-server"]);
     expect(image("debian:bookworm").packages).toEqual(["busybox-static", "openssh-server"]);

@@ -75,6 +75,14 @@ export function ssh(options: SshOptions = {}): Feature {
         },
       ],
       env: { KILN_SSH_USER: user },
+      runtimeEnv: {
+        PUBLIC_KEY: { description: "one or more public keys, one per line, authorized for the login user" },
+        PUBLIC_KEY_FILE: { description: "a file (or a directory of files) of public keys, e.g. a mounted secret" },
+        PUBLIC_KEY_DIR: { description: "a directory whose every file holds public keys" },
+        SSH_REQUIRE_KEYS: { default: "true", description: "with no key from any source, refuse to start (exit 78); false starts anyway, with a warning" },
+        // In service mode the init's service script reads it, so the image declares it there.
+        ...(mode === "service" ? {} : { LISTEN_PORT: { default: String(port), description: "the port sshd listens on" } }),
+      },
       testEnv: {
         // A public key whose private half was thrown away: enough for the container to start.
         PUBLIC_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINw9ODHSRLpgB8ztr6QgQN9ZU6GgOG4OafGhVyBayfnq kiln-test-key",

@@ -4,7 +4,7 @@
  * apps/catalog renders the real command's output to keep the two in step.
  */
 export interface CatalogData {
-  schema: 1;
+  schema: 2;
   images: CatalogImage[];
 }
 
@@ -19,9 +19,13 @@ export interface CatalogImage {
   platforms: string[];
   features: string[];
   packages: string[];
+  /** what a container of the image has, inherited from its parents included */
   ports: string[];
   volumes: string[];
+  /** ENV the image (or a parent) sets */
   env: Record<string, string>;
+  /** variables its scripts read at run time */
+  runtimeEnv: Record<string, { default?: string; description: string }>;
   user: string;
   workdir?: string;
   entrypoint?: string[];
@@ -35,8 +39,8 @@ export interface CatalogImage {
 /** Reads and checks the top level: a catalog of another schema would render wrong, not fail. */
 export function parseCatalog(text: string, file: string): CatalogData {
   const data = JSON.parse(text) as Partial<CatalogData>;
-  if (data.schema !== 1 || !Array.isArray(data.images)) {
-    throw new Error(`${file}: not a kiln catalog of schema 1 (write it with: kiln catalog --out ${file})`);
+  if (data.schema !== 2 || !Array.isArray(data.images)) {
+    throw new Error(`${file}: not a kiln catalog of schema 2 (write it with: kiln catalog --out ${file})`);
   }
   return data as CatalogData;
 }

@@ -26,7 +26,7 @@ test("each image carries its definition, README, Dockerfile and, once pushed, it
       dockerfileSha256: "x",
     },
   });
-  expect(data.schema).toBe(1);
+  expect(data.schema).toBe(2);
   expect(data.images.map((i) => i.name)).toEqual(["base", "web"]);
   const web = data.images[1]!;
   expect(web).toMatchObject({ version: "1.0.0", base: { image: "base", reference: "kiln.local/base:local" }, ports: ["8080/tcp"], env: { MODE: "prod" }, readme: "# web\n", definition: "images/web/image.ts" });

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { buildRecordPath } from "../build/buildx.js";
 import type { BuildRecord } from "../build/metadata.js";
+import { runtimeInterface } from "../resolve/resolve.js";
+import type { RuntimeVariable } from "../spec/schema.js";
 import type { LoadedImage } from "../workspace/load-workspace.js";
 
 /**
@@ -9,7 +11,7 @@ import type { LoadedImage } from "../workspace/load-workspace.js";
  * catalog site (apps/catalog) reads it; `schema` changes when a field changes meaning.
  */
 export interface CatalogData {
-  schema: 1;
+  schema: 2;
   images: CatalogImage[];
 }
 
@@ -27,9 +29,13 @@ export interface CatalogImage {
   platforms: string[];
   features: string[];
   packages: string[];
+  /** what a container of the image has, inherited from its parents included */
   ports: string[];
   volumes: string[];
+  /** ENV the image (or a parent) sets */
   env: Record<string, string>;
+  /** variables its scripts read at run time, with what they do */
+  runtimeEnv: Record<string, RuntimeVariable>;
   user: string;
   workdir?: string;
   entrypoint?: string[];
@@ -50,7 +56,7 @@ export interface CatalogImage {
 
 /** The catalog of the given images (in build order), read from their definitions and build records. */
 export function catalogData(images: LoadedImage[], root: string): CatalogData {
-  return { schema: 1, images: images.map((image) => catalogImage(image, root)) };
+  return { schema: 2, images: images.map((image) => catalogImage(image, root)) };
 }
 
 function catalogImage({ pkg, resolved }: LoadedImage, root: string): CatalogImage {
@@ -60,6 +66,7 @@ function catalogImage({ pkg, resolved }: LoadedImage, root: string): CatalogImag
   const readme = path.join(pkg.dir, "README.md");
   const entrypoint = resolved.entrypoint ?? resolved.inherited.entrypoint;
   const cmd = resolved.cmd ?? resolved.inherited.cmd;
+  const { env, ports, volumes, runtimeEnv } = runtimeInterface(resolved);
   return {
     name: resolved.name,
     description: resolved.description,
@@ -71,9 +78,10 @@ function catalogImage({ pkg, resolved }: LoadedImage, root: string): CatalogImag
     platforms: resolved.platforms,
     features: resolved.features,
     packages: resolved.packages,
-    ports: resolved.ports.map((p) => `${p.port}/${p.protocol}`),
-    volumes: resolved.volumes,
-    env: resolved.env,
+    ports: ports.map((p) => `${p.port}/${p.protocol}`),
+    volumes,
+    env,
+    runtimeEnv,
     user: resolved.user,
     ...(resolved.workdir ? { workdir: resolved.workdir } : {}),
     ...(entrypoint ? { entrypoint } : {}),

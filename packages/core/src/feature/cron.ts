@@ -14,6 +14,10 @@ export function cron(): Feature {
   return defineFeature("cron", ({ distro }) => ({
     packages: distro.packageSets.busybox,
     files: [{ contextDir: featureFilesDirectory(import.meta.url, "cron"), src: "kiln-crond", dest: cronCommand, mode: "0755" }],
+    runtimeEnv: {
+      CRONTABS_DIR: { description: "a directory of crontabs, each file named after its user, read besides /etc/crontabs" },
+      CRON_LOG_LEVEL: { default: "8", description: "BusyBox crond's log level: 8 errors only, 5 every job start" },
+    },
     tests: [
       { kind: "command", name: "BusyBox has the crond applet", run: ["busybox", "--list"], stdoutMatches: "^crond$" },
     ],

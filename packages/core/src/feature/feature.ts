@@ -6,6 +6,7 @@ import {
   groupSchema,
   healthcheckSchema,
   portSchema,
+  runtimeEnvSchema,
   stepSchema,
   userSchema,
 } from "../spec/schema.js";
@@ -58,6 +59,8 @@ export const featureContributionSchema = z.strictObject({
   env: envSchema.default({}),
   buildArgs: z.record(buildArgNameSchema, z.string()).default({}),
   testEnv: z.record(z.string(), z.string()).default({}),
+  /** the variables the feature's scripts read at run time, documented once here */
+  runtimeEnv: runtimeEnvSchema.default({}),
   entrypoint: entrypointFragmentSchema.optional(),
   cmd: z.array(z.string()).optional(),
   ports: z.array(portSchema).default([]),

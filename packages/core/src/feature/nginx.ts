@@ -167,6 +167,12 @@ function withTls(contribution: FeatureContributionInput, tls: Required<NginxTlsO
     ...contribution,
     files: [{ contextDir: featureFilesDirectory(import.meta.url, "nginx"), src: "kiln-nginx-start", dest: "/usr/local/bin/kiln-nginx-start", mode: "0755" }],
     env: { KILN_NGINX_TLS_PORT: String(tls.port), NGINX_TLS_CERTIFICATES: tls.certificates, NGINX_TLS_DOMAIN: tls.domain },
+    runtimeEnv: {
+      NGINX_TLS_DOMAIN: { default: tls.domain || "unset", description: `turns HTTPS on for this domain, on port ${tls.port}; plain HTTP then answers 301` },
+      NGINX_TLS_CERTIFICATES: { default: tls.certificates, description: "the Let's Encrypt directory holding live/<domain>/fullchain.pem and privkey.pem" },
+      NGINX_TLS_PUBLIC_PORT: { default: "443", description: "the HTTPS port clients see (behind a port mapping), used in the 301's Location" },
+      NGINX_HSTS_MAX_AGE: { default: "unset", description: "seconds of Strict-Transport-Security; unset sends no HSTS header" },
+    },
     ports: [...(contribution.ports ?? []), tls.port],
     cmd: ["kiln-nginx-start"],
     tests: [

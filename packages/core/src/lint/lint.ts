@@ -23,6 +23,11 @@ export interface LintOptions {
 
 const rank: Record<LintSeverity, number> = { info: 0, warning: 1, error: 2 };
 
+/** Whether a finding of this severity is reported at the given --level (default "warning"). */
+export function reportedAt(severity: LintSeverity, level: LintSeverity = "warning"): boolean {
+  return rank[severity] >= rank[level];
+}
+
 /** kiln's rules on a Dockerfile's text. Pure and synchronous. */
 export function lintDockerfileText(text: string, options: LintOptions): LintFinding[] {
   const ast = parseDockerfile(text);
@@ -43,9 +48,8 @@ export async function lintDockerfile(text: string, options: LintOptions): Promis
 
 function filterFindings(findings: LintFinding[], ast: ReturnType<typeof parseDockerfile>, options: LintOptions): LintFinding[] {
   const ignored = ignoredRules(ast);
-  const level = rank[options.level ?? "warning"];
   return findings
-    .filter((f) => rank[f.severity] >= level && !ignored.global.has(f.rule) && !ignored.byLine.get(f.line)?.has(f.rule))
+    .filter((f) => reportedAt(f.severity, options.level) && !ignored.global.has(f.rule) && !ignored.byLine.get(f.line)?.has(f.rule))
     .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
 }
 

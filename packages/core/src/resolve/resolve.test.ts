@@ -4,7 +4,7 @@ import { defineFeature } from "../feature/feature.js";
 import { nginx } from "../feature/nginx.js";
 import { tini } from "../feature/tini.js";
 import { defineImage, type ImageInput } from "../spec/define.js";
-import { resolveImage } from "./resolve.js";
+import { resolveImage, runtimeInterface } from "./resolve.js";
 
 const file = "images/x/image.ts";
 const valid: ImageInput = {
@@ -96,6 +96,24 @@ describe("resolution", () => {
     const child = resolveImage(defineImage({ name: "c", description: "c", base: parent, features: [keyed], testEnv: { C: "3" } }), { file });
     expect(child.testEnv).toEqual({ A: "1", B: "2", C: "3" });
     expect(child.env).toEqual({});
+  });
+
+  test("a child's own ports, volumes and variables are its own; what a container has adds its parents'", () => {
+    const grandparent = defineImage({ ...valid, name: "g", env: { A: "g" }, ports: [80], runtimeEnv: { TZ: { default: "UTC", description: "zone" } } });
+    const parent = defineImage({ name: "p", description: "p", base: grandparent, env: { A: "p", B: "p" }, volumes: ["/data"] });
+    const served = defineFeature("served", () => ({ ports: [8080], runtimeEnv: { TZ: { description: "the feature's word" }, PORT: { default: "8080", description: "port" } } }));
+    const child = resolveImage(defineImage({ name: "c", description: "c", base: parent, features: [served] }), { file });
+    // The Dockerfile states only what the child adds: EXPOSE 8080, no VOLUME, no ENV.
+    expect(child.ports).toEqual([{ port: 8080, protocol: "tcp" }]);
+    expect(child.volumes).toEqual([]);
+    expect(child.env).toEqual({});
+    expect(child.runtimeEnv).toEqual({ TZ: { description: "the feature's word" }, PORT: { default: "8080", description: "port" } });
+    expect(runtimeInterface(child)).toEqual({
+      env: { A: "p", B: "p" },
+      ports: [{ port: 80, protocol: "tcp" }, { port: 8080, protocol: "tcp" }],
+      volumes: ["/data"],
+      runtimeEnv: { TZ: { description: "the feature's word" }, PORT: { default: "8080", description: "port" } },
+    });
   });
 
   test("tini becomes the init and the ENTRYPOINT", () => {

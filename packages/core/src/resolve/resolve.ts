@@ -96,6 +96,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     env: Object.assign({}, ...contributions.map((c) => c.contribution.env), image.env) as Record<string, string>,
     buildArgs,
     testEnv: Object.assign({}, parent?.testEnv, ...contributions.map((c) => c.contribution.testEnv), image.testEnv) as Record<string, string>,
+    runtimeEnv: Object.assign({}, ...contributions.map((c) => c.contribution.runtimeEnv), image.runtimeEnv) as ResolvedImage["runtimeEnv"],
     workdir: image.workdir,
     ports: uniquePorts([...contributions.flatMap((c) => c.contribution.ports), ...image.ports]),
     volumes: sortedUnique([...contributions.flatMap((c) => c.contribution.volumes), ...image.volumes]),
@@ -114,8 +115,20 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
       init: parent?.init,
       entrypoint: parent ? (parent.entrypoint ?? parent.inherited.entrypoint) : undefined,
       cmd: parent ? (parent.cmd ?? parent.inherited.cmd) : undefined,
+      ...(parent ? runtimeInterface(parent) : { env: {}, ports: [], volumes: [], runtimeEnv: {} }),
     },
     init,
+  };
+}
+
+/** What a container of the image has: its parent's environment, ports and volumes, then its own. */
+export function runtimeInterface(image: ResolvedImage): Pick<ResolvedImage["inherited"], "env" | "ports" | "volumes" | "runtimeEnv"> {
+  const { inherited } = image;
+  return {
+    env: { ...inherited.env, ...image.env },
+    ports: uniquePorts([...inherited.ports, ...image.ports]),
+    volumes: sortedUnique([...inherited.volumes, ...image.volumes]),
+    runtimeEnv: { ...inherited.runtimeEnv, ...image.runtimeEnv },
   };
 }
 

@@ -6,6 +6,7 @@ import type {
   FileSpec,
   GroupSpec,
   Healthcheck,
+  RuntimeVariable,
   Step,
   UserSpec,
 } from "../spec/schema.js";
@@ -49,6 +50,8 @@ export interface ResolvedImage {
   buildArgs: Record<string, string>;
   /** environment for `kiln test` containers only */
   testEnv: Record<string, string>;
+  /** variables this image's own scripts and features read at run time (not its parent's) */
+  runtimeEnv: Record<string, RuntimeVariable>;
   workdir: string | undefined;
   ports: ExposedPort[];
   volumes: string[];
@@ -65,8 +68,20 @@ export interface ResolvedImage {
   rootReason: string | undefined;
   stages: ResolvedStage[];
   tests: ImageTest[];
-  /** what the parent image contributes at run time, for inheritance and the catalog */
-  inherited: { init: string[] | undefined; entrypoint: string[] | undefined; cmd: string[] | undefined };
+  /**
+   * What the parent image (and its ancestors) bring at run time, for inheritance and the catalog.
+   * The fields above are the image's own, because that is what its Dockerfile states; these plus
+   * those are what a container of the image has.
+   */
+  inherited: {
+    init: string[] | undefined;
+    entrypoint: string[] | undefined;
+    cmd: string[] | undefined;
+    env: Record<string, string>;
+    ports: ExposedPort[];
+    volumes: string[];
+    runtimeEnv: Record<string, RuntimeVariable>;
+  };
   /** the init fragment (e.g. tini) the image's ENTRYPOINT starts with, if any */
   init: string[] | undefined;
 }

@@ -104,12 +104,11 @@ export const healthcheckSchema = z.strictObject({
 });
 export type Healthcheck = z.output<typeof healthcheckSchema>;
 
+const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name");
+
 /** Values that look like credentials must never be baked into ENV or ARG. */
 const secretName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
-export const envSchema = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name"),
-  z.string(),
-).superRefine((env, ctx) => {
+export const envSchema = z.record(envNameSchema, z.string()).superRefine((env, ctx) => {
   for (const [name, value] of Object.entries(env)) {
     if (secretName.test(name) && value !== "") {
       ctx.addIssue({
@@ -122,6 +121,19 @@ export const envSchema = z.record(
     }
   }
 });
+
+/**
+ * A variable the image's scripts read at run time (`docker run -e NAME=…`): declared where the
+ * script ships (a feature, or the image), so the catalog lists it and `kiln lint` can check that
+ * the image's README documents it. Never baked in: a default lives in `env` or in the script.
+ */
+export const runtimeVariableSchema = z.strictObject({
+  /** what an unset variable means, in words ("unset (UTC)", "2222") */
+  default: z.string().optional(),
+  description: z.string().min(1, "say what the variable does"),
+});
+export type RuntimeVariable = z.output<typeof runtimeVariableSchema>;
+export const runtimeEnvSchema = z.record(envNameSchema, runtimeVariableSchema);
 
 /** A shell step run during the build; `phase` decides its layer position (see dockerfile/synthesize.ts). */
 export const stepSchema = z.strictObject({
@@ -199,7 +211,9 @@ export const imageDataSchema = z.strictObject({
    * Environment of the containers `kiln test` starts, e.g. a public key an ssh image needs
    * before it will start. Never baked into the image.
    */
-  testEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name"), z.string()).default({}),
+  testEnv: z.record(envNameSchema, z.string()).default({}),
+  /** variables the image's own scripts read at run time (features declare theirs) */
+  runtimeEnv: runtimeEnvSchema.default({}),
   workdir: z.string().startsWith("/", "WORKDIR must be an absolute path").optional(),
   ports: z.array(portSchema).default([]),
   volumes: z.array(z.string().startsWith("/", "volumes are absolute paths")).default([]),

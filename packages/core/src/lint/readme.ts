@@ -1,0 +1,35 @@
+import type { ResolvedImage } from "../resolve/resolved-image.js";
+import type { LintFinding } from "./lint.js";
+
+/** The rule id of README findings; `kiln lint --level` and the exit code treat them like any rule. */
+export const readmeRule = "KL100";
+
+/**
+ * What a user of the image needs from its README and cannot read off the Dockerfile alone: every
+ * variable it reads or sets, every build argument, port and volume the image adds (what it
+ * inherits is its parent's README's job). KILN_* names are kiln's own plumbing between a feature
+ * and its scripts, or set by kiln from the mirror profile, and need no reader.
+ */
+export function readmeFindings(image: ResolvedImage, readme: string | undefined, file: string): LintFinding[] {
+  const finding = (message: string, fix: string): LintFinding => ({ file, line: 1, rule: readmeRule, severity: "warning", message, fix });
+  if (readme === undefined) {
+    return [finding(`${image.name} has no README.md`, "write one: what the image is for, its environment, ports, volumes and exit codes")];
+  }
+  const mentions = (word: string) => new RegExp(`(^|[^A-Za-z0-9_/.-])${escapeRegExp(word)}($|[^A-Za-z0-9_-])`, "m").test(readme);
+  const userFacing = (name: string) => !name.startsWith("KILN_");
+  const expected = [
+    ...Object.keys(image.runtimeEnv).filter(userFacing).map((name) => ({ what: "variable", name })),
+    ...Object.keys(image.env).filter(userFacing).map((name) => ({ what: "variable", name })),
+    ...Object.keys(image.buildArgs).filter(userFacing).map((name) => ({ what: "build argument", name })),
+    ...image.ports.map((port) => ({ what: "port", name: String(port.port) })),
+    ...image.volumes.map((volume) => ({ what: "volume", name: volume })),
+  ];
+  const seen = new Set<string>();
+  return expected
+    .filter(({ name }) => !seen.has(name) && seen.add(name) && !mentions(name))
+    .map(({ what, name }) => finding(`the README does not document the ${what} ${name}`, `say what ${name} is for (and its default) in ${file}`));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
