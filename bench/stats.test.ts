@@ -17,4 +17,14 @@ describe("bench statistics", () => {
     expect(table).toContain("| 2 no-op | kiln | 1.23 s | 10% | 0.25× | ≤ 0.3× | yes |  |");
     expect(table).toContain("| 6 size | x linux/amd64 | 52.4 MB |  | 1.20× | ≤ naive | **no** |  |");
   });
+
+  test("rows go in scenario number order, whatever order the scenarios ran in", () => {
+    const table = resultsTable([
+      { scenario: "6 size", subject: "a", median: 1, unit: "bytes" },
+      { scenario: "3 cold", subject: "b", median: 1, unit: "ms" },
+      { scenario: "3 cold", subject: "c", median: 1, unit: "ms" },
+      { scenario: "2 no-op", subject: "d", median: 1, unit: "ms" },
+    ]);
+    expect(table.split("\n").slice(2, 6).map((line) => line.split(" | ")[1])).toEqual(["d", "b", "c", "a"]);
+  });
 });
