@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmS
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { atExit } from "./cleanup.js";
 import { summarize } from "./stats.js";
 import { syntheticWorkspace } from "./synthetic-workspace.js";
 import { sampled, timed } from "./timed.js";
@@ -34,7 +35,9 @@ const docker = (args, options = {}) => timed("docker", args, { cwd: repositoryRo
 
 /** Writes docker-bake.json for the family to a temporary file (never over the user's own). */
 async function bakeFileFor(names) {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "kiln-bench-bake-")), "docker-bake.json");
+  const dir = mkdtempSync(path.join(tmpdir(), "kiln-bench-bake-"));
+  atExit(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "docker-bake.json");
   await kiln(["bake", ...names, "--mirror", mirror, "--out", file]);
   return file;
 }
@@ -50,6 +53,7 @@ export const scenarios = {
   async synth({ runs }) {
     const count = 500;
     const root = syntheticWorkspace(count);
+    const removeWorkspace = atExit(() => rmSync(root, { recursive: true, force: true }));
     try {
       const dockerfiles = () => readdirSync(path.join(root, "images")).map((name) => path.join(root, "images", name, "Dockerfile"));
       const cold = await sampled(runs, async () => {
@@ -65,7 +69,7 @@ export const scenarios = {
         row("1 synth 500 images", "kiln synth, warm", summarize(warm), { target: `< ${target} ms`, met: summarize(warm).median < target, note: `${(summarize(warm).median / count).toFixed(2)} ms per image` }),
       ];
     } finally {
-      rmSync(root, { recursive: true, force: true });
+      removeWorkspace();
     }
   },
 
@@ -100,6 +104,7 @@ export const scenarios = {
   async leafChange({ runs }) {
     const page = path.join(repositoryRoot, "images/debian-nginx/files/index.html");
     const original = readFileSync(page, "utf8");
+    const restorePage = atExit(() => writeFileSync(page, original));
     const file = await bakeFileFor(family);
     // Both start warm, whatever ran before: the samples time the change, not a first build.
     await turbo(["build", familyFilter]);
@@ -123,7 +128,7 @@ export const scenarios = {
         row("4 one-file change", "docker buildx bake", summarize(bakeTimes)),
       ];
     } finally {
-      writeFileSync(page, original);
+      restorePage();
       await turbo(["build", familyFilter]);
     }
   },
