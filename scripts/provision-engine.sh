@@ -35,9 +35,17 @@ registry_up() { curl -fsS -o /dev/null "http://$registry_addr/v2/" 2>/dev/null; 
 binfmt_entry=/proc/sys/fs/binfmt_misc/qemu-aarch64
 binfmt_ok() { grep -q '^enabled' "$binfmt_entry" 2>/dev/null && grep -q '^flags:.*F' "$binfmt_entry" && grep -q '^flags:.*C' "$binfmt_entry"; }
 
+# dockerd stops answering its API well before its process ends (it stops containers, flushes the
+# image store); a new dockerd refuses to start while the old one still holds /var/run/docker.pid.
+dockerd_gone() { local pid; pid=$(cat /var/run/docker.pid 2>/dev/null) || return 0; ! kill -0 "$pid" 2>/dev/null; }
+wait_dockerd_gone() {
+  for _ in $(seq 1 120); do dockerd_gone && return 0; sleep 0.5; done
+  return 1
+}
+
 if [ "$mode" = stop ]; then
   if [ -f "$state_dir/dockerd.pid" ] && kill "$(cat "$state_dir/dockerd.pid")" 2>/dev/null; then
-    for _ in $(seq 1 30); do engine_up || break; sleep 1; done
+    wait_dockerd_gone || die "dockerd (pid $(cat /var/run/docker.pid)) is still shutting down after 60 s; see $dockerd_log"
     say "dockerd stopped"
   fi
   rm -f "$state_dir/dockerd.pid"
@@ -97,8 +105,10 @@ if ! grep -q '"containerd-snapshotter": *true' /etc/docker/daemon.json 2>/dev/nu
   engine_up && die "dockerd is running without the containerd image store: restart it after this change"
 fi
 if ! engine_up; then
+  wait_dockerd_gone || die "a dockerd (pid $(cat /var/run/docker.pid)) is running but not answering; stop it, then run this again"
   say "starting dockerd (log: $dockerd_log)"
-  setsid nohup dockerd >"$dockerd_log" 2>&1 < /dev/null &
+  # Appended, not truncated: the log of the previous dockerd is what explains a slow stop.
+  setsid nohup dockerd >>"$dockerd_log" 2>&1 < /dev/null &
   echo $! > "$state_dir/dockerd.pid"
   for _ in $(seq 1 60); do engine_up && break; sleep 1; done
   engine_up || { tail -n 20 "$dockerd_log" >&2; die "dockerd did not come up within 60 s"; }
