@@ -10,3 +10,11 @@ test("an unreachable registry is told apart from an untrusted certificate", () =
   expect(adviceForBuildFailure("dial tcp 127.0.0.1:5000: connect: connection refused\n")?.code).toBe("KILN_REGISTRY_UNREACHABLE");
   expect(adviceForBuildFailure("some other failure\n")).toBeUndefined();
 });
+
+test("a registry's own 5xx during a push is a registry error, which pushes retry", () => {
+  const stderr = "#19 pushing layer 4f4fb700ef54 done\n#19 ERROR: unexpected status from HEAD request to http://127.0.0.1:5000/v2/kiln/debian-nginx/manifests/sha-24e06a9: 500 Internal Server Error\n";
+  expect(adviceForBuildFailure(stderr)).toMatchObject({ code: "KILN_REGISTRY_ERROR" });
+  expect(adviceForBuildFailure("failed to push: 503 Service Unavailable\n")?.code).toBe("KILN_REGISTRY_ERROR");
+  // A port number or a 404 is not one.
+  expect(adviceForBuildFailure("ERROR: failed to solve: failed to resolve source metadata for 127.0.0.1:5000/x:500: not found\n")?.code).toBe("KILN_BASE_NOT_FOUND");
+});

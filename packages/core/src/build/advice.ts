@@ -52,6 +52,16 @@ const knownFailures: { pattern: RegExp; advice: BuildAdvice }[] = [
     },
   },
   {
+    // A 5xx is the registry's own failure, often passing: kiln's pushes retry these with backoff.
+    // (distribution 2.8 answers one of several concurrent manifest HEADs with a 500 now and then.)
+    pattern: /unexpected status(?: code)?(?: from \w+ request to \S+)?: 5\d\d\b|\b50[0234] (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\b/i,
+    advice: {
+      code: "KILN_REGISTRY_ERROR",
+      summary: "the registry failed on its side (HTTP 5xx)",
+      fix: "run the command again; if it persists, look at the registry's own log",
+    },
+  },
+  {
     pattern: /failed to resolve source metadata|pull access denied|not found: not found|manifest unknown|repository does not exist/i,
     advice: {
       code: "KILN_BASE_NOT_FOUND",
