@@ -105,6 +105,9 @@ describe.skipIf(!engine.available)("apps/catalog", () => {
       expect(await graph.isVisible()).toBe(true);
       expect(await graph.locator("a.node").count()).toBe(catalog.images.length);
       expect(await graph.locator('a.node.current[data-image="debian-nginx"]').count()).toBe(1);
+      // Each variable's meaning is on screen, not in a column to scroll to.
+      const meaning = await page.locator("table.env td", { hasText: "turns HTTPS on for this domain" }).boundingBox();
+      expect(meaning && meaning.x >= 0 && meaning.x + meaning.width <= 390, JSON.stringify(meaning)).toBe(true);
       // Only the graph and the Dockerfile scroll sideways; the page itself fits the phone.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
