@@ -151,7 +151,6 @@ export const scenarios = {
     const registry = `127.0.0.1:5000/kiln-bench-${Date.now()}`;
     const naiveDir = path.join(repositoryRoot, "bench/naive");
     await kiln(["build", ...family, "--push", "--registry", registry, "--mirror", mirror, "--progress", "plain"]);
-    const versions = Object.fromEntries(JSON.parse((await kiln(["build", ...family, "--dry-run", "--json", "--mirror", mirror])).stdout).map((plan) => [plan.image, plan.version]));
     const rows = [];
     for (const name of family) {
       const naiveRef = `${registry}/naive-${name}:1`;
@@ -160,7 +159,9 @@ export const scenarios = {
       await withRetries(3, () =>
         docker(["buildx", "build", "--platform", "linux/amd64,linux/arm64", "--file", path.join(naiveDir, `${name}.Dockerfile`), "--build-context", "debian:bookworm=docker-image://127.0.0.1:5000/library/debian:bookworm", "--tag", naiveRef, "--push", "--progress", "plain", naiveDir]),
       );
-      const kilnSizes = await compressedSizes(`${registry}/${name}:${versions[name]}`);
+      // kiln build --push tags the package's version (changesets moves it).
+      const { version } = JSON.parse(readFileSync(path.join(repositoryRoot, "images", name, "package.json"), "utf8"));
+      const kilnSizes = await compressedSizes(`${registry}/${name}:${version}`);
       const naiveSizes = await compressedSizes(naiveRef);
       for (const platform of Object.keys(kilnSizes)) {
         const ratio = kilnSizes[platform] / naiveSizes[platform];

@@ -24,9 +24,10 @@ export function readmeFindings(image: ResolvedImage, readme: string | undefined,
     ...image.ports.map((port) => ({ what: "port", name: String(port.port) })),
     ...image.volumes.map((volume) => ({ what: "volume", name: volume })),
   ];
-  const seen = new Set<string>();
-  return expected
-    .filter(({ name }) => !seen.has(name) && seen.add(name) && !mentions(name))
+  // A variable both set (env) and read (runtimeEnv) is one thing to document.
+  const byName = new Map(expected.map((item) => [item.name, item]));
+  return [...byName.values()]
+    .filter(({ name }) => !mentions(name))
     .map(({ what, name }) => finding(`the README does not document the ${what} ${name}`, `say what ${name} is for (and its default) in ${file}`));
 }
 
