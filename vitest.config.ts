@@ -1,22 +1,16 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// Workspace packages resolve to their TypeScript sources so unit tests never need a prior build.
-const source = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
-
-export const workspaceAliases = {
-  "@kiln/core": source("core"),
-  "@kiln/mirror": source("mirror"),
-  "@kiln/ssh": source("ssh"),
-  "@kiln/init": source("init"),
-  "@kiln/dev-image": source("dev-image"),
-  "@kiln/cli": source("cli"),
-};
+// Workspace packages (`@kiln/<dir>` is packages/<dir>) resolve to their TypeScript sources, so unit
+// tests never need a prior build and a new package needs no entry here.
+export const workspaceAliases = [
+  { find: /^@kiln\/([a-z-]+)$/, replacement: fileURLToPath(new URL("./packages/$1/src/index.ts", import.meta.url)) },
+];
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "images/*/**/*.test.ts", "apps/*/**/*.test.ts", "bench/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts", "images/*/**/*.test.ts", "apps/*/**/*.test.ts", "bench/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**", "**/*.e2e.test.ts"],
     // Several tests run the real kiln binary; on a 2-core machine busy with a QEMU build, 5 s is
     // not enough for three of them. This is a hang guard, not a speed target (those are in bench/).

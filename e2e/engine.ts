@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { probeEngine } from "@kiln/core";
+import { probeEngine } from "@kiln/engine";
 
 /**
  * Whether the e2e suite can run. Without an engine it is skipped with the reason printed, unless

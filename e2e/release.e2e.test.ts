@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { execute, RegistryClient, repositoryLocation } from "@kiln/core";
+import { execute } from "@kiln/core";
+import { RegistryClient, repositoryLocation } from "@kiln/registry";
 import { debianBaseMirror, engineForE2e, loopbackRegistry } from "./engine.js";
 import { cloneRepository } from "./kiln.js";
 

@@ -3,18 +3,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
-/** Every package whose entry imports others' dist/ through node_modules, in dependency order. */
-const packages = [
-  { dir: "mirror", entries: ["index"] },
-  { dir: "core", entries: ["index"] },
-  { dir: "ssh", entries: ["index"] },
-  { dir: "init", entries: ["index"] },
-  { dir: "dev-image", entries: ["index"] },
-  { dir: "cli", entries: ["index", "cli"] },
-];
-
 export async function refreshWorkspaceBundles(packagesDir) {
-  const stale = packages.filter(({ dir, entries }) => {
+  const stale = workspacePackages(packagesDir).filter(({ dir, entries }) => {
     const root = path.join(packagesDir, dir);
     if (!existsSync(path.join(root, "src", "index.ts"))) return false;
     const built = Math.min(...entries.map((entry) => mtime(path.join(root, "dist", `${entry}.js`))));
@@ -40,6 +30,16 @@ export async function refreshWorkspaceBundles(packagesDir) {
       }),
     ),
   );
+}
+
+/**
+ * Every @kiln package under packages/ with a src/index.ts, and its bundle entries (index, and cli
+ * for the package with a bin entry). Read from the directory, so a new package needs no list here.
+ */
+function workspacePackages(packagesDir) {
+  return readdirSync(packagesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(packagesDir, entry.name, "src", "index.ts")))
+    .map(({ name }) => ({ dir: name, entries: existsSync(path.join(packagesDir, name, "src", "cli.ts")) ? ["index", "cli"] : ["index"] }));
 }
 
 function mtime(file) {

@@ -1,23 +1,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import {
-  EngineUnavailableError,
-  formatCommand,
-  gitRevision,
-  loadKilnConfig,
-  pinnedBase,
-  planBuild,
-  probeEngine,
-  pushVersion,
-  runBuild,
-  sourceDateEpoch,
-  synthImages,
-  UsageError,
-  type BuildOutput,
-  type BuildPlan,
-  type LoadedImage,
-  type Platform,
-} from "@kiln/core";
+import { EngineUnavailableError, formatCommand, gitRevision, loadKilnConfig, pinnedBase, planBuild, runBuild, sourceDateEpoch, synthImages, UsageError, type BuildOutput, type BuildPlan, type LoadedImage, type Platform } from "@kiln/core";
+import { probeEngine } from "@kiln/engine";
+import { pushVersion } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson, printLine } from "../output.js";

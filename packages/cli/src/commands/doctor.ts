@@ -1,4 +1,5 @@
-import { CheckFailedError, defaultPlatforms, findWorkspaceRoot, loadKilnConfig, runDoctor } from "@kiln/core";
+import { CheckFailedError, defaultPlatforms, findWorkspaceRoot, loadKilnConfig } from "@kiln/core";
+import { runDoctor } from "@kiln/engine";
 import { describeMirror } from "@kiln/mirror";
 import { activeMirror } from "../mirror.js";
 import { printJson, printLine } from "../output.js";

@@ -1,13 +1,6 @@
-import {
-  CheckFailedError,
-  imageReference,
-  installedPackages,
-  lockChanges,
-  readLockFile,
-  resolveBaseDigest,
-  writeLockFile,
-  type LockFile,
-} from "@kiln/core";
+import { CheckFailedError, imageReference, lockChanges, readLockFile, writeLockFile, type LockFile } from "@kiln/core";
+import { installedPackages } from "@kiln/engine";
+import { resolveBaseDigest } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson } from "../output.js";

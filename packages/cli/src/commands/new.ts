@@ -1,15 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import {
-  execute,
-  findWorkspaceRoot,
-  imageNameSchema,
-  imageReferenceSchema,
-  loadWorkspace,
-  readWorkspace,
-  synthImages,
-  UsageError,
-} from "@kiln/core";
+import { execute, findWorkspaceRoot, imageNameSchema, imageReferenceSchema, loadWorkspace, readWorkspace, synthImages, UsageError } from "@kiln/core";
 import { note } from "../output.js";
 
 export interface NewArgs {

@@ -1,22 +1,7 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
-import {
-  createReleaseTag,
-  gitRevision,
-  loadKilnConfig,
-  planRelease,
-  pushVersion,
-  RegistryClient,
-  releaseMarkdown,
-  releaseTags,
-  repositoryLocation,
-  sourceDateEpoch,
-  ToolError,
-  UsageError,
-  writeFileAtomic,
-  type ReleaseOutcome,
-  type ReleaseSummary,
-} from "@kiln/core";
+import { gitRevision, loadKilnConfig, sourceDateEpoch, ToolError, UsageError, writeFileAtomic } from "@kiln/core";
+import { createReleaseTag, planRelease, pushVersion, RegistryClient, releaseMarkdown, releaseTags, repositoryLocation, type ReleaseOutcome, type ReleaseSummary } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
 import { activeMirror } from "../mirror.js";
 import { formatTable, note, printJson, printLine } from "../output.js";

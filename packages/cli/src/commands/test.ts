@@ -1,16 +1,5 @@
-import {
-  CheckFailedError,
-  EngineUnavailableError,
-  formatReport,
-  imageReference,
-  junitReport,
-  imageExists,
-  probeEngine,
-  runImageTests,
-  UsageError,
-  writeFileAtomic,
-  type Platform,
-} from "@kiln/core";
+import { CheckFailedError, EngineUnavailableError, imageReference, UsageError, writeFileAtomic, type Platform } from "@kiln/core";
+import { formatReport, junitReport, imageExists, probeEngine, runImageTests } from "@kiln/engine";
 import { commandContext, loadSelection } from "../context.js";
 import { note, printJson, printLine } from "../output.js";
 

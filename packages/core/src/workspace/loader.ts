@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createJiti, type Jiti } from "jiti";
@@ -87,9 +87,8 @@ function kilnAliases(): Record<string, string> {
   const packageDir = path.resolve(path.dirname(here), fromSource ? "../.." : "..");
   const siblingsDir = path.dirname(packageDir);
   const aliases: Record<string, string> = {};
-  for (const name of ["core", "mirror", "ssh", "dev-image", "init"]) {
-    const dir = name === "core" ? packageDir : path.join(siblingsDir, name);
-    const entry = path.join(dir, fromSource ? "src/index.ts" : "dist/index.js");
+  for (const name of readdirSync(siblingsDir)) {
+    const entry = path.join(siblingsDir, name, fromSource ? "src/index.ts" : "dist/index.js");
     if (existsSync(entry)) aliases[`@kiln/${name}`] = entry;
   }
   return aliases;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { ToolError } from "../errors.js";
+import { ToolError } from "@kiln/core";
 import { registryBaseUrl, type RepositoryLocation } from "./reference.js";
 
 const manifestTypes = [

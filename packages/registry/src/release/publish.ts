@@ -1,13 +1,13 @@
-import { ToolError } from "../errors.js";
-import { execute, formatCommand } from "../exec/exec.js";
-import { runBuild } from "../build/buildx.js";
+import { ToolError } from "@kiln/core";
+import { execute, formatCommand } from "@kiln/core";
+import { runBuild } from "@kiln/core";
 import path from "node:path";
 import type { MirrorProfile } from "@kiln/mirror";
-import { imageReference, planBuild, type BuildPlan, type PlanOptions } from "../plan/plan.js";
-import { isHighestStable, versionTags } from "../plan/tags.js";
+import { imageReference, planBuild, type BuildPlan, type PlanOptions } from "@kiln/core";
+import { isHighestStable, versionTags } from "@kiln/core";
 import { repositoryLocation } from "../registry/reference.js";
 import { RegistryClient } from "../registry/registry.js";
-import type { LoadedImage } from "../workspace/load-workspace.js";
+import type { LoadedImage } from "@kiln/core";
 
 export interface PublishOptions {
   root: string;

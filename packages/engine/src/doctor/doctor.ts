@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { engineClient, probeEngine } from "../engine/engine.js";
-import { execute } from "../exec/exec.js";
+import { execute } from "@kiln/core";
 import { parseBinfmtEntry, parseBuildxInspect, parseBuildxVersion } from "./buildx-info.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";

@@ -1,7 +1,7 @@
 import type Docker from "dockerode";
 import { containerLogs, createAndStart, execInContainer, publishedPort, type ContainerSpec } from "../engine/containers.js";
-import { machineByPlatform, type Platform } from "../spec/platform.js";
-import type { ImageTest } from "../spec/test-spec.js";
+import { machineByPlatform, type Platform } from "@kiln/core";
+import type { ImageTest } from "@kiln/core";
 
 /** What a check needs: the running container of one platform, and how to start another. */
 export interface CheckContext {

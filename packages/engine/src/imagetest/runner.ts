@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
 import { createAndStart, removeRunContainers } from "../engine/containers.js";
 import { engineClient } from "../engine/engine.js";
-import type { Platform } from "../spec/platform.js";
-import type { ImageTest } from "../spec/test-spec.js";
+import type { Platform } from "@kiln/core";
+import type { ImageTest } from "@kiln/core";
 import { CheckFailure, checkPlatform, runCheck, type CheckContext } from "./checks.js";
 import { summarize, type TestOutcome, type TestReport } from "./report.js";
 

@@ -1,6 +1,6 @@
 import { registryMirrorContexts, type MirrorProfile } from "@kiln/mirror";
-import { ToolError } from "../errors.js";
-import { execute } from "../exec/exec.js";
+import { ToolError } from "@kiln/core";
+import { execute } from "@kiln/core";
 
 interface ManifestDescriptor {
   digest: string;

@@ -1,6 +1,6 @@
-import { isHighestStable, versionTags } from "../plan/tags.js";
+import { isHighestStable, versionTags } from "@kiln/core";
 import type { RegistryClient } from "../registry/registry.js";
-import type { LoadedImage } from "../workspace/load-workspace.js";
+import type { LoadedImage } from "@kiln/core";
 import { releaseTagName } from "./git-tags.js";
 
 /** What `kiln release` will do for one image, and why. */

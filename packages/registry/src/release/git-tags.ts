@@ -1,5 +1,5 @@
-import { ToolError } from "../errors.js";
-import { execute } from "../exec/exec.js";
+import { ToolError } from "@kiln/core";
+import { execute } from "@kiln/core";
 
 /** The tag changesets uses for a private package's version, and kiln for an image release. */
 export function releaseTagName(image: string, version: string): string {

@@ -1,6 +1,6 @@
-import { createAndStart, execInContainer, removeRunContainers } from "../engine/containers.js";
-import { engineClient } from "../engine/engine.js";
-import type { DistroName } from "../spec/schema.js";
+import { createAndStart, execInContainer, removeRunContainers } from "./containers.js";
+import { engineClient } from "./engine.js";
+import type { DistroName } from "@kiln/core";
 
 const listCommands: Record<DistroName, string[]> = {
   // "name-version-rN" per line; kept as apk prints it.

@@ -1,0 +1,6 @@
+export { engineClient, imageExists, probeEngine, type EngineStatus } from "./engine/engine.js";
+export { runDoctor, type DoctorCheck, type DoctorOptions, type CheckStatus } from "./doctor/doctor.js";
+export { parseBuildxVersion, parseBuildxInspect, parseBinfmtEntry, type BuilderInfo } from "./doctor/buildx-info.js";
+export { runImageTests, type ImageUnderTest, type RunOptions } from "./imagetest/runner.js";
+export { formatReport, junitReport, summarize, type TestOutcome, type TestReport } from "./imagetest/report.js";
+export { installedPackages } from "./engine/installed-packages.js";
