@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { execute } from "@kiln/core";
 import { debianBaseMirror, engineForE2e, loopbackRegistry } from "./engine.js";
 import { kiln, repositoryRoot } from "./kiln.js";
+import { startPrivateEngine } from "./private-engine.js";
 
 /**
  * Issue 3's contract, on the real engine: Turborepo builds the Debian family in order for both
@@ -123,30 +124,37 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
   });
 
   test("kiln doctor names the missing piece when arm64 emulation is off", async () => {
-    const disable = await execute({ command: "update-binfmts", args: ["--disable", "qemu-aarch64"] });
-    expect(disable.exitCode, disable.stderr).toBe(0);
-    try {
-      const result = await kiln(["doctor"]);
-      expect(result.exitCode).toBe(1);
-      expect(result.stdout).toMatch(/^FAIL +emulation linux\/arm64: (no binfmt handler qemu-aarch64 registered|binfmt handler qemu-aarch64 is disabled)/m);
-      expect(result.stdout).toContain("fix: install QEMU user emulation");
-    } finally {
-      await execute({ command: "update-binfmts", args: ["--enable", "qemu-aarch64"] });
-    }
+    // binfmt_misc is one table for the whole kernel, so the handler is hidden, not disabled: kiln
+    // doctor runs in a mount namespace of its own where an empty tmpfs covers binfmt_misc.
+    const kilnBin = path.join(repositoryRoot, "packages/cli/bin/kiln.js");
+    const result = await execute(
+      {
+        command: "unshare",
+        args: ["--mount", "--propagation", "private", "sh", "-c", 'mount -t tmpfs none /proc/sys/fs/binfmt_misc && exec "$0" "$@"', process.execPath, kilnBin, "doctor"],
+      },
+      { cwd: repositoryRoot },
+    );
+    expect(result.exitCode, result.stdout + result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^FAIL +emulation linux\/arm64: no binfmt handler qemu-aarch64 registered/m);
+    expect(result.stdout).toContain("fix: install QEMU user emulation");
+    const machine = await kiln(["doctor"]);
+    expect(machine.stdout, "the machine's own handler is untouched").toMatch(/^ok +emulation linux\/arm64/m);
   });
 
   test("with the engine stopped, kiln build says no image was built (exit 0), and exits 3 with --require-engine", async () => {
-    const stop = await execute({ command: "bash", args: ["scripts/provision-engine.sh", "--stop"] }, { cwd: repositoryRoot });
-    expect(stop.exitCode, stop.stderr).toBe(0);
+    // A private dockerd, started and then stopped: the machine's engine keeps running for everyone else.
+    const engine = await startPrivateEngine();
     try {
-      const soft = await kiln(["build", "debian-nginx"], { env });
+      const up = await kiln(["doctor"], { env: { ...env, DOCKER_HOST: engine.host } });
+      expect(up.stdout).toMatch(/^ok +engine: Docker Engine/m);
+      await engine.stop();
+      const soft = await kiln(["build", "debian-nginx"], { env: { ...env, DOCKER_HOST: engine.host } });
       expect(soft.exitCode, soft.stderr).toBe(0);
       expect(soft.stderr).toMatch(/no image was built: .*refused|no image was built: no Docker engine socket/);
-      const hard = await kiln(["build", "debian-nginx", "--require-engine"], { env });
+      const hard = await kiln(["build", "debian-nginx", "--require-engine"], { env: { ...env, DOCKER_HOST: engine.host } });
       expect(hard.exitCode).toBe(3);
     } finally {
-      const start = await execute({ command: "bash", args: ["scripts/provision-engine.sh"] }, { cwd: repositoryRoot });
-      expect(start.exitCode, start.stderr).toBe(0);
+      await engine.remove();
     }
   });
 });
