@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ["e2e/**/*.e2e.test.ts", "packages/*/src/**/*.e2e.test.ts"],
     fileParallelism: false,
+    globalSetup: ["e2e/leftovers.ts"],
     testTimeout: 15 * 60_000,
     hookTimeout: 20 * 60_000,
     reporters: ["default"],
