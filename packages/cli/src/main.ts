@@ -1,13 +1,14 @@
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { removePendingTempFiles } from "@kiln/core";
+import { interruptedExitCode, listenForInterrupts } from "./interrupt.js";
 
 /**
  * The `kiln` command table. Each command's implementation is imported only when it runs, so
  * `kiln --help` and `kiln list` never load buildx or dockerode code. Errors are caught once, in
  * `main`: a kiln error prints its message and fix and exits with its documented code.
  */
-const interrupt = new AbortController();
+// Replaced by main() with one that SIGINT and SIGTERM abort; buildParser alone (tests) gets a quiet one.
+let interrupt = new AbortController();
 
 const withJson = <T>(y: Argv<T>) => y.option("json", { type: "boolean", default: false, describe: "machine-readable output on stdout" });
 const withNames = <T>(y: Argv<T>) =>
@@ -21,7 +22,7 @@ export function buildParser(argv: string[]) {
       "list",
       "list the workspace's images in build order",
       (y) => withJson(y),
-      async (args) => (await import("./commands/list.js")).list(args),
+      async (args) => (await import("./commands/list.js")).list(args, interrupt.signal),
     )
     .command(
       "synth [names..]",
@@ -30,7 +31,7 @@ export function buildParser(argv: string[]) {
         withJson(withNames(y))
           .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 if a Dockerfile differs from its definition" })
           .option("locked", { type: "boolean", default: false, describe: "pin FROM to the digest in kiln.lock.json (FROM ref@sha256:…)" }),
-      async (args) => (await import("./commands/synth.js")).synth(args),
+      async (args) => (await import("./commands/synth.js")).synth(args, interrupt.signal),
     )
     .command(
       "lint [files..]",
@@ -40,7 +41,7 @@ export function buildParser(argv: string[]) {
           .positional("files", { type: "string", array: true, default: [] as string[], describe: "Dockerfiles (default: every image's)" })
           .option("level", { choices: ["error", "warning", "info"] as const, default: "warning" as const, describe: "lowest severity reported" })
           .option("shellcheck", { type: "boolean", default: true, describe: "run shellcheck on RUN scripts (--no-shellcheck to skip)" }),
-      async (args) => (await import("./commands/lint.js")).lint(args),
+      async (args) => (await import("./commands/lint.js")).lint(args, interrupt.signal),
     )
     .command(
       "build [names..]",
@@ -99,13 +100,13 @@ export function buildParser(argv: string[]) {
         withJson(withNames(y))
           .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 when a lock is out of date" })
           .option("mirror", { type: "string", describe: "mirror preset or spec (resolve bases through it)" }),
-      async (args) => (await import("./commands/lock.js")).lock(args),
+      async (args) => (await import("./commands/lock.js")).lock(args, interrupt.signal),
     )
     .command(
       "update [names..]",
       "refresh kiln.lock.json files and say what changed",
       (y) => withJson(withNames(y)).option("mirror", { type: "string", describe: "mirror preset or spec" }),
-      async (args) => (await import("./commands/lock.js")).lock({ ...args, check: false }, true),
+      async (args) => (await import("./commands/lock.js")).lock({ ...args, check: false }, interrupt.signal, true),
     )
     .command(
       "bake [names..]",
@@ -115,13 +116,13 @@ export function buildParser(argv: string[]) {
           .option("out", { type: "string", default: "docker-bake.json", describe: "file to write, relative to the workspace root" })
           .option("registry", { type: "string", describe: "tag for this registry (push tags) instead of local tags" })
           .option("mirror", { type: "string", describe: "mirror preset or spec" }),
-      async (args) => (await import("./commands/bake.js")).bake(args),
+      async (args) => (await import("./commands/bake.js")).bake(args, interrupt.signal),
     )
     .command(
       "catalog",
       "write every image's definition, README, Dockerfile and last build as JSON, for the catalog site",
       (y) => y.option("out", { type: "string", describe: "file to write (its directory is created); stdout when omitted" }),
-      async (args) => (await import("./commands/catalog.js")).catalog(args),
+      async (args) => (await import("./commands/catalog.js")).catalog(args, interrupt.signal),
     )
     .command(
       "doctor",
@@ -130,7 +131,7 @@ export function buildParser(argv: string[]) {
         withJson(y)
           .option("registry", { type: "string", describe: "registry to check, e.g. 127.0.0.1:5000/kiln" })
           .option("mirror", { type: "string", describe: "mirror preset or spec" }),
-      async (args) => (await import("./commands/doctor.js")).doctor(args),
+      async (args) => (await import("./commands/doctor.js")).doctor(args, interrupt.signal),
     )
     .command(
       "new <name>",
@@ -141,7 +142,7 @@ export function buildParser(argv: string[]) {
           .option("from", { type: "string", describe: "a workspace image to build on (e.g. alpine-base) or an image reference" })
           .option("distro", { choices: ["alpine", "debian", "ubuntu"] as const, default: "alpine" as const, describe: "distro when not --from a workspace image" })
           .option("install", { type: "boolean", default: true, describe: "run pnpm install to link the new package (--no-install to skip)" }),
-      async (args) => (await import("./commands/new.js")).newImage(args),
+      async (args) => (await import("./commands/new.js")).newImage(args, interrupt.signal),
     )
     .demandCommand(1, "name a command; kiln --help lists them")
     .strict()
@@ -177,18 +178,13 @@ function isReportable(error: unknown): error is ReportableError {
 }
 
 export async function main(argv = hideBin(process.argv)): Promise<number> {
-  const onSigint = () => {
-    // Stop children (buildx) through the signal; temp files go now, the command unwinds itself.
-    interrupt.abort();
-    removePendingTempFiles();
-    process.stderr.write("\nkiln: interrupted\n");
-    process.exitCode = 130;
-  };
-  process.once("SIGINT", onSigint);
+  interrupt = listenForInterrupts();
   try {
     await buildParser(argv).parseAsync();
-    return interrupt.signal.aborted ? 130 : 0;
+    return interruptedExitCode(interrupt.signal) ?? 0;
   } catch (error) {
+    const interrupted = interruptedExitCode(interrupt.signal);
+    if (interrupted !== undefined) return interrupted;
     if (isReportable(error)) {
       process.stderr.write(`kiln: error: ${error.message}\n`);
       if (error.hint) process.stderr.write(`  fix: ${error.hint}\n`);
@@ -196,7 +192,5 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     }
     process.stderr.write(`kiln: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 70;
-  } finally {
-    process.off("SIGINT", onSigint);
   }
 }

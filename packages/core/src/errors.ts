@@ -3,12 +3,12 @@
  * process exit code the CLI should use, and a `hint` that tells the user how to fix it. The CLI
  * catches once at the top (packages/cli/src/cli.ts) and prints `message` then `hint`.
  *
- * Exit codes (documented in docs/exit-codes.md):
+ * Exit codes (documented in the README, "Exit codes"):
  *   1  a check failed (lint findings, synth --check drift, image tests, doctor problems)
  *   2  bad input: an image definition, a flag, a config file
  *   3  no container engine while one is required (--require-engine / KILN_REQUIRE_ENGINE=1)
  *   4  an external tool failed (buildx, the registry, shellcheck)
- *   130 interrupted (Ctrl-C)
+ *   130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM
  */
 export abstract class KilnError extends Error {
   abstract readonly code: string;
@@ -57,10 +57,18 @@ export class ToolError extends KilnError {
   }
 }
 
-/** The user pressed Ctrl-C; everything started was stopped and cleaned up. */
+/**
+ * A signal stopped the command: SIGINT (Ctrl-C) exits 130, SIGTERM 143, as a shell reports a
+ * process killed by it. Whatever was started was stopped and cleaned up; no file is half-written.
+ */
 export class InterruptedError extends KilnError {
   readonly code = "KILN_INTERRUPTED";
-  readonly exitCode = 130;
+  readonly exitCode: number;
+
+  constructor(readonly signalName: "SIGINT" | "SIGTERM" = "SIGINT") {
+    super(`interrupted by ${signalName}`);
+    this.exitCode = signalName === "SIGTERM" ? 143 : 130;
+  }
 }
 
 export function isKilnError(error: unknown): error is KilnError {

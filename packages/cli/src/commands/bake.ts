@@ -13,9 +13,9 @@ export interface BakeArgs {
 }
 
 /** `kiln bake`: writes docker-bake.json for `docker buildx bake`, parents linked as target contexts. */
-export async function bake(args: BakeArgs): Promise<void> {
+export async function bake(args: BakeArgs, signal: AbortSignal): Promise<void> {
   const context = commandContext(args.names);
-  const workspace = await loadSelection(context);
+  const workspace = await loadSelection(context, signal);
   const config = await loadKilnConfig(context.root);
   const mirror = await activeMirror(context.root, args.mirror, config);
   const registry = args.registry ?? config.registry;

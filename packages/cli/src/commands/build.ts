@@ -35,7 +35,7 @@ export interface BuildArgs {
  */
 export async function build(args: BuildArgs, signal: AbortSignal): Promise<void> {
   const context = commandContext(args.names);
-  const workspace = await loadSelection(context);
+  const workspace = await loadSelection(context, signal);
   const config = await loadKilnConfig(context.root);
   const mirror = await activeMirror(context.root, args.mirror, config);
   const registry = args.registry ?? process.env.KILN_REGISTRY ?? config.registry;
@@ -44,7 +44,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   const buildArgs = parseBuildArgs(args.buildArg ?? [], workspace.selected);
   const platforms = args.platform ?? process.env.KILN_PLATFORMS?.split(",").map((p) => p.trim()).filter(Boolean);
 
-  for (const result of synthImages(workspace.root, workspace.selected, { locked: args.locked })) {
+  for (const result of await synthImages(workspace.root, workspace.selected, { locked: args.locked, signal })) {
     if (result.status === "written") note(result.image, "synth", `wrote ${result.path}`);
   }
 

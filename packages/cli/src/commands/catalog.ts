@@ -12,9 +12,9 @@ export interface CatalogArgs {
  * build, as JSON, for the catalog site (apps/catalog). Always all images: a catalog of a
  * selection would leave holes in the graph.
  */
-export async function catalog(args: CatalogArgs): Promise<void> {
+export async function catalog(args: CatalogArgs, signal: AbortSignal): Promise<void> {
   const root = findWorkspaceRoot(process.cwd());
-  const workspace = await loadWorkspace(root);
+  const workspace = await loadWorkspace(root, { signal });
   const text = `${JSON.stringify(catalogData(workspace.images, root), null, 2)}\n`;
   if (args.out === undefined) return printLine(text.trimEnd());
   const file = path.resolve(process.cwd(), args.out);

@@ -13,7 +13,7 @@ export interface DoctorArgs {
 const marks = { ok: "ok  ", warn: "warn", fail: "FAIL" } as const;
 
 /** `kiln doctor`: can this machine build multi-platform images? Each problem with its fix. */
-export async function doctor(args: DoctorArgs): Promise<void> {
+export async function doctor(args: DoctorArgs, signal: AbortSignal): Promise<void> {
   const root = findWorkspaceRoot(process.cwd());
   const config = await loadKilnConfig(root);
   const mirror = await activeMirror(root, args.mirror, config);

@@ -6,8 +6,8 @@ export interface ListArgs {
 }
 
 /** `kiln list`: every image in build order, with what it is built from. */
-export async function list(args: ListArgs): Promise<void> {
-  const workspace = await loadSelection(commandContext([], process.cwd()));
+export async function list(args: ListArgs, signal: AbortSignal): Promise<void> {
+  const workspace = await loadSelection(commandContext([], process.cwd()), signal);
   const rows = workspace.images.map(({ pkg, resolved }) => ({
     name: pkg.name,
     version: pkg.version,

@@ -17,8 +17,8 @@ export interface LockArgs {
  * when it is in the local store. `--check` writes nothing and fails (exit 1) when a lock is stale;
  * `kiln update` (the same command, `report` on) says what changed.
  */
-export async function lock(args: LockArgs, report = false): Promise<void> {
-  const workspace = await loadSelection(commandContext(args.names));
+export async function lock(args: LockArgs, signal: AbortSignal, report = false): Promise<void> {
+  const workspace = await loadSelection(commandContext(args.names), signal);
   const mirror = await activeMirror(workspace.root, args.mirror);
   const results: { image: string; status: "written" | "unchanged" | "stale"; changes: string[] }[] = [];
   for (const image of workspace.selected) {

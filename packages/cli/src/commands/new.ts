@@ -16,7 +16,7 @@ const defaultBases = { alpine: "alpine:3.22", debian: "debian:bookworm", ubuntu:
  * `kiln new <name>`: scaffolds images/<name> (package.json, image.ts, README.md), synthesizes its
  * Dockerfile and links it into the workspace. The directory appears whole or not at all.
  */
-export async function newImage(args: NewArgs): Promise<void> {
+export async function newImage(args: NewArgs, signal: AbortSignal): Promise<void> {
   const root = findWorkspaceRoot(process.cwd());
   const nameCheck = imageNameSchema.safeParse(args.name);
   if (!nameCheck.success) throw new UsageError(`name: "${args.name}": ${nameCheck.error.issues[0]?.message}`, "choose a name like alpine-redis");
@@ -47,7 +47,7 @@ export async function newImage(args: NewArgs): Promise<void> {
 
   try {
     const loaded = await loadWorkspace(root, { only: [args.name] });
-    synthImages(root, loaded.images.filter((image) => image.pkg.name === args.name));
+    await synthImages(root, loaded.images.filter((image) => image.pkg.name === args.name));
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

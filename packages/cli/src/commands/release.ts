@@ -22,7 +22,7 @@ export interface ReleaseArgs {
  */
 export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<void> {
   const context = commandContext(args.names);
-  const workspace = await loadSelection(context);
+  const workspace = await loadSelection(context, signal);
   const root = workspace.root;
 
   if (args.baseline) return baseline(root, workspace.selected.map((i) => ({ name: i.pkg.name, version: i.pkg.version })));

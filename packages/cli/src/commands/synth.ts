@@ -10,17 +10,17 @@ export interface SynthArgs {
 }
 
 /** `kiln synth`: writes each image's Dockerfile; with --check, writes nothing and fails on drift. */
-export async function synth(args: SynthArgs): Promise<void> {
-  const workspace = await loadSelection(commandContext(args.names));
-  const results = synthImages(workspace.root, workspace.selected, { check: args.check, locked: args.locked });
-  if (args.json) {
-    printJson(results.map(({ content: _content, file: _file, ...rest }) => rest));
-  } else {
-    for (const result of results) {
-      const text = { written: "wrote", unchanged: "unchanged", drift: "differs from its definition" }[result.status];
-      note(result.image, "synth", `${result.path} ${text}`);
-    }
-  }
+export async function synth(args: SynthArgs, signal: AbortSignal): Promise<void> {
+  const workspace = await loadSelection(commandContext(args.names), signal);
+  const results = await synthImages(workspace.root, workspace.selected, {
+    check: args.check,
+    locked: args.locked,
+    signal,
+    onResult: args.json
+      ? undefined
+      : (result) => note(result.image, "synth", `${result.path} ${{ written: "wrote", unchanged: "unchanged", drift: "differs from its definition" }[result.status]}`),
+  });
+  if (args.json) printJson(results.map(({ content: _content, file: _file, ...rest }) => rest));
   const drift = results.filter((r) => r.status === "drift");
   if (drift.length > 0) {
     if (!args.json) printLine(drift.map((r) => `${r.path}: out of date`).join("\n"));

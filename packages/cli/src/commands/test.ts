@@ -13,7 +13,7 @@ export interface TestArgs {
 
 /** `kiln test`: each image's declared tests on a running container per platform. */
 export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
-  const workspace = await loadSelection(commandContext(args.names));
+  const workspace = await loadSelection(commandContext(args.names), signal);
   const engine = await probeEngine();
   if (!engine.reachable) {
     throw new EngineUnavailableError(`kiln test needs a container engine: ${engine.reason}`, "start one (scripts/provision-engine.sh on Debian/Ubuntu), then kiln doctor");
@@ -48,7 +48,7 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
  */
 async function rebuildMissing(names: string[], registry: string | undefined, signal: AbortSignal): Promise<void> {
   if (registry) return;
-  const workspace = await loadSelection(commandContext(names));
+  const workspace = await loadSelection(commandContext(names), signal);
   const missing: string[] = [];
   for (const image of workspace.selected) {
     if (!(await imageExists(imageReference(image.pkg.name, image.pkg.version)))) missing.push(image.pkg.name);

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { InterruptedError, ToolError } from "../errors.js";
+import { ToolError } from "../errors.js";
+import { throwIfInterrupted } from "../interrupt/checkpoint.js";
 import { execute, formatCommand } from "../exec/exec.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import type { BuildPlan } from "../plan/plan.js";
@@ -37,9 +38,8 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promi
       stdio: options.stdio ?? "inherit",
       signal: options.signal,
     });
-    if (options.signal?.aborted) {
-      throw new InterruptedError(`build of ${plan.image} interrupted; buildx was stopped`, "nothing was recorded; run the build again");
-    }
+    // buildx was stopped through the signal; nothing is recorded for a build that did not finish.
+    throwIfInterrupted(options.signal);
     if (result.exitCode !== 0) {
       const advice = adviceForBuildFailure(result.stderr);
       throw new ToolError(

@@ -14,7 +14,7 @@ async function catalogOf(records: Record<string, object>) {
   fixture.write("images/web/README.md", "# web\n");
   for (const [name, record] of Object.entries(records)) fixture.write(`images/${name}/dist/build.json`, JSON.stringify(record));
   const workspace = await loadWorkspace(fixture.root);
-  synthImages(fixture.root, workspace.images, { check: false, locked: false });
+  await synthImages(fixture.root, workspace.images, { check: false, locked: false });
   return catalogData(workspace.images, fixture.root);
 }
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import { renderDockerfile } from "../dockerfile/render.js";
 import { synthesizeDockerfile } from "../dockerfile/synthesize.js";
 import { DefinitionError } from "../errors.js";
+import { checkpoint } from "../interrupt/checkpoint.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { lockFileName, readLockFile } from "../lock/lock-file.js";
 import type { LoadedImage } from "../workspace/load-workspace.js";
@@ -24,23 +25,42 @@ export function dockerfileFor(image: LoadedImage, options: { pinnedBase?: string
   );
 }
 
+export interface SynthOptions {
+  check?: boolean;
+  locked?: boolean;
+  /** stops between images when aborted; files already renamed into place stay, none is half-written */
+  signal?: AbortSignal;
+  /** called as each image's outcome is known, so a long run shows progress */
+  onResult?: (result: SynthResult) => void;
+}
+
 /**
  * Renders every image first and writes only after all of them rendered, so a bad definition
  * leaves no Dockerfile half-updated. With `check`, writes nothing and reports drift.
  */
-export function synthImages(root: string, images: LoadedImage[], options: { check?: boolean; locked?: boolean } = {}): SynthResult[] {
-  const rendered = images.map((image) => {
+export async function synthImages(root: string, images: LoadedImage[], options: SynthOptions = {}): Promise<SynthResult[]> {
+  const rendered = [];
+  for (const image of images) {
+    await checkpoint(options.signal);
     const file = path.join(image.pkg.dir, "Dockerfile");
     const content = dockerfileFor(image, { pinnedBase: options.locked ? pinnedBase(root, image) : undefined });
     const current = existsSync(file) ? readFileSync(file, "utf8") : undefined;
-    return { image: image.pkg.name, file, path: path.relative(root, file).split(path.sep).join("/"), content, current };
-  });
-  return rendered.map(({ current, ...result }) => {
-    if (current === result.content) return { ...result, status: "unchanged" as const };
-    if (options.check) return { ...result, status: "drift" as const };
-    writeFileAtomic(result.file, result.content);
-    return { ...result, status: "written" as const };
-  });
+    rendered.push({ image: image.pkg.name, file, path: path.relative(root, file).split(path.sep).join("/"), content, current });
+  }
+  const results: SynthResult[] = [];
+  for (const { current, ...rendering } of rendered) {
+    let result: SynthResult;
+    if (current === rendering.content) result = { ...rendering, status: "unchanged" };
+    else if (options.check) result = { ...rendering, status: "drift" };
+    else {
+      await checkpoint(options.signal);
+      writeFileAtomic(rendering.file, rendering.content);
+      result = { ...rendering, status: "written" };
+    }
+    results.push(result);
+    options.onResult?.(result);
+  }
+  return results;
 }
 
 /** `ref@sha256:…` from the image's lock file; images built on a workspace parent need none. */

@@ -1,3 +1,4 @@
+import { checkpoint } from "../interrupt/checkpoint.js";
 import { DefinitionError } from "../errors.js";
 import { resolveImage } from "../resolve/resolve.js";
 import type { ResolvedImage } from "../resolve/resolved-image.js";
@@ -21,6 +22,8 @@ export interface LoadedWorkspace {
 export interface LoadOptions {
   /** load only these images (and the parents they need); unknown names are an error */
   only?: string[];
+  /** stops between images when aborted (InterruptedError) */
+  signal?: AbortSignal;
 }
 
 /** Reads, orders, loads and validates the workspace's images. Throws DefinitionError, writes nothing. */
@@ -40,6 +43,7 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   const images: LoadedImage[] = [];
   for (const name of order) {
     if (!wanted.has(name)) continue;
+    await checkpoint(options.signal);
     const pkg = byName.get(name) as ImagePackage;
     const definition = await load(pkg.definitionFile, pkg.definitionPath);
     if (!isImageDefinition(definition)) {
