@@ -39,7 +39,7 @@ export { runBuild, buildRecordPath, type RunBuildOptions } from "./build/buildx.
 export { catalogData, type CatalogData, type CatalogImage } from "./catalog/catalog.js";
 export { adviceForBuildFailure, lastErrorLine, type BuildAdvice } from "./build/advice.js";
 export { parseBuildxMetadata, type BuildRecord, type BuildxMetadata } from "./build/metadata.js";
-export { loadKilnConfig, defineConfig, kilnConfigSchema, configFileName, type KilnConfig } from "./config/config.js";
+export { loadKilnConfig, defineConfig, kilnConfigSchema, configFileName, chosenRegistry, type KilnConfig } from "./config/config.js";
 export { bakeFile, type BakeFile, type BakeTarget } from "./plan/bake.js";
 export * from "./lint/index.js";
 export { readLockFile, writeLockFile, renderLockFile, lockChanges, lockFileName, lockFileSchema, type LockFile } from "./lock/lock-file.js";

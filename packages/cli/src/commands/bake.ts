@@ -1,5 +1,5 @@
 import path from "node:path";
-import { bakeFile, gitRevision, loadKilnConfig, sourceDateEpoch, writeFileAtomic } from "@kiln/core";
+import { bakeFile, chosenRegistry, gitRevision, loadKilnConfig, sourceDateEpoch, writeFileAtomic } from "@kiln/core";
 import { commandContext, loadSelection } from "../context.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson } from "../output.js";
@@ -18,7 +18,7 @@ export async function bake(args: BakeArgs, signal: AbortSignal): Promise<void> {
   const workspace = await loadSelection(context, signal);
   const config = await loadKilnConfig(context.root);
   const mirror = await activeMirror(context.root, args.mirror, config);
-  const registry = args.registry ?? config.registry;
+  const registry = chosenRegistry(args.registry, config);
   const [revision, createdEpoch] = await Promise.all([gitRevision(context.root), sourceDateEpoch(context.root)]);
   const file = bakeFile(workspace.images, new Map(workspace.images.map((image) => [image.pkg.name, image])), {
     root: workspace.root,

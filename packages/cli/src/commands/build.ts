@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { EngineUnavailableError, formatCommand, gitRevision, loadKilnConfig, pinnedBase, planBuild, runBuild, sourceDateEpoch, synthImages, UsageError, type BuildOutput, type BuildPlan, type LoadedImage, type Platform } from "@kiln/core";
+import { chosenRegistry, EngineUnavailableError, formatCommand, gitRevision, loadKilnConfig, pinnedBase, planBuild, runBuild, sourceDateEpoch, synthImages, UsageError, type BuildOutput, type BuildPlan, type LoadedImage, type Platform } from "@kiln/core";
 import { probeEngine } from "@kiln/engine";
 import { pushVersion } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
@@ -38,7 +38,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   const workspace = await loadSelection(context, signal);
   const config = await loadKilnConfig(context.root);
   const mirror = await activeMirror(context.root, args.mirror, config);
-  const registry = args.registry ?? process.env.KILN_REGISTRY ?? config.registry;
+  const registry = chosenRegistry(args.registry, config);
   const output = buildOutput(args, registry);
   // KILN_PLATFORMS (comma-separated) is declared in turbo.json, so it is part of the cache key.
   const buildArgs = parseBuildArgs(args.buildArg ?? [], workspace.selected);

@@ -1,4 +1,4 @@
-import { CheckFailedError, defaultPlatforms, findWorkspaceRoot, loadKilnConfig } from "@kiln/core";
+import { CheckFailedError, chosenRegistry, defaultPlatforms, findWorkspaceRoot, loadKilnConfig } from "@kiln/core";
 import { runDoctor } from "@kiln/engine";
 import { describeMirror } from "@kiln/mirror";
 import { activeMirror } from "../mirror.js";
@@ -17,7 +17,7 @@ export async function doctor(args: DoctorArgs, signal: AbortSignal): Promise<voi
   const root = findWorkspaceRoot(process.cwd());
   const config = await loadKilnConfig(root);
   const mirror = await activeMirror(root, args.mirror, config);
-  const checks = await runDoctor({ registry: args.registry ?? config.registry, mirror: describeMirror(mirror), platforms: defaultPlatforms });
+  const checks = await runDoctor({ registry: chosenRegistry(args.registry, config), mirror: describeMirror(mirror), platforms: defaultPlatforms });
   if (args.json) printJson(checks);
   else {
     for (const check of checks) {

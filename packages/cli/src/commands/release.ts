@@ -1,6 +1,6 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
-import { gitRevision, loadKilnConfig, sourceDateEpoch, ToolError, UsageError, writeFileAtomic } from "@kiln/core";
+import { chosenRegistry, gitRevision, loadKilnConfig, sourceDateEpoch, ToolError, UsageError, writeFileAtomic } from "@kiln/core";
 import { createReleaseTag, planRelease, pushVersion, RegistryClient, releaseMarkdown, releaseTags, repositoryLocation, type ReleaseOutcome, type ReleaseSummary } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
 import { activeMirror } from "../mirror.js";
@@ -28,7 +28,7 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
   if (args.baseline) return baseline(root, workspace.selected.map((i) => ({ name: i.pkg.name, version: i.pkg.version })));
 
   const config = await loadKilnConfig(root);
-  const registry = args.registry ?? config.registry ?? process.env.KILN_REGISTRY;
+  const registry = chosenRegistry(args.registry, config);
   if (!registry) throw new UsageError("kiln release needs a registry", "pass --registry host[:port]/namespace, set KILN_REGISTRY, or registry in kiln.config.ts");
   const revision = await gitRevision(root);
   if (!revision) throw new UsageError("kiln release needs a git checkout (the revision labels and sha- tag come from it)", "run it in the repository");

@@ -35,3 +35,11 @@ export async function loadKilnConfig(root: string): Promise<KilnConfig> {
   if (!parsed.success) throw definitionErrorFromZod(configFileName, parsed.error);
   return parsed.data;
 }
+
+/**
+ * The registry a command pushes to or checks: `--registry` > `KILN_REGISTRY` > `registry` in
+ * kiln.config.ts, the same order as the mirror's. Every command that takes a registry asks here.
+ */
+export function chosenRegistry(flag: string | undefined, config: KilnConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return flag ?? (env.KILN_REGISTRY || undefined) ?? config.registry;
+}

@@ -1,0 +1,73 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, test } from "vitest";
+import { execute } from "@kiln/core";
+import { debianBaseMirror, engineForE2e } from "./engine.js";
+import { buildImages, repositoryRoot } from "./kiln.js";
+
+const engine = await engineForE2e();
+const bin = fileURLToPath(new URL("../packages/cli/bin/kiln.js", import.meta.url));
+
+interface Interrupted {
+  exitCode: number | null;
+  signalCode: NodeJS.Signals | null;
+  output: string;
+}
+
+/** The real kiln, sent `signal` as soon as its output matches `when` (the work is then under way). */
+function interruptKiln(args: string[], signal: "SIGINT" | "SIGTERM", when: RegExp): Promise<Interrupted> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repositoryRoot, env: { ...process.env, KILN_MIRROR: debianBaseMirror } });
+    let output = "";
+    let sent = false;
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (sent || !when.test(output)) return;
+      sent = true;
+      child.kill(signal);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.once("error", reject);
+    child.once("exit", (exitCode, signalCode) => resolve({ exitCode, signalCode, output }));
+  });
+}
+
+async function lines(command: string, args: string[]): Promise<string[]> {
+  const result = await execute({ command, args });
+  return result.stdout.split("\n").filter(Boolean);
+}
+
+describe.skipIf(!engine.available)("signals on commands that drive the engine", () => {
+  beforeAll(async () => {
+    await buildImages(["debian-base"]);
+  });
+
+  test("SIGTERM during kiln build stops buildx, records nothing and exits 143", async () => {
+    const record = path.join(repositoryRoot, "images/debian-base/dist/build.json");
+    const recordBefore = existsSync(record) ? readFileSync(record, "utf8") : undefined;
+    // --no-cache: the build has real steps to be in the middle of when the signal comes.
+    const result = await interruptKiln(["build", "debian-base", "--no-cache", "--progress", "plain"], "SIGTERM", /^#\d+ \[linux\/(amd64|arm64) /m);
+    expect(result.signalCode, "kiln handled the signal itself").toBeNull();
+    expect(result.exitCode, result.output.slice(-2000)).toBe(143);
+    expect(result.output).toContain("kiln: interrupted (SIGTERM)");
+    expect(await lines("pgrep", ["-f", "buildx build --file images/debian-base/Dockerfile"]), "no buildx client left running").toEqual([]);
+    expect(existsSync(path.join(repositoryRoot, "images/debian-base/dist/buildx-metadata.json"))).toBe(false);
+    expect(existsSync(record) ? readFileSync(record, "utf8") : undefined, "the build record is the previous one").toBe(recordBefore);
+  });
+
+  test.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s during kiln test with containers up removes them and exits %i", async (signal, exitCode) => {
+    const before = await lines("docker", ["ps", "--all", "--quiet", "--filter", "label=kiln.test"]);
+    // The first outcome line means a container is up and being checked.
+    const result = await interruptKiln(["test", "debian-base"], signal, /^✓ debian-base linux\//m);
+    expect(result.signalCode, "kiln handled the signal itself").toBeNull();
+    expect(result.exitCode, result.output.slice(-2000)).toBe(exitCode);
+    const after = await lines("docker", ["ps", "--all", "--quiet", "--filter", "label=kiln.test"]);
+    expect(after.filter((id) => !before.includes(id)), "kiln test's containers are gone").toEqual([]);
+  });
+});
