@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -9,6 +10,7 @@ import { buildImages, repositoryRoot } from "./kiln.js";
 
 const engine = await engineForE2e();
 const bin = fileURLToPath(new URL("../packages/cli/bin/kiln.js", import.meta.url));
+const runMark = randomBytes(6).toString("hex");
 
 interface Interrupted {
   exitCode: number | null;
@@ -19,7 +21,7 @@ interface Interrupted {
 /** The real kiln, sent `signal` as soon as its output matches `when` (the work is then under way). */
 function interruptKiln(args: string[], signal: "SIGINT" | "SIGTERM", when: RegExp): Promise<Interrupted> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repositoryRoot, env: { ...process.env, KILN_MIRROR: debianBaseMirror } });
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repositoryRoot, env: { ...process.env, KILN_MIRROR: debianBaseMirror, KILN_E2E_RUN: runMark } });
     let output = "";
     let sent = false;
     const collect = (chunk: Buffer) => {
@@ -33,6 +35,19 @@ function interruptKiln(args: string[], signal: "SIGINT" | "SIGTERM", when: RegEx
     child.once("error", reject);
     child.once("exit", (exitCode, signalCode) => resolve({ exitCode, signalCode, output }));
   });
+}
+
+/** Processes that inherited this run's mark from kiln: its children, orphaned or not. */
+function processesOfThisRun(): string[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(`KILN_E2E_RUN=${runMark}`);
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
 }
 
 async function lines(command: string, args: string[]): Promise<string[]> {
@@ -53,7 +68,7 @@ describe.skipIf(!engine.available)("signals on commands that drive the engine", 
     expect(result.signalCode, "kiln handled the signal itself").toBeNull();
     expect(result.exitCode, result.output.slice(-2000)).toBe(143);
     expect(result.output).toContain("kiln: interrupted (SIGTERM)");
-    expect(await lines("pgrep", ["-f", "buildx build --file images/debian-base/Dockerfile"]), "no buildx client left running").toEqual([]);
+    expect(processesOfThisRun(), "no buildx client (or any child of kiln) left running").toEqual([]);
     expect(existsSync(path.join(repositoryRoot, "images/debian-base/dist/buildx-metadata.json"))).toBe(false);
     expect(existsSync(record) ? readFileSync(record, "utf8") : undefined, "the build record is the previous one").toBe(recordBefore);
   });

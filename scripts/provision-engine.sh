@@ -54,10 +54,12 @@ fi
 
 if [ "$mode" = check ]; then
   missing=0
-  engine_up && say "engine: $(docker version --format '{{.Server.Version}}')" || { say "engine: not running"; missing=1; }
-  docker buildx version >/dev/null 2>&1 && say "buildx: $(docker buildx version)" || { say "buildx: missing"; missing=1; }
-  binfmt_ok && say "binfmt: qemu-aarch64 enabled (F, C)" || { say "binfmt: qemu-aarch64 missing, or without F or C"; missing=1; }
-  if [ "$with_registry" = 1 ]; then registry_up && say "registry: $registry_addr answers" || { say "registry: not answering"; missing=1; }; fi
+  if engine_up; then say "engine: $(docker version --format '{{.Server.Version}}')"; else say "engine: not running"; missing=1; fi
+  if docker buildx version >/dev/null 2>&1; then say "buildx: $(docker buildx version)"; else say "buildx: missing"; missing=1; fi
+  if binfmt_ok; then say "binfmt: qemu-aarch64 enabled (F, C)"; else say "binfmt: qemu-aarch64 missing, or without F or C"; missing=1; fi
+  if [ "$with_registry" = 1 ]; then
+    if registry_up; then say "registry: $registry_addr answers"; else say "registry: not answering"; missing=1; fi
+  fi
   exit "$missing"
 fi
 

@@ -16,7 +16,11 @@ export interface ExecOptions {
   input?: string;
   /** "inherit" streams the child's output to ours (BuildKit progress); "pipe" captures it. */
   stdio?: "pipe" | "inherit";
-  /** Aborting kills the child (SIGTERM) and resolves with its exit code. */
+  /**
+   * Aborting sends SIGTERM to the child's whole process group and resolves with its exit code
+   * once it has exited. The group matters for `docker buildx`: the docker CLI runs buildx as a
+   * plugin process of its own, which a signal to the CLI alone would leave running.
+   */
   signal?: AbortSignal;
   timeoutMs?: number;
 }
@@ -32,9 +36,10 @@ export async function execute(cmd: Command, options: ExecOptions = {}): Promise<
   const stdio = options.stdio ?? "pipe";
   const proc = x(cmd.command, cmd.args, {
     throwOnError: false,
-    signal: options.signal,
     timeout: options.timeoutMs,
     nodeOptions: {
+      // Its own process group, so that an abort reaches the child's children too (see `signal`).
+      detached: options.signal !== undefined,
       cwd: options.cwd,
       env: options.env ? { ...process.env, ...options.env } : process.env,
       // stderr stays piped even when streaming so known buildx failures can be mapped to advice.
@@ -49,8 +54,24 @@ export async function execute(cmd: Command, options: ExecOptions = {}): Promise<
   if (stdio === "inherit") {
     proc.process?.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
   }
-  const result = await proc;
-  return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+  const stopGroup = () => {
+    const pid = proc.process?.pid;
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, "SIGTERM");
+      } catch {
+        // the group has already exited
+      }
+    }
+  };
+  if (options.signal?.aborted) stopGroup();
+  options.signal?.addEventListener("abort", stopGroup, { once: true });
+  try {
+    const result = await proc;
+    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    options.signal?.removeEventListener("abort", stopGroup);
+  }
 }
 
 /** Quotes one argument for a POSIX shell, only when it needs it, so printed commands stay readable. */

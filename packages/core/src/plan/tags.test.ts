@@ -8,8 +8,6 @@ describe("versionTags", () => {
     ["latest only when told", { version: "2.0.0", latest: true }, ["2.0.0", "2.0", "2", "latest"]],
     ["prereleases get only their full version", { version: "2.0.0-rc.1", latest: true }, ["2.0.0-rc.1"]],
     ["sha tag from the revision", { version: "1.0.0", revision: "0123456789abcdef" }, ["1.0.0", "1.0", "1", "sha-0123456"]],
-    ["variant suffix on every tag", { version: "1.4.2", suffix: "-bookworm", latest: true }, ["1.4.2-bookworm", "1.4-bookworm", "1-bookworm", "bookworm"]],
-    ["variant prefix", { version: "1.4.2", prefix: "slim-" }, ["slim-1.4.2", "slim-1.4", "slim-1"]],
   ])("%s", (_name, options, tags) => {
     expect(versionTags(options)).toEqual(tags);
   });

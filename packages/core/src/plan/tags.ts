@@ -7,9 +7,6 @@ export interface TagOptions {
   revision?: string;
   /** true when this version is the highest stable version of the image in the target registry */
   latest?: boolean;
-  /** variant affixes, e.g. suffix "-bookworm" gives 1.4.2-bookworm, 1.4-bookworm, … */
-  prefix?: string;
-  suffix?: string;
 }
 
 /**
@@ -22,16 +19,13 @@ export function versionTags(options: TagOptions): string[] {
   if (!parsed) {
     throw new DefinitionError(`version: "${options.version}" is not a semantic version`, "set the package.json version to X.Y.Z");
   }
-  const affix = (tag: string): string => `${options.prefix ?? ""}${tag}${options.suffix ?? ""}`;
-  const tags: string[] = [affix(parsed.version)];
+  const tags: string[] = [parsed.version];
   if (parsed.prerelease.length === 0) {
-    tags.push(affix(`${parsed.major}.${parsed.minor}`));
-    if (parsed.major > 0) tags.push(affix(String(parsed.major)));
-    // A variant's "latest" is its bare name (suffix "-bookworm" → "bookworm"), as official images do.
-    const variant = `${options.prefix ?? ""}${options.suffix ?? ""}`.replace(/^-+|-+$/g, "");
-    if (options.latest) tags.push(variant === "" ? "latest" : variant);
+    tags.push(`${parsed.major}.${parsed.minor}`);
+    if (parsed.major > 0) tags.push(String(parsed.major));
+    if (options.latest) tags.push("latest");
   }
-  if (options.revision) tags.push(affix(`sha-${options.revision.slice(0, 7)}`));
+  if (options.revision) tags.push(`sha-${options.revision.slice(0, 7)}`);
   return tags;
 }
 
