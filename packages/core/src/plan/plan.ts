@@ -39,8 +39,6 @@ export interface PlanOptions {
   metadataFile: string;
   builder?: string;
   provenance?: "min" | "max" | "false";
-  tagPrefix?: string;
-  tagSuffix?: string;
   /** exact tags (names only, e.g. ["sha-89abcde"]) instead of the ones derived from the version */
   tags?: string[];
   /** the locked base (`ref@sha256:…`), recorded in the base.digest label */
@@ -105,8 +103,6 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
         version,
         revision: options.revision,
         latest: options.latest,
-        prefix: options.tagPrefix,
-        suffix: options.tagSuffix,
       }).map((tag) => imageReference(resolved.name, tag, options.registry))
     : [imageReference(resolved.name, "local"), imageReference(resolved.name, version)];
 

@@ -20,8 +20,6 @@ export interface ReleasePlanOptions {
   /** `<image>@<version>` git tags: a version with a tag was released before */
   gitTags: Set<string>;
   client: (image: string) => RegistryClient;
-  tagPrefix?: string;
-  tagSuffix?: string;
 }
 
 /**
@@ -38,7 +36,7 @@ export async function planRelease(images: LoadedImage[], options: ReleasePlanOpt
       continue;
     }
     const client = options.client(name);
-    const versionTag = `${options.tagPrefix ?? ""}${version}${options.tagSuffix ?? ""}`;
+    const versionTag = version;
     const published = await client.digest(versionTag);
     if (published) {
       steps.push({ image: name, version, action: "tag-only", reason: `${versionTag} is already in the registry (${published.slice(0, 19)}…); only the git tag is missing`, tags: [], publishedDigest: published });
@@ -51,7 +49,7 @@ export async function planRelease(images: LoadedImage[], options: ReleasePlanOpt
       version,
       action: "release",
       reason: existing.length === 0 ? "first release of this image" : `version ${version} has no tag yet`,
-      tags: versionTags({ version, revision: options.revision, latest, prefix: options.tagPrefix, suffix: options.tagSuffix }),
+      tags: versionTags({ version, revision: options.revision, latest }),
     });
   }
   return steps;
