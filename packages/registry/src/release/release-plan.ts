@@ -36,10 +36,9 @@ export async function planRelease(images: LoadedImage[], options: ReleasePlanOpt
       continue;
     }
     const client = options.client(name);
-    const versionTag = version;
-    const published = await client.digest(versionTag);
+    const published = await client.digest(version);
     if (published) {
-      steps.push({ image: name, version, action: "tag-only", reason: `${versionTag} is already in the registry (${published.slice(0, 19)}…); only the git tag is missing`, tags: [], publishedDigest: published });
+      steps.push({ image: name, version, action: "tag-only", reason: `${version} is already in the registry (${published.slice(0, 19)}…); only the git tag is missing`, tags: [], publishedDigest: published });
       continue;
     }
     const existing = await client.tags();
