@@ -150,7 +150,7 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
   if (image.stopSignal) out.push({ op: "STOPSIGNAL", signal: image.stopSignal });
 
   // Always stated, even when inherited: readers and lint (DL3002) see the run-time user here.
-  if (image.user === "root" || image.user === "0") {
+  if (image.runsAsRoot) {
     out.push({ op: "comment", text: `kiln: runs as root because ${image.rootReason}` });
   }
   out.push({ op: "USER", user: image.user });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { renderDockerfile } from "../dockerfile/render.js";
+import { checkLineLengths } from "../dockerfile/line-limit.js";
 import { synthesizeDockerfile } from "../dockerfile/synthesize.js";
 import { DefinitionError } from "../errors.js";
 import { checkpoint } from "../interrupt/checkpoint.js";
@@ -20,9 +21,11 @@ export interface SynthResult {
 
 /** The Dockerfile text for one loaded image. Pure. */
 export function dockerfileFor(image: LoadedImage, options: { pinnedBase?: string } = {}): string {
-  return renderDockerfile(
+  const dockerfile = renderDockerfile(
     synthesizeDockerfile(image.resolved, { sourcePath: image.pkg.definitionPath, pinnedBase: options.pinnedBase }),
   );
+  checkLineLengths(dockerfile, image.pkg.definitionPath);
+  return dockerfile;
 }
 
 export interface SynthOptions {
