@@ -1,4 +1,4 @@
-import { shellWord, shellWords } from "../shell/shell-word.js";
+import { shellQuote } from "../shell/shell-quote.js";
 import { shellId, type GroupSpec, type UserSpec } from "../spec/schema.js";
 import type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro.js";
 
@@ -61,17 +61,17 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
       ];
       if (packages.length > 0) {
         lines.push(
-          `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${shellWords(packages)}`,
+          `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${packages.map(shellQuote).join(" ")}`,
         );
       }
       if (buildPackages.length > 0) {
         lines.push(
-          `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${shellWords(buildPackages)}`,
+          `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${buildPackages.map(shellQuote).join(" ")}`,
         );
       }
       lines.push(...buildSteps);
       if (buildPackages.length > 0) {
-        lines.push(`apt-get purge -y --auto-remove ${shellWords(buildPackages)}`);
+        lines.push(`apt-get purge -y --auto-remove ${buildPackages.map(shellQuote).join(" ")}`);
       }
       lines.push(
         'if [ "${KILN_MIRROR_PERSIST:-}" = 1 ] && [ -d /tmp/kiln-apt ]; then',
@@ -98,7 +98,7 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
 
 function aptGroup(group: GroupSpec): string {
   const flags = [group.system ? "--system" : "", group.gid !== undefined ? `--gid ${shellId(group.gid)}` : ""].filter(Boolean);
-  return `groupadd ${[...flags, shellWord(group.name)].join(" ")}`;
+  return `groupadd ${[...flags, shellQuote(group.name)].join(" ")}`;
 }
 
 function aptUser(user: UserSpec): string[] {
@@ -112,16 +112,16 @@ function aptUser(user: UserSpec): string[] {
   const flags = [
     user.system ? "--system" : "",
     user.uid !== undefined ? `--uid ${shellId(user.uid)}` : "",
-    `--gid ${shellWord(group)}`,
-    user.groups.length > 0 ? `--groups ${shellWord(user.groups.join(","))}` : "",
-    `--home-dir ${shellWord(home)}`,
+    `--gid ${shellQuote(group)}`,
+    user.groups.length > 0 ? `--groups ${shellQuote(user.groups.join(","))}` : "",
+    `--home-dir ${shellQuote(home)}`,
     "--create-home",
-    `--shell ${shellWord(user.shell ?? "/bin/sh")}`,
+    `--shell ${shellQuote(user.shell ?? "/bin/sh")}`,
   ].filter(Boolean);
-  lines.push(`useradd ${flags.join(" ")} ${shellWord(user.name)}`);
+  lines.push(`useradd ${flags.join(" ")} ${shellQuote(user.name)}`);
   if (user.login) {
     // useradd leaves "!" (locked). "*" = no password to leak, yet sshd accepts keys without PAM.
-    lines.push(`usermod -p '*' ${shellWord(user.name)}`);
+    lines.push(`usermod -p '*' ${shellQuote(user.name)}`);
   }
   return lines;
 }
