@@ -1,6 +1,7 @@
 import type { ResolvedImage } from "../resolve/resolved-image.js";
 import type { Step } from "../spec/schema.js";
 import type { DockerfileModel, Instruction, Stage } from "./model.js";
+import { entriesByKey } from "../text/code-point-order.js";
 
 export interface SynthesizeOptions {
   /** the definition's path relative to the repository root, named in the generated-file marker */
@@ -125,7 +126,7 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
     ["org.opencontainers.image.title", image.name],
     ["org.opencontainers.image.description", image.description],
     ["org.opencontainers.image.licenses", image.license],
-    ...Object.entries(image.labels).sort(([a], [b]) => a.localeCompare(b)),
+    ...entriesByKey(image.labels),
   ];
   out.push({ op: "comment", text: "Version, revision, created and base labels are added per build by kiln build." });
   out.push({ op: "LABEL", labels });

@@ -6,6 +6,7 @@ import { imageDataSchema, imageNameSchema, imageReferenceSchema, type GroupSpec,
 import { definitionErrorFromZod } from "../spec/validate.js";
 import { checkBaseTags, checkPackageNames, checkRoot, checkStageNames, isRootUser, rootAccounts } from "./checks.js";
 import type { ExposedPort, ResolvedBase, ResolvedImage } from "./resolved-image.js";
+import { compareCodePoints, sortedByCodePoint } from "../text/code-point-order.js";
 
 /** The name a child's FROM line uses for a workspace parent; `kiln build` maps it with a build context. */
 export function workspaceImageReference(name: string): string {
@@ -280,11 +281,11 @@ function mergeByName<T extends { name: string }>(items: T[], file: string, field
 function uniquePorts(ports: PortInput[]): ExposedPort[] {
   const normalized = ports.map((p) => (typeof p === "number" ? { port: p, protocol: "tcp" as const } : { port: p.port, protocol: p.protocol ?? "tcp" }));
   const seen = new Map(normalized.map((p) => [`${p.port}/${p.protocol}`, p]));
-  return [...seen.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+  return [...seen.values()].sort((a, b) => a.port - b.port || compareCodePoints(a.protocol, b.protocol));
 }
 
 function sortedUnique(values: string[]): string[] {
-  return [...new Set(values)].sort();
+  return sortedByCodePoint(new Set(values));
 }
 
 function describe(value: unknown): string {

@@ -19,6 +19,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let text = "";
   for (const part of path) {
     if (typeof part === "number") text += `[${part}]`;
+    // A key a user would not type bare (a newline, a space) is shown as the string it is.
+    else if (!/^[\w./[\]-]+$/.test(String(part))) text += `[${JSON.stringify(String(part))}]`;
     else text += text === "" ? String(part) : `.${String(part)}`;
   }
   return text === "" ? "(definition)" : text;

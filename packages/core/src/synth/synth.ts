@@ -6,6 +6,7 @@ import { synthesizeDockerfile } from "../dockerfile/synthesize.js";
 import { DefinitionError } from "../errors.js";
 import { checkpoint } from "../interrupt/checkpoint.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { checkImageFiles } from "./image-files.js";
 import { lockFileName, readLockFile } from "../lock/lock-file.js";
 import type { LoadedImage } from "../workspace/load-workspace.js";
 
@@ -45,6 +46,7 @@ export async function synthImages(root: string, images: LoadedImage[], options: 
   const rendered = [];
   for (const image of images) {
     await checkpoint(options.signal);
+    checkImageFiles(image);
     const file = path.join(image.pkg.dir, "Dockerfile");
     const content = dockerfileFor(image, { pinnedBase: options.locked ? pinnedBase(root, image) : undefined });
     const current = existsSync(file) ? readFileSync(file, "utf8") : undefined;

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createJiti, type Jiti } from "jiti";
 import { DefinitionError } from "../errors.js";
+import { sortedByCodePoint } from "../text/code-point-order.js";
 
 /**
  * Loads image.ts files with jiti (TypeScript without a build step, cached transpilation).
@@ -27,7 +28,7 @@ export function createDefinitionLoader(
   const kiln = kilnAliases();
   return async (file, displayPath) => {
     const aliases = needed(file);
-    const key = Object.keys(aliases).sort().join("\n");
+    const key = sortedByCodePoint(Object.keys(aliases)).join("\n");
     let jiti = instances.get(key);
     if (!jiti) {
       jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: true, fsCache: true, alias: { ...kiln, ...aliases } });
