@@ -1,7 +1,10 @@
 export * from "./errors.js";
-export { execute, formatCommand, shellQuote, type Command, type ExecOptions, type ExecResult } from "./exec/exec.js";
+export { execute, formatCommand, type Command, type ExecOptions, type ExecResult } from "./exec/exec.js";
 export { knownPlatforms, defaultPlatforms, machineByPlatform, type Platform } from "./spec/platform.js";
 export * from "./spec/schema.js";
+export * from "./spec/grammar.js";
+export { shellQuote } from "./shell/shell-quote.js";
+export { compareCodePoints, entriesByKey, sortedByCodePoint } from "./text/code-point-order.js";
 export type { ImageTest, ImageTestInput } from "./spec/test-spec.js";
 export { defineImage, isImageDefinition, type ImageDefinition, type ImageInput } from "./spec/define.js";
 export {

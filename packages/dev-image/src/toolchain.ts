@@ -1,4 +1,4 @@
-import type { DistroAdapter } from "@kiln/core";
+import { sortedByCodePoint, type DistroAdapter } from "@kiln/core";
 
 /** The presets a dev image can pick; each is a set of commands and the packages that bring them. */
 export type ToolchainPreset = "base" | "build" | "python" | "node";
@@ -25,7 +25,7 @@ export function toolchain(distro: DistroAdapter, presets: ToolchainPreset[]): To
   };
   const chosen = presets.map((preset) => sets[preset]);
   return {
-    packages: [...new Set(chosen.flatMap((set) => set.packages))].sort(),
+    packages: sortedByCodePoint(new Set(chosen.flatMap((set) => set.packages))),
     commands: [...new Set(chosen.flatMap((set) => set.commands))],
   };
 }

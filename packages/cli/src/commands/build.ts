@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chosenRegistry, EngineUnavailableError, formatCommand, gitRevision, loadKilnConfig, pinnedBase, planBuild, runBuild, sourceDateEpoch, synthImages, UsageError, type BuildOutput, type BuildPlan, type LoadedImage, type Platform } from "@kiln/core";
+import { chosenRegistry, EngineUnavailableError, formatCommand, gitRevision, loadKilnConfig, pinnedBase, planBuild, runBuild, sourceDateEpoch, synthImages, UsageError, type BuildOutput, type BuildPlan, type LoadedImage, type Platform, sortedByCodePoint } from "@kiln/core";
 import { probeEngine } from "@kiln/engine";
 import { pushVersion } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
@@ -167,7 +167,7 @@ function parseBuildArgs(pairs: string[], images: LoadedImage[]): Record<string, 
     if (!match) throw new UsageError(`--build-arg "${pair}" is not NAME=value`, "write it as --build-arg DEV_UID=1234");
     const [, name, value] = match as unknown as [string, string, string];
     if (!declared.has(name)) {
-      const known = [...declared].sort().join(", ") || "none";
+      const known = sortedByCodePoint(declared).join(", ") || "none";
       throw new UsageError(`--build-arg ${name}: no selected image declares it (declared: ${known})`, "declare it in the image's buildArgs, or check the spelling");
     }
     values[name] = value;

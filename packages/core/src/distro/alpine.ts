@@ -1,3 +1,4 @@
+import { shellQuote } from "../shell/shell-quote.js";
 import { shellId, type GroupSpec, type UserSpec } from "../spec/schema.js";
 import type { DistroAdapter } from "./distro.js";
 
@@ -18,6 +19,11 @@ export const alpine: DistroAdapter = {
     nginxModulesInclude: "/etc/nginx/modules/*.conf",
     nginxUser: "nginx",
   },
+  // apk: name, an optional repository tag (@testing), an optional version constraint.
+  packageName: {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._+-]*(?:@[A-Za-z0-9._-]+)?(?:(?:=|~|~=|<|>|<=|>=)[A-Za-z0-9._+~-]+)?$/,
+    examples: '"nginx", "py3-pip", "curl=8.14.1-r1", "tool@testing"',
+  },
   packageSets: {
     // BusyBox (crond, syslogd, nc) is part of the Alpine base already.
     busybox: [],
@@ -34,11 +40,11 @@ export const alpine: DistroAdapter = {
       "fi",
     ];
     if (packages.length > 0) {
-      lines.push(`apk add --no-cache --repositories-file "$repositories" ${packages.join(" ")}`);
+      lines.push(`apk add --no-cache --repositories-file "$repositories" ${packages.map(shellQuote).join(" ")}`);
     }
     if (buildPackages.length > 0) {
       lines.push(
-        `apk add --no-cache --repositories-file "$repositories" --virtual .kiln-build-deps ${buildPackages.join(" ")}`,
+        `apk add --no-cache --repositories-file "$repositories" --virtual .kiln-build-deps ${buildPackages.map(shellQuote).join(" ")}`,
       );
     }
     lines.push(...buildSteps);
@@ -62,7 +68,7 @@ export const alpine: DistroAdapter = {
 
 function alpineGroup(group: GroupSpec): string {
   const flags = [group.system ? "-S" : "", group.gid !== undefined ? `-g ${shellId(group.gid)}` : ""].filter(Boolean);
-  return `addgroup ${[...flags, group.name].join(" ")}`;
+  return `addgroup ${[...flags, shellQuote(group.name)].join(" ")}`;
 }
 
 function alpineUser(user: UserSpec): string[] {
@@ -70,21 +76,22 @@ function alpineUser(user: UserSpec): string[] {
   const lines: string[] = [];
   if (user.group === undefined) {
     const gid = user.gid ?? user.uid;
-    lines.push(`addgroup ${[user.system ? "-S" : "", gid !== undefined ? `-g ${shellId(gid)}` : "", group].filter(Boolean).join(" ")}`);
+    lines.push(`addgroup ${[user.system ? "-S" : "", gid !== undefined ? `-g ${shellId(gid)}` : "", shellQuote(group)].filter(Boolean).join(" ")}`);
   }
   const home = user.home ?? `/home/${user.name}`;
   const flags = [
     "-D",
     user.system ? "-S" : "",
     user.uid !== undefined ? `-u ${shellId(user.uid)}` : "",
-    `-G ${group}`,
-    `-h ${home}`,
-    `-s ${user.shell ?? "/bin/sh"}`,
+    `-G ${shellQuote(group)}`,
+    `-h ${shellQuote(home)}`,
+    `-s ${shellQuote(user.shell ?? "/bin/sh")}`,
   ].filter(Boolean);
-  lines.push(`adduser ${flags.join(" ")} ${user.name}`);
-  for (const extra of user.groups) lines.push(`addgroup ${user.name} ${extra}`);
+  lines.push(`adduser ${flags.join(" ")} ${shellQuote(user.name)}`);
+  for (const extra of user.groups) lines.push(`addgroup ${[user.name, extra].map(shellQuote).join(" ")}`);
   if (user.login) {
     // adduser -D leaves "!" (locked): sshd then refuses even valid keys. "*" = no password, not locked.
+    // The name is in a sed pattern: its grammar (posixNameSchema) has no character sed reads specially.
     lines.push(`sed -i "s/^${user.name}:!:/${user.name}:*:/" /etc/shadow`);
   }
   return lines;

@@ -1,3 +1,4 @@
+import { shellQuote } from "../shell/shell-quote.js";
 import { shellId, type GroupSpec, type UserSpec } from "../spec/schema.js";
 import type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro.js";
 
@@ -20,6 +21,12 @@ const aptPackageSets: DistroPackageSets = {
   buildTools: ["build-essential"],
 };
 
+/** Debian policy's package names (two or more of a-z 0-9 + . -), then :arch, then =version or /release. */
+const aptPackageName = {
+  pattern: /^[a-z0-9][a-z0-9+.-]+(?::[a-z0-9-]+)?(?:=[A-Za-z0-9.+~:-]+|\/[a-z0-9.-]+)?$/,
+  examples: '"nginx", "libssl3:arm64", "curl=7.88.1-10+deb12u8", "git/bookworm-backports"',
+};
+
 export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], paths: DistroPaths): DistroAdapter {
   // Longer suffixes first: "debian-security" must be rewritten before "debian" matches its prefix.
   const ordered = [...archives].sort((a, b) => b.pathSuffix.length - a.pathSuffix.length);
@@ -30,6 +37,7 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
     mirrorArgs,
     paths,
     packageSets: aptPackageSets,
+    packageName: aptPackageName,
 
     installScript(packages, buildPackages, buildSteps) {
       const anyMirror = archives.map((archive) => `\${${archive.mirrorArg}:-}`).join("");
@@ -53,17 +61,17 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
       ];
       if (packages.length > 0) {
         lines.push(
-          `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${packages.join(" ")}`,
+          `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${packages.map(shellQuote).join(" ")}`,
         );
       }
       if (buildPackages.length > 0) {
         lines.push(
-          `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${buildPackages.join(" ")}`,
+          `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${buildPackages.map(shellQuote).join(" ")}`,
         );
       }
       lines.push(...buildSteps);
       if (buildPackages.length > 0) {
-        lines.push(`apt-get purge -y --auto-remove ${buildPackages.join(" ")}`);
+        lines.push(`apt-get purge -y --auto-remove ${buildPackages.map(shellQuote).join(" ")}`);
       }
       lines.push(
         'if [ "${KILN_MIRROR_PERSIST:-}" = 1 ] && [ -d /tmp/kiln-apt ]; then',
@@ -90,7 +98,7 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
 
 function aptGroup(group: GroupSpec): string {
   const flags = [group.system ? "--system" : "", group.gid !== undefined ? `--gid ${shellId(group.gid)}` : ""].filter(Boolean);
-  return `groupadd ${[...flags, group.name].join(" ")}`;
+  return `groupadd ${[...flags, shellQuote(group.name)].join(" ")}`;
 }
 
 function aptUser(user: UserSpec): string[] {
@@ -104,16 +112,16 @@ function aptUser(user: UserSpec): string[] {
   const flags = [
     user.system ? "--system" : "",
     user.uid !== undefined ? `--uid ${shellId(user.uid)}` : "",
-    `--gid ${group}`,
-    user.groups.length > 0 ? `--groups ${user.groups.join(",")}` : "",
-    `--home-dir ${home}`,
+    `--gid ${shellQuote(group)}`,
+    user.groups.length > 0 ? `--groups ${shellQuote(user.groups.join(","))}` : "",
+    `--home-dir ${shellQuote(home)}`,
     "--create-home",
-    `--shell ${user.shell ?? "/bin/sh"}`,
+    `--shell ${shellQuote(user.shell ?? "/bin/sh")}`,
   ].filter(Boolean);
-  lines.push(`useradd ${flags.join(" ")} ${user.name}`);
+  lines.push(`useradd ${flags.join(" ")} ${shellQuote(user.name)}`);
   if (user.login) {
     // useradd leaves "!" (locked). "*" = no password to leak, yet sshd accepts keys without PAM.
-    lines.push(`usermod -p '*' ${user.name}`);
+    lines.push(`usermod -p '*' ${shellQuote(user.name)}`);
   }
   return lines;
 }

@@ -13,6 +13,8 @@ export interface DistroAdapter {
   readonly paths: DistroPaths;
   /** names of packages that differ between distros, by the role they play */
   readonly packageSets: DistroPackageSets;
+  /** the package manager's grammar for a package argument, checked once the distro is known */
+  readonly packageName: PackageNameGrammar;
   /**
    * The script of the one RUN that installs packages. Build-only packages are installed as a
    * removable set, `buildSteps` run while they are present, and the set is removed in the same
@@ -21,6 +23,12 @@ export interface DistroAdapter {
   installScript(packages: string[], buildPackages: string[], buildSteps: string[]): string;
   /** commands creating groups then users, idempotent against ids the base already uses */
   accountScript(groups: GroupSpec[], users: UserSpec[]): string;
+}
+
+export interface PackageNameGrammar {
+  pattern: RegExp;
+  /** what a valid argument looks like, for the error */
+  examples: string;
 }
 
 export interface DistroPaths {

@@ -1,6 +1,7 @@
 import type { ResolvedImage } from "../resolve/resolved-image.js";
 import type { Step } from "../spec/schema.js";
 import type { DockerfileModel, Instruction, Stage } from "./model.js";
+import { entriesByKey } from "../text/code-point-order.js";
 
 export interface SynthesizeOptions {
   /** the definition's path relative to the repository root, named in the generated-file marker */
@@ -125,7 +126,7 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
     ["org.opencontainers.image.title", image.name],
     ["org.opencontainers.image.description", image.description],
     ["org.opencontainers.image.licenses", image.license],
-    ...Object.entries(image.labels).sort(([a], [b]) => a.localeCompare(b)),
+    ...entriesByKey(image.labels),
   ];
   out.push({ op: "comment", text: "Version, revision, created and base labels are added per build by kiln build." });
   out.push({ op: "LABEL", labels });
@@ -150,7 +151,7 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
   if (image.stopSignal) out.push({ op: "STOPSIGNAL", signal: image.stopSignal });
 
   // Always stated, even when inherited: readers and lint (DL3002) see the run-time user here.
-  if (image.user === "root" || image.user === "0") {
+  if (image.runsAsRoot) {
     out.push({ op: "comment", text: `kiln: runs as root because ${image.rootReason}` });
   }
   out.push({ op: "USER", user: image.user });

@@ -1,4 +1,5 @@
 import { x } from "tinyexec";
+import { shellQuote } from "../shell/shell-quote.js";
 
 /**
  * The one process seam: every external program kiln runs (docker buildx, shellcheck, git) goes
@@ -72,12 +73,6 @@ export async function execute(cmd: Command, options: ExecOptions = {}): Promise<
   } finally {
     options.signal?.removeEventListener("abort", stopGroup);
   }
-}
-
-/** Quotes one argument for a POSIX shell, only when it needs it, so printed commands stay readable. */
-export function shellQuote(arg: string): string {
-  if (arg !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The exact command line a user could paste into a shell. */

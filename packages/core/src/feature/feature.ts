@@ -10,6 +10,7 @@ import {
   stepSchema,
   userSchema,
 } from "../spec/schema.js";
+import { absolutePathSchema, labelKeySchema, packageNameSchema, relativePathSchema, singleLine } from "../spec/grammar.js";
 import { imageTestSchema } from "../spec/test-spec.js";
 
 /**
@@ -33,9 +34,9 @@ export interface FeatureContext {
 /** Files shipped inside a feature package, copied with `COPY --from=<context>`. */
 export const featureFileSchema = z.strictObject({
   /** absolute directory on disk; becomes the named build context `kiln-feature-<feature name>` */
-  contextDir: z.string().startsWith("/"),
-  src: z.string().min(1),
-  dest: z.string().startsWith("/"),
+  contextDir: singleLine().startsWith("/"),
+  src: relativePathSchema,
+  dest: absolutePathSchema,
   mode: z.string().regex(/^0?[0-7]{3,4}$/).optional(),
 });
 export type FeatureFile = z.output<typeof featureFileSchema>;
@@ -50,24 +51,24 @@ export const entrypointFragmentSchema = z.strictObject({
 });
 
 export const featureContributionSchema = z.strictObject({
-  packages: z.array(z.string().min(1)).default([]),
-  buildPackages: z.array(z.string().min(1)).default([]),
+  packages: z.array(packageNameSchema).default([]),
+  buildPackages: z.array(packageNameSchema).default([]),
   groups: z.array(groupSchema).default([]),
   users: z.array(userSchema).default([]),
   files: z.array(featureFileSchema).default([]),
   steps: z.array(stepSchema).default([]),
   env: envSchema.default({}),
-  buildArgs: z.record(buildArgNameSchema, z.string()).default({}),
+  buildArgs: z.record(buildArgNameSchema, singleLine()).default({}),
   testEnv: z.record(z.string(), z.string()).default({}),
   /** the variables the feature's scripts read at run time, documented once here */
   runtimeEnv: runtimeEnvSchema.default({}),
   entrypoint: entrypointFragmentSchema.optional(),
   cmd: z.array(z.string()).optional(),
   ports: z.array(portSchema).default([]),
-  volumes: z.array(z.string().startsWith("/")).default([]),
+  volumes: z.array(absolutePathSchema).default([]),
   healthcheck: healthcheckSchema.optional(),
   stopSignal: z.string().regex(/^SIG[A-Z0-9]+$/).optional(),
-  labels: z.record(z.string(), z.string()).default({}),
+  labels: z.record(labelKeySchema, singleLine()).default({}),
   tests: z.array(imageTestSchema).default([]),
 });
 export type FeatureContributionInput = z.input<typeof featureContributionSchema>;

@@ -2,6 +2,7 @@ import { ignoredRules } from "./inline-ignore.js";
 import { parseDockerfile } from "./parse.js";
 import { rules, type LintSeverity } from "./rules.js";
 import { shellcheckAvailable, shellcheckFindings } from "./shellcheck.js";
+import { compareCodePoints } from "../text/code-point-order.js";
 
 export interface LintFinding {
   file: string;
@@ -50,7 +51,7 @@ function filterFindings(findings: LintFinding[], ast: ReturnType<typeof parseDoc
   const ignored = ignoredRules(ast);
   return findings
     .filter((f) => reportedAt(f.severity, options.level) && !ignored.global.has(f.rule) && !ignored.byLine.get(f.line)?.has(f.rule))
-    .sort((a, b) => a.line - b.line || a.rule.localeCompare(b.rule));
+    .sort((a, b) => a.line - b.line || compareCodePoints(a.rule, b.rule));
 }
 
 /** `path:line  DL3019 error  message` then the fix, one block per finding. */

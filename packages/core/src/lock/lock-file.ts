@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { DefinitionError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { entriesByKey } from "../text/code-point-order.js";
 
 /**
  * images/<name>/kiln.lock.json: what an image was built from, per platform. The base digest pins
@@ -45,7 +46,7 @@ export function readLockFile(imageDir: string, displayRoot: string): LockFile | 
 /** Stable JSON (sorted platform keys) so a lock only changes when what it records changes. */
 export function renderLockFile(lock: LockFile): string {
   const sortKeys = <T>(record: Record<string, T> | undefined) =>
-    record ? Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b))) : undefined;
+    record ? Object.fromEntries(entriesByKey(record)) : undefined;
   const ordered: LockFile = {
     image: lock.image,
     base: { reference: lock.base.reference, digest: lock.base.digest, platforms: sortKeys(lock.base.platforms) ?? {} },

@@ -1,4 +1,5 @@
 import type { ResolvedImage } from "../resolve/resolved-image.js";
+import { entriesByKey } from "../text/code-point-order.js";
 
 export interface LabelOptions {
   version: string;
@@ -31,5 +32,5 @@ export function buildLabels(image: ResolvedImage, options: LabelOptions): Record
   const baseName = options.baseName ?? image.base.reference;
   labels["org.opencontainers.image.base.name"] = baseName;
   if (options.baseDigest) labels["org.opencontainers.image.base.digest"] = options.baseDigest;
-  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(entriesByKey(labels));
 }

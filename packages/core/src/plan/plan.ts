@@ -8,6 +8,7 @@ import type { Platform } from "../spec/platform.js";
 import type { LoadedImage } from "../workspace/load-workspace.js";
 import { buildLabels } from "./labels.js";
 import { versionTags } from "./tags.js";
+import { entriesByKey } from "../text/code-point-order.js";
 
 /** Where the built image goes. */
 export type BuildOutput =
@@ -149,7 +150,7 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
     for (const [key, value] of Object.entries(labels)) args.push("--annotation", `index:${key}=${value}`);
   }
   for (const [key, value] of Object.entries(buildArgs)) args.push("--build-arg", `${key}=${value}`);
-  for (const [key, value] of Object.entries(buildContexts).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, value] of entriesByKey(buildContexts)) {
     args.push("--build-context", `${key}=${value}`);
   }
   for (const [id, src] of Object.entries(secrets)) args.push("--secret", `id=${id},src=${src}`);

@@ -41,7 +41,7 @@ describe("definition errors name the file, the field and the fix", () => {
     ["unknown field", { colour: "blue" }, /: \(definition\): Unrecognized key: "colour"|colour/, /fix the field/],
     ["feature that is not called", { features: [tini] }, /: features\[0\]: expected a feature/, /call the feature function/],
     ["feature listed twice", { features: [tini(), tini()] }, /: features\[1\]: feature "tini" is listed twice/, /keep one/],
-    ["relative workdir", { workdir: "app" }, /: workdir: WORKDIR must be an absolute path/, /fix the field/],
+    ["relative workdir", { workdir: "app" }, /: workdir: expected an absolute path \(starting with \/\), got "app"/, /fix the field/],
   ])("%s", (_name, input, message, hint) => {
     const error = errorOf(input);
     expect(error.message).toMatch(message);

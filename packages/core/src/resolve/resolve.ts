@@ -1,10 +1,12 @@
 import { DefinitionError } from "../errors.js";
-import { featureContributionSchema, isFeature, type Feature, type FeatureContribution } from "../feature/feature.js";
+import { featureContributionSchema, isFeature, type Feature, type FeatureContext, type FeatureContribution } from "../feature/feature.js";
 import { distroFromReference, distros } from "../distro/select.js";
 import { isImageDefinition, type ImageDefinition } from "../spec/define.js";
-import { imageDataSchema, imageReferenceSchema, type GroupSpec, type PortInput, type UserSpec } from "../spec/schema.js";
+import { imageDataSchema, imageNameSchema, imageReferenceSchema, type GroupSpec, type PortInput, type UserSpec } from "../spec/schema.js";
 import { definitionErrorFromZod } from "../spec/validate.js";
+import { checkBaseTags, checkPackageNames, checkRoot, checkStageNames, isRootUser, rootAccounts } from "./checks.js";
 import type { ExposedPort, ResolvedBase, ResolvedImage } from "./resolved-image.js";
+import { compareCodePoints, sortedByCodePoint } from "../text/code-point-order.js";
 
 /** The name a child's FROM line uses for a workspace parent; `kiln build` maps it with a build context. */
 export function workspaceImageReference(name: string): string {
@@ -31,6 +33,15 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
   const image = parsed.data;
 
   const { resolvedBase, parent } = resolveBase(base, image.name, options);
+  checkStageNames(image.stages, image.name, file);
+  checkBaseTags(
+    [
+      ...(resolvedBase.kind === "reference" ? [{ field: "base", reference: resolvedBase.reference }] : []),
+      ...image.stages.flatMap((stage, index) => (stageImages.has(stage.name) ? [] : [{ field: `stages[${index}].from`, reference: stage.from }])),
+    ],
+    image.baseTagReason,
+    file,
+  );
   const distroName = image.distro ?? parent?.distro.name ?? (resolvedBase.kind === "reference" ? distroFromReference(resolvedBase.reference) : undefined);
   if (distroName === undefined) {
     throw new DefinitionError(
@@ -49,6 +60,18 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
   const contributions = collectContributions(features, image.name, file, distro);
   const ownFeatureNames = contributions.map((c) => c.feature);
 
+  checkPackageNames(
+    [
+      ...contributions.flatMap((c) => [
+        { field: `(feature ${c.feature}) packages`, packages: c.contribution.packages },
+        { field: `(feature ${c.feature}) buildPackages`, packages: c.contribution.buildPackages },
+      ]),
+      { field: "packages", packages: image.packages },
+      { field: "buildPackages", packages: image.buildPackages },
+    ],
+    distro,
+    file,
+  );
   const packages = sortedUnique([...contributions.flatMap((c) => c.contribution.packages), ...image.packages]);
   const buildPackages = sortedUnique([...contributions.flatMap((c) => c.contribution.buildPackages), ...image.buildPackages]).filter(
     (pkg) => !packages.includes(pkg),
@@ -63,19 +86,12 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
   const featureCmd = contributions.map((c) => c.contribution.cmd).filter((cmd) => cmd !== undefined).pop();
 
   const user = image.user ?? parent?.user ?? "root";
-  if (user === "root" || user === "0") {
-    if (image.rootReason === undefined) {
-      throw new DefinitionError(
-        `${file}: user: the image would run as root`,
-        'set user to a non-root user declared in users (e.g. user: "app"), or say why it must be root with rootReason: "…"',
-      );
-    }
-  }
-
   const users = mergeByName([...contributions.flatMap((c) => c.contribution.users), ...image.users], file, "users");
   const groups = mergeByName([...contributions.flatMap((c) => c.contribution.groups), ...image.groups], file, "groups");
   const buildArgs = Object.assign({}, ...contributions.map((c) => c.contribution.buildArgs), image.buildArgs) as Record<string, string>;
   checkAccountIdArgs(groups, users, buildArgs, file);
+  const roots = rootAccounts(users, buildArgs, parent?.rootAccounts ?? []);
+  checkRoot({ user, ownUser: image.user !== undefined, users, rootReason: image.rootReason }, roots, file);
 
   return {
     name: image.name,
@@ -107,6 +123,8 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     stopSignal: image.stopSignal ?? contributions.map((c) => c.contribution.stopSignal).filter(Boolean).pop(),
     labels: Object.assign({}, ...contributions.map((c) => c.contribution.labels), image.labels) as Record<string, string>,
     user,
+    runsAsRoot: isRootUser(user, roots),
+    rootAccounts: roots,
     parentUser: parent?.user ?? "root",
     rootReason: image.rootReason,
     stages: image.stages.map((stage) => (stageImages.has(stage.name) ? { ...stage, image: stageImages.get(stage.name) } : stage)),
@@ -195,14 +213,35 @@ function collectContributions(
         "call the feature function: tini(), not tini",
       );
     }
+    const name = imageNameSchema.safeParse(feature.name);
+    if (!name.success) {
+      throw new DefinitionError(
+        `${file}: features[${index}]: the feature's name ${JSON.stringify(feature.name)}: ${name.error.issues[0]?.message}`,
+        "name the feature in defineFeature(\"name\", …) in lower-case kebab, like \"my-feature\"",
+      );
+    }
     if (seen.has(feature.name)) {
       throw new DefinitionError(`${file}: features[${index}]: feature "${feature.name}" is listed twice`, "keep one of them");
     }
     seen.add(feature.name);
-    const parsed = featureContributionSchema.safeParse((feature as Feature).contribute({ distro, imageName }));
+    const parsed = featureContributionSchema.safeParse(contributionOf(feature, { distro, imageName }, `${file}: features[${index}] (feature ${feature.name})`));
     if (!parsed.success) throw definitionErrorFromZod(`${file} (feature ${feature.name})`, parsed.error, [`features[${index}]`]);
     return { feature: feature.name, contribution: parsed.data };
   });
+}
+
+/** A feature that throws is the feature's error, named as such, not a crash of kiln. */
+function contributionOf(feature: Feature, context: FeatureContext, where: string): unknown {
+  try {
+    return feature.contribute(context);
+  } catch (error) {
+    if (error instanceof DefinitionError) throw new DefinitionError(`${where}: ${error.message}`, error.hint);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DefinitionError(
+      `${where}: the feature failed: ${message.split("\n")[0]}`,
+      `check the options given to ${feature.name}(…); if they are right, the feature itself has a bug`,
+    );
+  }
 }
 
 /** A `$NAME` uid or gid must name a declared build argument, or the RUN would see an empty id. */
@@ -242,11 +281,11 @@ function mergeByName<T extends { name: string }>(items: T[], file: string, field
 function uniquePorts(ports: PortInput[]): ExposedPort[] {
   const normalized = ports.map((p) => (typeof p === "number" ? { port: p, protocol: "tcp" as const } : { port: p.port, protocol: p.protocol ?? "tcp" }));
   const seen = new Map(normalized.map((p) => [`${p.port}/${p.protocol}`, p]));
-  return [...seen.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+  return [...seen.values()].sort((a, b) => a.port - b.port || compareCodePoints(a.protocol, b.protocol));
 }
 
 function sortedUnique(values: string[]): string[] {
-  return [...new Set(values)].sort();
+  return sortedByCodePoint(new Set(values));
 }
 
 function describe(value: unknown): string {

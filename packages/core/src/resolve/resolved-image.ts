@@ -63,6 +63,10 @@ export interface ResolvedImage {
   labels: Record<string, string>;
   /** the user the image runs as, after inheritance ("root" when nothing says otherwise) */
   user: string;
+  /** the final user is uid 0, by whichever name (root, 0, root:root, an alias declared with uid 0) */
+  runsAsRoot: boolean;
+  /** account names that are uid 0 in this image: root, and aliases it or an ancestor declared */
+  rootAccounts: string[];
   /** the user the parent image leaves active: install steps need root, so kiln switches back */
   parentUser: string;
   rootReason: string | undefined;

@@ -1,15 +1,27 @@
 import { z } from "zod";
 import { knownPlatforms, defaultPlatforms } from "./platform.js";
 import { imageTestSchema } from "./test-spec.js";
+import {
+  absolutePathSchema,
+  accountReferenceSchema,
+  labelKeySchema,
+  packageNameSchema,
+  posixNameSchema,
+  relativePathSchema,
+  scriptText,
+  singleLine,
+} from "./grammar.js";
 
-/** Names that become package names, stage names and image repositories: lower-case kebab. */
+/**
+ * Names that become package names, stage names and image repositories: lower-case kebab. At most
+ * 128 characters, so registry, namespace and name stay inside the 255 that registries accept.
+ */
 export const imageNameSchema = z
   .string()
+  .max(128, "at most 128 characters: with a registry and namespace in front, a repository name may not pass 255")
   .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "expected a lower-case name like \"alpine-nginx\" (letters, digits, . _ -)");
 
-const posixName = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "expected a POSIX user or group name (lower-case, starts with a letter or _)");
+const posixName = posixNameSchema;
 
 /** A reference to a published image, e.g. `alpine:3.22`, `ghcr.io/org/x:1@sha256:…`. */
 export const imageReferenceSchema = z
@@ -49,8 +61,9 @@ export const userSchema = z.strictObject({
   /** primary group name; created with the user's name when omitted */
   group: posixName.optional(),
   gid: accountId.optional(),
-  home: z.string().startsWith("/").optional(),
-  shell: z.string().startsWith("/").optional(),
+  home: absolutePathSchema.optional(),
+  /** the login shell; another shell than the default makes an account one people log in to */
+  shell: absolutePathSchema.optional(),
   /** supplementary groups, which must exist (declare them in `groups`) */
   groups: z.array(posixName).default([]),
   /**
@@ -74,12 +87,10 @@ const octalMode = z.string().regex(/^0?[0-7]{3,4}$/, "expected an octal mode lik
 
 export const fileSchema = z.strictObject({
   /** path under the image's files/ directory */
-  src: z.string().min(1).refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), {
-    message: "expected a path inside files/ (relative, no ..)",
-  }),
-  dest: z.string().startsWith("/", "expected an absolute path in the image"),
+  src: relativePathSchema,
+  dest: absolutePathSchema,
   mode: octalMode.optional(),
-  owner: z.string().optional(),
+  owner: accountReferenceSchema.optional(),
 });
 export type FileSpec = z.output<typeof fileSchema>;
 
@@ -108,7 +119,7 @@ const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an 
 
 /** Values that look like credentials must never be baked into ENV or ARG. */
 const secretName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
-export const envSchema = z.record(envNameSchema, z.string()).superRefine((env, ctx) => {
+export const envSchema = z.record(envNameSchema, singleLine()).superRefine((env, ctx) => {
   for (const [name, value] of Object.entries(env)) {
     if (secretName.test(name) && value !== "") {
       ctx.addIssue({
@@ -129,8 +140,8 @@ export const envSchema = z.record(envNameSchema, z.string()).superRefine((env, c
  */
 export const runtimeVariableSchema = z.strictObject({
   /** what an unset variable means, in words ("unset (UTC)", "2222") */
-  default: z.string().optional(),
-  description: z.string().min(1, "say what the variable does"),
+  default: singleLine().optional(),
+  description: singleLine().min(1, "say what the variable does"),
 });
 export type RuntimeVariable = z.output<typeof runtimeVariableSchema>;
 export const runtimeEnvSchema = z.record(envNameSchema, runtimeVariableSchema);
@@ -138,14 +149,14 @@ export const runtimeEnvSchema = z.record(envNameSchema, runtimeVariableSchema);
 /** A shell step run during the build; `phase` decides its layer position (see dockerfile/synthesize.ts). */
 export const stepSchema = z.strictObject({
   /** shell script (POSIX sh on Alpine's ash; bash on Debian/Ubuntu); runs with `set -eu` */
-  run: z.string().min(1),
+  run: scriptText.min(1),
   /**
    * install: runs with the build-only packages present, in the same layer that removes them;
    * configure: after files are copied (the usual place for chmod, config checks).
    */
   phase: z.enum(["install", "configure"]).default("configure"),
   /** a short comment rendered above the RUN, saying why */
-  why: z.string().optional(),
+  why: singleLine().optional(),
   /**
    * The step downloads over HTTPS: its RUN mounts the mirror profile's CA bundle (ca=FILE, a
    * build secret) and Node trusts it, for networks whose proxy re-signs TLS.
@@ -154,6 +165,21 @@ export const stepSchema = z.strictObject({
 });
 export type Step = z.output<typeof stepSchema>;
 export type StepInput = z.input<typeof stepSchema>;
+
+/**
+ * One instruction of a build stage. A line break must follow a backslash (a continuation), and the
+ * last line must not end in one, so an entry can never become two instructions or swallow the
+ * next; FROM is refused because the stage's own FROM is kiln's.
+ */
+const stageInstructionSchema = z
+  .string()
+  .min(1)
+  .refine((text) => !/[\r\0]/.test(text), { error: "a carriage return or NUL character; remove it" })
+  .refine((text) => text.split("\n").slice(0, -1).every((line) => line.endsWith("\\")), {
+    error: "a line break that does not follow a backslash would start a new instruction: one instruction per entry, continued with \\ at the end of a line",
+  })
+  .refine((text) => !text.endsWith("\\"), { error: "ends with a backslash, which would join the next instruction to this one; remove it" })
+  .refine((text) => !/^\s*FROM\b/i.test(text), { error: "FROM starts a new stage: declare another stage in stages instead" });
 
 /**
  * A build stage (e.g. a Node stage that installs and builds a site); only what `copy` names ships.
@@ -169,15 +195,18 @@ export const extraStageSchema = z.strictObject({
    * output that is the same on every platform (a static site, a JavaScript bundle): no emulation.
    */
   platform: z.enum(["target", "build"]).default("target"),
-  /** Dockerfile instructions, verbatim (kiln lints them like any other) */
-  instructions: z.array(z.string().min(1)).min(1),
+  /**
+   * Dockerfile instructions, verbatim (kiln lints them like any other): one instruction per entry,
+   * continued on further lines only after a trailing backslash.
+   */
+  instructions: z.array(stageInstructionSchema).min(1),
   /** copied into the final image: { from: path in this stage, to: path in the image } */
   copy: z
     .array(
       z.strictObject({
-        from: z.string().startsWith("/", "expected an absolute path in the stage"),
-        to: z.string().startsWith("/", "expected an absolute path in the image"),
-        owner: z.string().optional(),
+        from: absolutePathSchema,
+        to: absolutePathSchema,
+        owner: accountReferenceSchema.optional(),
       }),
     )
     .default([]),
@@ -192,21 +221,26 @@ export const imageTestsSchema = z.array(imageTestSchema).default([]);
  */
 export const imageDataSchema = z.strictObject({
   name: imageNameSchema,
-  description: z.string().min(1, "describe the image in one sentence (it becomes the OCI description label)"),
+  description: singleLine().min(1, "describe the image in one sentence (it becomes the OCI description label)"),
   distro: distroNameSchema.optional(),
   platforms: z.array(platformSchema).min(1).default(defaultPlatforms),
-  packages: z.array(z.string().min(1)).default([]),
-  buildPackages: z.array(z.string().min(1)).default([]),
+  packages: z.array(packageNameSchema).default([]),
+  buildPackages: z.array(packageNameSchema).default([]),
   files: z.array(fileSchema).default([]),
   groups: z.array(groupSchema).default([]),
   users: z.array(userSchema).default([]),
   /** the final USER; defaults to the parent's, or root for a base from a registry */
-  user: z.string().optional(),
-  /** required when the final user is root: why this image must run as root */
-  rootReason: z.string().min(1).optional(),
+  user: accountReferenceSchema.optional(),
+  /** required when the final user, or any account the image declares, is root (uid 0) by whatever name */
+  rootReason: singleLine().min(1).optional(),
+  /**
+   * required when base (or a stage's from) has no tag or the tag `latest`: why the image may
+   * change under the same definition. Pin a tag (or a digest) instead where you can.
+   */
+  baseTagReason: singleLine().min(1).optional(),
   env: envSchema.default({}),
   /** build arguments and their defaults, declared as ARG before the accounts are created */
-  buildArgs: z.record(buildArgNameSchema, z.string()).default({}),
+  buildArgs: z.record(buildArgNameSchema, singleLine()).default({}),
   /**
    * Environment of the containers `kiln test` starts, e.g. a public key an ssh image needs
    * before it will start. Never baked into the image.
@@ -214,18 +248,18 @@ export const imageDataSchema = z.strictObject({
   testEnv: z.record(envNameSchema, z.string()).default({}),
   /** variables the image's own scripts read at run time (features declare theirs) */
   runtimeEnv: runtimeEnvSchema.default({}),
-  workdir: z.string().startsWith("/", "WORKDIR must be an absolute path").optional(),
+  workdir: absolutePathSchema.optional(),
   ports: z.array(portSchema).default([]),
-  volumes: z.array(z.string().startsWith("/", "volumes are absolute paths")).default([]),
+  volumes: z.array(absolutePathSchema).default([]),
   healthcheck: healthcheckSchema.optional(),
   entrypoint: z.array(z.string()).optional(),
   cmd: z.array(z.string()).optional(),
   stopSignal: z.string().regex(/^SIG[A-Z0-9]+$/, "expected a signal name like SIGQUIT").optional(),
-  labels: z.record(z.string(), z.string()).default({}),
+  labels: z.record(labelKeySchema, singleLine()).default({}),
   steps: z.array(stepSchema).default([]),
   stages: z.array(extraStageSchema).default([]),
   tests: imageTestsSchema,
   /** the image's license (SPDX), for org.opencontainers.image.licenses */
-  license: z.string().default("MIT"),
+  license: singleLine().min(1).default("MIT"),
 });
 export type ImageData = z.output<typeof imageDataSchema>;

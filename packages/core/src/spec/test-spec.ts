@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { singleLine } from "./grammar.js";
 
 /**
  * Checks an image (or a feature) declares about itself. `kiln test` runs every one of them against a
  * running container on each platform of the image. They are data so that features can contribute
  * them and the catalog can list them.
  */
-const named = { name: z.string().min(1) };
+const named = { name: singleLine().min(1) };
 
 export const commandTestSchema = z.strictObject({
   ...named,

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { renderDockerfile } from "../dockerfile/render.js";
+import { checkLineLengths } from "../dockerfile/line-limit.js";
 import { synthesizeDockerfile } from "../dockerfile/synthesize.js";
 import { DefinitionError } from "../errors.js";
 import { checkpoint } from "../interrupt/checkpoint.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import { checkImageFiles } from "./image-files.js";
 import { lockFileName, readLockFile } from "../lock/lock-file.js";
 import type { LoadedImage } from "../workspace/load-workspace.js";
 
@@ -20,9 +22,11 @@ export interface SynthResult {
 
 /** The Dockerfile text for one loaded image. Pure. */
 export function dockerfileFor(image: LoadedImage, options: { pinnedBase?: string } = {}): string {
-  return renderDockerfile(
+  const dockerfile = renderDockerfile(
     synthesizeDockerfile(image.resolved, { sourcePath: image.pkg.definitionPath, pinnedBase: options.pinnedBase }),
   );
+  checkLineLengths(dockerfile, image.pkg.definitionPath);
+  return dockerfile;
 }
 
 export interface SynthOptions {
@@ -42,6 +46,7 @@ export async function synthImages(root: string, images: LoadedImage[], options: 
   const rendered = [];
   for (const image of images) {
     await checkpoint(options.signal);
+    checkImageFiles(image);
     const file = path.join(image.pkg.dir, "Dockerfile");
     const content = dockerfileFor(image, { pinnedBase: options.locked ? pinnedBase(root, image) : undefined });
     const current = existsSync(file) ? readFileSync(file, "utf8") : undefined;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ResolvedImage } from "../resolve/resolved-image.js";
 import { runtimeInterface } from "../resolve/resolve.js";
+import { compareCodePoints } from "../text/code-point-order.js";
 
 /** Set by the shell, the kernel or Docker itself; no image documents them. */
 const standardVariables = new Set(["HOME", "HOSTNAME", "IFS", "OPTARG", "OPTIND", "PATH", "PWD", "USER"]);
@@ -15,7 +16,7 @@ export function environmentReadBy(script: string): string[] {
   const read = new Set([...script.matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g)].map((m) => m[1] as string));
   const assigned = new Set([...script.matchAll(/(?:^|[\s;(])([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] as string));
   const withDefault = new Set([...script.matchAll(/\$\{([A-Z][A-Z0-9_]*):?[-?+]/g)].map((m) => m[1] as string));
-  return [...read].filter((name) => !standardVariables.has(name) && (!assigned.has(name) || withDefault.has(name))).sort();
+  return [...read].filter((name) => !standardVariables.has(name) && (!assigned.has(name) || withDefault.has(name))).sort(compareCodePoints);
 }
 
 /**

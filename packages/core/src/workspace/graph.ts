@@ -1,4 +1,5 @@
 import { DefinitionError } from "../errors.js";
+import { sortedByCodePoint } from "../text/code-point-order.js";
 
 /**
  * Orders nodes so every node comes after the nodes it depends on. Ties keep alphabetical order so
@@ -24,7 +25,7 @@ export function topologicalOrder(dependencies: Map<string, string[]>, describeEd
     }
     state.set(node, "visiting");
     stack.push(node);
-    for (const dependency of [...(dependencies.get(node) ?? [])].sort()) {
+    for (const dependency of sortedByCodePoint(dependencies.get(node) ?? [])) {
       if (dependencies.has(dependency)) visit(dependency);
     }
     stack.pop();
@@ -32,6 +33,6 @@ export function topologicalOrder(dependencies: Map<string, string[]>, describeEd
     order.push(node);
   };
 
-  for (const node of [...dependencies.keys()].sort()) visit(node);
+  for (const node of sortedByCodePoint(dependencies.keys())) visit(node);
   return order;
 }

@@ -72,7 +72,22 @@ describe("loadWorkspace", () => {
   test("a file that does not load names itself", async () => {
     fixture = createWorkspaceFixture();
     fixture.addImage("web", "export default {{;");
-    expect((await loadError()).message).toMatch(/^images\/web\/image\.ts: cannot load the definition/);
+    expect((await loadError()).message).toMatch(/^images\/web\/image\.ts:1:\d+: cannot load the definition: syntax error/);
+  });
+
+  test("a syntax error names file:line:column, counted from 1 as editors do", async () => {
+    fixture = createWorkspaceFixture();
+    fixture.addImage("web", 'export default {\n  name: "web"\n  description: "x",\n};\n');
+    const error = await loadError();
+    expect(error.message).toBe('images/web/image.ts:3:3: cannot load the definition: syntax error: Unexpected token, expected ","');
+    expect(error.hint).toMatch(/^fix images\/web\/image\.ts /);
+    expect(error.exitCode).toBe(2);
+  });
+
+  test("an error thrown while the definition runs names its line", async () => {
+    fixture = createWorkspaceFixture();
+    fixture.addImage("web", 'const options: { port?: number } | undefined = undefined;\n\nexport default { port: options!.port };\n');
+    expect((await loadError()).message).toMatch(/^images\/web\/image\.ts:3: cannot load the definition: Cannot read properties of undefined/);
   });
 
   test("a default export that is not a definition", async () => {

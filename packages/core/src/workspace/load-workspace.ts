@@ -6,6 +6,7 @@ import { isImageDefinition, type ImageDefinition } from "../spec/define.js";
 import { topologicalOrder } from "./graph.js";
 import { createDefinitionLoader } from "./loader.js";
 import { readWorkspace, relative, type ImagePackage } from "./workspace.js";
+import { sortedByCodePoint } from "../text/code-point-order.js";
 
 export interface LoadedImage {
   pkg: ImagePackage;
@@ -66,7 +67,7 @@ function selectWithAncestors(only: string[] | undefined, byName: Map<string, Ima
   const add = (name: string, requestedBy?: string): void => {
     const pkg = byName.get(name);
     if (!pkg) {
-      const known = [...byName.keys()].sort().join(", ") || "(none)";
+      const known = sortedByCodePoint(byName.keys()).join(", ") || "(none)";
       throw new DefinitionError(
         requestedBy ? `${requestedBy} depends on unknown image "${name}"` : `unknown image "${name}"`,
         `known images: ${known}`,

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createJiti, type Jiti } from "jiti";
 import { DefinitionError } from "../errors.js";
+import { sortedByCodePoint } from "../text/code-point-order.js";
 
 /**
  * Loads image.ts files with jiti (TypeScript without a build step, cached transpilation).
@@ -15,6 +16,8 @@ import { DefinitionError } from "../errors.js";
 export function createDefinitionLoader(
   /** import specifier → file, e.g. "alpine-base/image" → images/alpine-base/image.ts */
   workspaceAliases: Record<string, string> = {},
+  /** what the loaded file is, in errors: "cannot load the definition" */
+  what = "the definition",
 ): (file: string, displayPath: string) => Promise<unknown> {
   // One jiti per set of aliases a definition needs, not one with every image's alias: jiti
   // normalizes its alias map for each module it evaluates, in time that grows with the square of
@@ -25,7 +28,7 @@ export function createDefinitionLoader(
   const kiln = kilnAliases();
   return async (file, displayPath) => {
     const aliases = needed(file);
-    const key = Object.keys(aliases).sort().join("\n");
+    const key = sortedByCodePoint(Object.keys(aliases)).join("\n");
     let jiti = instances.get(key);
     if (!jiti) {
       jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: true, fsCache: true, alias: { ...kiln, ...aliases } });
@@ -35,13 +38,44 @@ export function createDefinitionLoader(
       return await jiti.import(file, { default: true });
     } catch (error) {
       if (error instanceof DefinitionError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
+      const failure = loadFailure(error, file, displayPath);
       throw new DefinitionError(
-        `${displayPath}: cannot load the definition: ${message.split("\n")[0]}`,
-        "fix the TypeScript error in that file (kiln loads it with jiti; `pnpm typecheck` shows every type error)",
+        `${failure.where}: cannot load ${failure.where === displayPath || failure.where.startsWith(`${displayPath}:`) ? what : `it (imported by ${displayPath})`}: ${failure.message}`,
+        `fix ${failure.file} (kiln loads it with jiti; \`pnpm typecheck\` shows every type error)`,
       );
     }
   };
+}
+
+/** jiti's parse errors end in "<file>:<line>:<column>", the column counted from 0. */
+const parseLocation = /^\s*(\/.+):(\d+):(\d+)\s*$/m;
+
+/**
+ * Where loading failed, as the user's editor points at it: file:line:column for a syntax error;
+ * for an error thrown while the module ran (a feature called with bad options, say), the line of
+ * the innermost stack frame in a definition (else in another workspace file): the user's code.
+ */
+function loadFailure(error: unknown, file: string, displayPath: string): { where: string; file: string; message: string } {
+  const root = file.endsWith(displayPath) ? file.slice(0, file.length - displayPath.length) : undefined;
+  const display = (absolute: string) => (root !== undefined && absolute.startsWith(root) ? absolute.slice(root.length) : absolute);
+  const text = error instanceof Error ? error.message : String(error);
+  const parsed = parseLocation.exec(text);
+  if (parsed) {
+    const where = `${display(parsed[1] as string)}:${parsed[2]}:${Number(parsed[3]) + 1}`;
+    const message = text.replace(parseLocation, "").replace(/^ParseError:\s*/, "").trim().split("\n")[0] ?? text;
+    return { where, file: display(parsed[1] as string), message: `syntax error: ${message}` };
+  }
+  const message = text.split("\n")[0] ?? text;
+  const stack = error instanceof Error ? (error.stack ?? "") : "";
+  const frames = [...stack.matchAll(/\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?$/gm)].map((match) => ({
+    file: (match[1] as string).replace(/^file:\/\//, ""),
+    line: match[2] as string,
+  }));
+  const inWorkspace = frames.filter((f) => root !== undefined && f.file.startsWith(root) && !f.file.includes("/node_modules/"));
+  const frame = inWorkspace.find((f) => f.file === file || f.file.endsWith("/image.ts")) ?? inWorkspace[0];
+  // Lines survive jiti's transpilation; columns do not, so only the line is named.
+  if (frame) return { where: `${display(frame.file)}:${frame.line}`, file: display(frame.file), message };
+  return { where: displayPath, file: displayPath, message };
 }
 
 const imageImport = /\b(?:from|import)\s*\(?\s*["']([^"']+\/image)["']/g;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { DefinitionError } from "../errors.js";
+import { compareCodePoints } from "../text/code-point-order.js";
 
 /** The directories whose packages may hold an image.ts: family images, and applications shipped on them. */
 export const imageDirectories = ["images", "apps"] as const;
@@ -49,7 +50,7 @@ export function readWorkspace(root: string): Workspace {
     return readdirSync(parent, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && existsSync(path.join(parent, entry.name, "image.ts")))
       .map((entry) => path.join(parent, entry.name))
-      .sort();
+      .sort(compareCodePoints);
   });
   const packages = dirs.map((dir) => readImagePackage(root, dir));
   const names = new Set(packages.map((p) => p.name));

@@ -1,6 +1,6 @@
 import { createAndStart, execInContainer, removeRunContainers } from "./containers.js";
 import { engineClient } from "./engine.js";
-import type { DistroName } from "@kiln/core";
+import { compareCodePoints, type DistroName } from "@kiln/core";
 
 const listCommands: Record<DistroName, string[]> = {
   // "name-version-rN" per line; kept as apk prints it.
@@ -18,7 +18,7 @@ export async function installedPackages(reference: string, platforms: string[], 
     for (const platform of platforms) {
       const container = await createAndStart(docker, { image: reference, platform, runLabel, ports: [], entrypoint: ["sleep"], cmd: ["600"] });
       const listed = await execInContainer(container, listCommands[distro], "root");
-      packages[platform] = listed.stdout.split("\n").map((line) => line.trim()).filter(Boolean).sort();
+      packages[platform] = listed.stdout.split("\n").map((line) => line.trim()).filter(Boolean).sort(compareCodePoints);
     }
   } finally {
     await removeRunContainers(docker, runLabel);

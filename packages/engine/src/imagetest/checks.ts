@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
 import { containerLogs, createAndStart, execInContainer, publishedPort, type ContainerSpec } from "../engine/containers.js";
-import { machineByPlatform, type Platform } from "@kiln/core";
+import { machineByPlatform, type Platform, sortedByCodePoint } from "@kiln/core";
 import type { ImageTest } from "@kiln/core";
 
 /** What a check needs: the running container of one platform, and how to start another. */
@@ -99,8 +99,8 @@ async function checkMetadata(test: Extract<ImageTest, { kind: "metadata" }>, { c
   // The engine reports an empty CMD (`CMD []`) as null.
   if (test.cmd !== undefined && !same(config.Cmd ?? [], test.cmd)) problems.push(`cmd is ${JSON.stringify(config.Cmd)}, expected ${JSON.stringify(test.cmd)}`);
   if (test.exposedPorts !== undefined) {
-    const ports = Object.keys(config.ExposedPorts ?? {}).sort();
-    if (!same(ports, [...test.exposedPorts].sort())) problems.push(`exposed ports are ${ports.join(", ") || "none"}, expected ${test.exposedPorts.join(", ")}`);
+    const ports = sortedByCodePoint(Object.keys(config.ExposedPorts ?? {}));
+    if (!same(ports, sortedByCodePoint(test.exposedPorts))) problems.push(`exposed ports are ${ports.join(", ") || "none"}, expected ${test.exposedPorts.join(", ")}`);
   }
   for (const [key, value] of Object.entries(test.labels ?? {})) {
     if (config.Labels?.[key] !== value) problems.push(`label ${key} is ${JSON.stringify(config.Labels?.[key])}, expected "${value}"`);

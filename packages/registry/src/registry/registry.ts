@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { ToolError } from "@kiln/core";
 import { registryBaseUrl, type RepositoryLocation } from "./reference.js";
+import { compareCodePoints, ToolError } from "@kiln/core";
 
 const manifestTypes = [
   "application/vnd.oci.image.index.v1+json",
@@ -36,7 +36,7 @@ export class RegistryClient {
       tags.push(...(body.tags ?? []));
       next = nextPage(response.headers.get("link"));
     }
-    return tags.sort();
+    return tags.sort(compareCodePoints);
   }
 
   /** The digest `tag` points at, or undefined when the tag does not exist. */
