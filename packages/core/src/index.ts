@@ -13,6 +13,8 @@ export {
   type FeatureContributionInput,
   type FeatureFile,
 } from "./feature/feature.js";
+/** zod, for a feature's options schema: the same instance core checks them with. */
+export { z } from "zod";
 export { tini, type TiniOptions } from "./feature/tini.js";
 export { nginx, type NginxOptions, type NginxTlsOptions } from "./feature/nginx.js";
 export { cron, cronCommand } from "./feature/cron.js";

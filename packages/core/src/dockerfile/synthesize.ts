@@ -132,6 +132,7 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
 
   const env = Object.entries(image.env);
   if (env.length > 0) out.push({ op: "ENV", vars: env });
+  for (const text of image.notes) out.push({ op: "comment", text: `kiln: ${text}` });
   if (image.ports.length > 0) out.push({ op: "EXPOSE", ports: image.ports.map((p) => (p.protocol === "tcp" ? String(p.port) : `${p.port}/${p.protocol}`)) });
   if (image.volumes.length > 0) out.push({ op: "VOLUME", paths: image.volumes });
   if (image.workdir) out.push({ op: "WORKDIR", path: image.workdir });
