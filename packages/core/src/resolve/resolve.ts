@@ -71,6 +71,12 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
       .map((f) => ({ ...f, feature: c.feature })),
   );
   const steps = [...featureSteps, ...image.steps];
+  if (image.app === undefined && steps.some((step) => step.phase === "app")) {
+    throw new DefinitionError(
+      `${file}: steps: a step with phase "app" runs in the application's directory, but the image has no app`,
+      'add app: { source: "app", dir: "/opt/app" }, or give the step phase "configure"',
+    );
+  }
 
   const init = resolveInit(contributions, applied, file);
   const wrappers = contributions.flatMap((c) => (c.contribution.entrypoint?.role === "wrapper" ? [c.contribution.entrypoint.argv] : []));
@@ -124,6 +130,8 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     featureFiles,
     installSteps: steps.filter((step) => step.phase === "install"),
     configureSteps: steps.filter((step) => step.phase === "configure"),
+    app: image.app,
+    appSteps: steps.filter((step) => step.phase === "app"),
     env,
     buildArgs,
     testEnv: Object.assign({}, parent?.testEnv, ...contributions.map((c) => c.contribution.testEnv), image.testEnv) as Record<string, string>,
@@ -157,6 +165,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
       groups: { ...applied.groups, ...Object.fromEntries(groups.map((spec) => [spec.name, { spec, image: image.name }])) },
       users: { ...applied.users, ...Object.fromEntries(users.map((spec) => [spec.name, { spec, image: image.name }])) },
       featureWork: [...applied.featureWork, ...newWork],
+      buildArgs: { ...applied.buildArgs, ...Object.fromEntries(Object.keys(buildArgs).map((name) => [name, image.name])) },
       ports: { ...applied.ports, ...Object.fromEntries(ports.map((p) => [portKey(p), p.claimant])) },
       init: init ? { image: image.name, feature: init.feature } : applied.init,
     },
@@ -165,7 +174,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
 }
 
 function emptyAppliedState(): AppliedState {
-  return { features: {}, packages: {}, groups: {}, users: {}, featureWork: [], ports: {}, init: undefined };
+  return { features: {}, packages: {}, groups: {}, users: {}, featureWork: [], buildArgs: {}, ports: {}, init: undefined };
 }
 
 function workKey(...parts: string[]): string {

@@ -2,6 +2,7 @@ import type { DistroAdapter } from "../distro/distro.js";
 import type { FeatureFile } from "../feature/feature.js";
 import type { Platform } from "../spec/platform.js";
 import type {
+  AppSpec,
   ExtraStage,
   FileSpec,
   GroupSpec,
@@ -67,6 +68,10 @@ export interface ResolvedImage {
   parentUser: string;
   rootReason: string | undefined;
   stages: ResolvedStage[];
+  /** the application, copied after everything else */
+  app: AppSpec | undefined;
+  /** steps run in the application's directory after its code is copied */
+  appSteps: Step[];
   tests: ImageTest[];
   /**
    * What the parent image (and its ancestors) bring at run time, for inheritance and the catalog.
@@ -111,6 +116,8 @@ export interface AppliedState {
   users: Record<string, { spec: UserSpec; image: string }>;
   /** a feature's file or step, keyed by its content, already in a parent's layers */
   featureWork: string[];
+  /** build arguments → the image that declares them (an ARG's scope ends at the next FROM) */
+  buildArgs: Record<string, string>;
   /** "22/tcp" → who exposes it */
   ports: Record<string, Claimant>;
   /** the feature whose init the ENTRYPOINT starts with */

@@ -141,9 +141,10 @@ export const stepSchema = z.strictObject({
   run: z.string().min(1),
   /**
    * install: runs with the build-only packages present, in the same layer that removes them;
-   * configure: after files are copied (the usual place for chmod, config checks).
+   * configure: after files are copied (the usual place for chmod, config checks);
+   * app: after the application's code (`app`), in its directory, e.g. to compile it.
    */
-  phase: z.enum(["install", "configure"]).default("configure"),
+  phase: z.enum(["install", "configure", "app"]).default("configure"),
   /** a short comment rendered above the RUN, saying why */
   why: z.string().optional(),
   /**
@@ -183,6 +184,32 @@ export const extraStageSchema = z.strictObject({
     .default([]),
 });
 export type ExtraStage = z.output<typeof extraStageSchema>;
+
+/** A path in the image's build context (beside image.ts): relative, no `..`, no spaces or quotes. */
+const contextPath = z
+  .string()
+  .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$/, "expected a relative path beside image.ts (letters, digits, . _ - + @ /; no .., no spaces)");
+
+/**
+ * The application an image ships, copied last so a code change rebuilds only the layers from
+ * here on: its manifests first, then its install (which reads them, and the build arguments),
+ * then the rest of the code.
+ */
+export const appSchema = z.strictObject({
+  /** the application's directory in the image's build context, e.g. "app" */
+  source: contextPath,
+  /** where the code lands in the image, e.g. "/opt/app" */
+  dir: z.string().regex(/^\/[A-Za-z0-9._@+/-]*$/, "expected an absolute path without spaces, e.g. /opt/app"),
+  /** files of `source` copied before the rest and read by `install`, e.g. ["requirements.txt"] */
+  manifests: z.array(contextPath).default([]),
+  /** shell script run as root in `dir` once the manifests are there: the application's own install */
+  install: z.string().min(1).optional(),
+  /** the install downloads over HTTPS: mount the mirror profile's CA bundle (see steps[].buildCa) */
+  buildCa: z.boolean().default(false),
+  /** owner of the code (user or user:group); root when omitted, so the application cannot rewrite itself */
+  owner: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}(?::[a-z_][a-z0-9_-]{0,31})?$/, "expected user or user:group").optional(),
+});
+export type AppSpec = z.output<typeof appSchema>;
 
 export const imageTestsSchema = z.array(imageTestSchema).default([]);
 
@@ -224,6 +251,7 @@ export const imageDataSchema = z.strictObject({
   labels: z.record(z.string(), z.string()).default({}),
   steps: z.array(stepSchema).default([]),
   stages: z.array(extraStageSchema).default([]),
+  app: appSchema.optional(),
   tests: imageTestsSchema,
   /** the image's license (SPDX), for org.opencontainers.image.licenses */
   license: z.string().default("MIT"),
