@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
@@ -155,9 +155,53 @@ describe("kiln new", () => {
     expect((await kiln(["new", "web", "--no-install"], fixture.root)).exitCode).toBe(2);
     const bad = await kiln(["new", "x", "--from", "Not A Ref", "--no-install"], fixture.root);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain("--from Not A Ref: neither an image of this workspace nor an image reference");
+    expect(bad.stderr).toContain("--from Not A Ref: not an image of this workspace nor an image reference");
     expect(existsSync(path.join(fixture.root, "images/x"))).toBe(false);
   });
+
+  test("an unknown --from that would be an untagged registry image is an error listing the workspace's images", async () => {
+    fixture = workspaceWithNginx();
+    const typo = await kiln(["new", "x", "--from", "bsae", "--no-install"], fixture.root);
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toContain("--from bsae: not an image of this workspace, and a registry base needs its tag");
+    expect(typo.stderr).toContain("use one of: base, web, or a reference with its tag like debian:bookworm");
+    expect(existsSync(path.join(fixture.root, "images/x"))).toBe(false);
+    expect((await kiln(["new", "x", "--from", "debian:bookworm", "--distro", "debian", "--no-install"], fixture.root)).exitCode).toBe(0);
+  });
+
+  test("--app writes the package under apps/", async () => {
+    fixture = workspaceWithNginx();
+    fixture.write("pnpm-workspace.yaml", "packages:\n  - images/*\n  - apps/*\n");
+    const created = await kiln(["new", "shop", "--app", "--from", "web", "--no-install"], fixture.root);
+    expect(created.exitCode, created.stderr).toBe(0);
+    expect(readFileSync(path.join(fixture.root, "apps/shop/Dockerfile"), "utf8")).toContain("FROM kiln.local/web:local AS shop");
+    expect(existsSync(path.join(fixture.root, "images/shop"))).toBe(false);
+    expect((await kiln(["new", "shop", "--no-install"], fixture.root)).stderr).toContain("apps/shop already exists");
+  });
+});
+
+describe("kiln new from every image of this repository", () => {
+  test("each scaffold synthesizes and the whole workspace then lints clean, root-running parents included", async () => {
+    // A copy of the repository's images and apps: what kiln new writes never lands in the checkout.
+    const repository = fileURLToPath(new URL("../../..", import.meta.url));
+    fixture = createWorkspaceFixture();
+    fixture.write("pnpm-workspace.yaml", "packages:\n  - images/*\n  - apps/*\n");
+    for (const top of ["images", "apps"]) {
+      cpSync(path.join(repository, top), path.join(fixture.root, top), { recursive: true, filter: (source) => !source.includes(`${path.sep}node_modules`) });
+    }
+    const images = readdirSync(path.join(fixture.root, "images")).concat(readdirSync(path.join(fixture.root, "apps")));
+    expect(images).toEqual(expect.arrayContaining(["alpine-ssh", "debian-init", "debian-base", "catalog"]));
+    for (const image of images) {
+      const created = await kiln(["new", `x-${image}`, "--from", image, "--no-install"], fixture.root);
+      expect(created.exitCode, `kiln new --from ${image}: ${created.stderr}`).toBe(0);
+    }
+    const scaffolds = images.map((image) => `x-${image}`);
+    const synth = await kiln(["synth", "--check", ...scaffolds], fixture.root);
+    expect(synth.exitCode, synth.stdout + synth.stderr).toBe(0);
+    const lint = await kiln(["lint", "--level", "warning"], fixture.root);
+    expect(lint.stdout + lint.stderr).toContain(`${images.length * 2} Dockerfile(s) and ${images.length * 2} README(s), no findings`);
+    expect(lint.exitCode).toBe(0);
+  }, 240_000);
 });
 
 describe("kiln --help", () => {

@@ -135,11 +135,12 @@ export function buildParser(argv: string[]) {
     )
     .command(
       "new <name>",
-      "scaffold images/<name>: image.ts, package.json, README.md and its Dockerfile",
+      "scaffold images/<name> (apps/<name> with --app): image.ts, package.json, README.md and its Dockerfile",
       (y) =>
         y
           .positional("name", { type: "string", demandOption: true, describe: "image name, e.g. alpine-redis" })
-          .option("from", { type: "string", describe: "a workspace image to build on (e.g. alpine-base) or an image reference" })
+          .option("from", { type: "string", describe: "a workspace image to build on (e.g. debian-base), or a registry reference with its tag (debian:bookworm)" })
+          .option("app", { type: "boolean", default: false, describe: "an application shipped on the family's images: write it under apps/" })
           .option("distro", { choices: ["alpine", "debian", "ubuntu"] as const, default: "alpine" as const, describe: "distro when not --from a workspace image" })
           .option("install", { type: "boolean", default: true, describe: "run pnpm install to link the new package (--no-install to skip)" }),
       async (args) => (await import("./commands/new.js")).newImage(args, interrupt.signal),

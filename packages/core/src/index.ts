@@ -16,16 +16,21 @@ export {
   type FeatureContributionInput,
   type FeatureFile,
 } from "./feature/feature.js";
+/** zod, for a feature's options schema: the same instance core checks them with. */
+export { z } from "zod";
 export { tini, type TiniOptions } from "./feature/tini.js";
 export { nginx, type NginxOptions, type NginxTlsOptions } from "./feature/nginx.js";
 export { cron, cronCommand } from "./feature/cron.js";
 export { node, defaultPnpm, type NodeOptions } from "./feature/node.js";
 export { pnpmStage, type PnpmStageOptions } from "./stage/pnpm-stage.js";
+export { stage, type StageOptions, type StageStep } from "./stage/stage.js";
+export { pythonStage, type PythonStageOptions } from "./stage/python-stage.js";
+export { npmStage, type NpmStageOptions } from "./stage/npm-stage.js";
 export { featureFilesDirectory } from "./feature/feature-files.js";
 export type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro/distro.js";
 export { distros, distroFromReference } from "./distro/select.js";
 export { resolveImage, runtimeInterface, workspaceImageReference } from "./resolve/resolve.js";
-export type { ResolvedImage, ResolvedBase, ExposedPort } from "./resolve/resolved-image.js";
+export type { ResolvedImage, ResolvedBase, ExposedPort, AppliedState, Claimant } from "./resolve/resolved-image.js";
 export type { DockerfileModel, Instruction, Stage } from "./dockerfile/model.js";
 export { renderDockerfile } from "./dockerfile/render.js";
 export { synthesizeDockerfile, featureContextName } from "./dockerfile/synthesize.js";

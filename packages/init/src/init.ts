@@ -71,7 +71,8 @@ export function init(options: InitOptions = {}): Feature {
         KILL_PROCESS_TIMEOUT: { default: "5", description: "seconds each service (and the command) gets to stop" },
         KILL_ALL_PROCESSES_TIMEOUT: { default: "3", description: "seconds other processes get after SIGTERM before SIGKILL" },
       },
-      entrypoint: { role: "init", argv: [distro.paths.tini, "--", "/sbin/my_init"] },
+      // tini stays PID 1 under my_init, so init() may take the place of a parent's tini().
+      entrypoint: { role: "init", argv: [distro.paths.tini, "--", "/sbin/my_init"], replaces: ["tini"] },
       // No command: my_init runs the services until stopped. `docker run IMG cmd` adds a main command.
       cmd: [],
       healthcheck: { test: ["/usr/local/bin/kiln-init-health"], intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 10, startIntervalSeconds: 1, retries: 3 },

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { defineImage, renderDockerfile, resolveImage, synthesizeDockerfile } from "@kiln/core";
@@ -52,6 +52,45 @@ describe("ssh feature", () => {
   test("a test key lets kiln test start the container, and never reaches the image's env", () => {
     const resolved = image("alpine:3.22");
     expect(resolved.testEnv.PUBLIC_KEY).toMatch(/^ssh-ed25519 \S+ kiln-test-key$/);
-    expect(resolved.env).toEqual({ KILN_SSH_USER: "app" });
+    expect(resolved.env).toEqual({ KILN_SSH_USER: "app", KILN_SSH_PORT: "2222" });
+  });
+});
+
+describe("ssh in a child of an ssh image", () => {
+  const debianBase = defineImage({ name: "debian-base", description: "b", base: "debian:bookworm", users: [{ name: "app", uid: 10001 }], user: "app" });
+  const debianSsh = defineImage({ name: "debian-ssh", description: "s", base: debianBase, features: [ssh({ user: "app", port: 2222 })], user: "root", rootReason: "sshd" });
+  const child = (feature: ReturnType<typeof ssh>, users = [{ name: "admin", uid: 10002, login: true }]) =>
+    resolveImage(defineImage({ name: "admin-ssh", description: "a", base: debianSsh, users, features: [feature] }), { file });
+
+  test("ssh({ user, port }) again changes the drop-in, the user's shadow entry and the port, and installs nothing", () => {
+    const admin = child(ssh({ user: "admin", port: 22 }));
+    expect(admin.packages).toEqual([]);
+    expect(admin.featureFiles).toEqual([]);
+    expect(admin.configureSteps).toHaveLength(1);
+    expect(admin.configureSteps[0]?.run).toContain("\nPort 22\n");
+    expect(admin.configureSteps[0]?.run).toContain("s/^admin:[^:]*:/admin:*:/");
+    expect(admin.env).toEqual({ KILN_SSH_USER: "admin", KILN_SSH_PORT: "22" });
+    expect(admin.ports).toEqual([{ port: 22, protocol: "tcp" }]);
+    expect(admin.notes.join("\n")).toMatch(/debian-ssh's EXPOSE 2222\/tcp \(ssh\(\)\) stays/);
+    const dockerfile = renderDockerfile(synthesizeDockerfile(admin, { sourcePath: file }));
+    expect(dockerfile).toMatch(/# kiln: debian-ssh's EXPOSE 2222\/tcp.*\nEXPOSE 22\n/);
+    expect(dockerfile).not.toMatch(/apt-get/);
+  });
+
+  test("a login user the image lacks is an error naming ssh() and the user", () => {
+    expect(() => child(ssh({ user: "ops" }), [])).toThrow(/features: ssh\(\) needs the user "ops", which neither this image nor its parents declare/);
+  });
+
+  test("options are checked when the definition loads", () => {
+    expect(() => child(ssh({ prot: 22 } as never))).toThrow(/\(feature ssh\): features\[0\]: Unrecognized key: "prot"/);
+    expect(() => child(ssh({ port: 0 }))).toThrow(/features\[0\]\.port/);
+  });
+
+  test("the port reaches sshd and its health check: the start script passes -p only for LISTEN_PORT", () => {
+    const scripts = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "files", "ssh");
+    const start = readFileSync(path.join(scripts, "kiln-ssh-start"), "utf8");
+    expect(start).toContain('/usr/sbin/sshd -D -e ${LISTEN_PORT:+-p "$LISTEN_PORT"}');
+    expect(start).not.toContain("2222");
+    expect(readFileSync(path.join(scripts, "kiln-ssh-health"), "utf8")).toContain("port=${LISTEN_PORT:-${KILN_SSH_PORT:-2222}}");
   });
 });

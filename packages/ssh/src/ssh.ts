@@ -1,9 +1,9 @@
-import { defineFeature, featureFilesDirectory, type Feature } from "@kiln/core";
+import { defineFeature, featureFilesDirectory, z, type Feature } from "@kiln/core";
 
 export interface SshOptions {
   /** the login user; it must exist (in the image or its parent). Its shadow entry becomes `*`. */
   user?: string;
-  /** default port; LISTEN_PORT overrides it at run time */
+  /** the port sshd listens on, its EXPOSE and the one its health check probes; LISTEN_PORT overrides it at run time */
   port?: number;
   /** `AllowTcpForwarding`: off by default; editors' remote sessions (VS Code Remote-SSH) need it */
   allowTcpForwarding?: boolean;
@@ -18,6 +18,13 @@ export interface SshOptions {
   mode?: "standalone" | "on-demand" | "service";
 }
 
+const sshOptionsSchema: z.ZodType<SshOptions> = z.strictObject({
+  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "expected a POSIX user name").optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  allowTcpForwarding: z.boolean().optional(),
+  mode: z.enum(["standalone", "on-demand", "service"]).optional(),
+});
+
 /** Where the host keys are made at first start; mount a volume here to keep them. */
 export const hostKeyDirectory = "/etc/ssh/keys";
 
@@ -31,11 +38,11 @@ export const hostKeyDirectory = "/etc/ssh/keys";
  * refuses even with a valid key, and a random password would only be a secret to leak.
  */
 export function ssh(options: SshOptions = {}): Feature {
-  const user = options.user ?? "app";
-  const port = options.port ?? 2222;
-  const forwarding = options.allowTcpForwarding ?? false;
-  const mode = options.mode ?? "standalone";
-  return defineFeature("ssh", ({ distro }) => {
+  return defineFeature("ssh", { schema: sshOptionsSchema, value: options }, ({ distro }, checked) => {
+    const user = checked.user ?? "app";
+    const port = checked.port ?? 2222;
+    const forwarding = checked.allowTcpForwarding ?? false;
+    const mode = checked.mode ?? "standalone";
     const contextDir = featureFilesDirectory(import.meta.url, "ssh");
     const script = (name: string) => ({ contextDir, src: name, dest: `/usr/local/bin/${name}`, mode: "0755" });
     return {
@@ -74,7 +81,9 @@ export function ssh(options: SshOptions = {}): Feature {
           ].join("\n"),
         },
       ],
-      env: { KILN_SSH_USER: user },
+      // The start and health scripts read the port from here, so Port in the drop-in and the probe agree.
+      env: { KILN_SSH_USER: user, KILN_SSH_PORT: String(port) },
+      needsUsers: [user],
       runtimeEnv: {
         PUBLIC_KEY: { description: "one or more public keys, one per line, authorized for the login user" },
         PUBLIC_KEY_FILE: { description: "a file (or a directory of files) of public keys, e.g. a mounted secret" },

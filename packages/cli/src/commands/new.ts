@@ -8,34 +8,44 @@ export interface NewArgs {
   from: string | undefined;
   distro: "alpine" | "debian" | "ubuntu";
   install: boolean;
+  /** an application shipped on the family's images: written under apps/ instead of images/ */
+  app: boolean;
 }
 
 const defaultBases = { alpine: "alpine:3.22", debian: "debian:bookworm", ubuntu: "ubuntu:24.04" } as const;
 
 /**
- * `kiln new <name>`: scaffolds images/<name> (package.json, image.ts, README.md), synthesizes its
- * Dockerfile and links it into the workspace. The directory appears whole or not at all.
+ * `kiln new <name>`: scaffolds images/<name> (apps/<name> with --app: package.json, image.ts,
+ * README.md), synthesizes its Dockerfile and links it into the workspace. The directory appears
+ * whole or not at all.
  */
 export async function newImage(args: NewArgs, signal: AbortSignal): Promise<void> {
   const root = findWorkspaceRoot(process.cwd());
   const nameCheck = imageNameSchema.safeParse(args.name);
   if (!nameCheck.success) throw new UsageError(`name: "${args.name}": ${nameCheck.error.issues[0]?.message}`, "choose a name like alpine-redis");
-  const dir = path.join(root, "images", args.name);
-  if (existsSync(dir)) throw new UsageError(`images/${args.name} already exists`, "choose another name, or edit that image's image.ts");
-
+  const top = args.app ? "apps" : "images";
+  const dir = path.join(root, top, args.name);
   const workspace = readWorkspace(root);
+  const clash = workspace.images.find((pkg) => pkg.name === args.name);
+  if (existsSync(dir) || clash) {
+    throw new UsageError(`${clash ? path.relative(root, clash.dir) : `${top}/${args.name}`} already exists`, "choose another name, or edit that image's image.ts");
+  }
+
   const parent = args.from ? workspace.images.find((pkg) => pkg.name === args.from) : undefined;
-  if (args.from && !parent && !imageReferenceSchema.safeParse(args.from).success) {
+  // A registry base must say its tag: a bare word is far more often a misspelt workspace image
+  // than a wish for the registry's `latest`.
+  const explicitReference = args.from !== undefined && imageReferenceSchema.safeParse(args.from).success && /[:@]/.test(args.from.split("/").pop() ?? "");
+  if (args.from && !parent && !explicitReference) {
     throw new UsageError(
-      `--from ${args.from}: neither an image of this workspace nor an image reference`,
-      `use one of: ${workspace.images.map((p) => p.name).join(", ") || "(none yet)"}, or a reference like alpine:3.22`,
+      `--from ${args.from}: not an image of this workspace${imageReferenceSchema.safeParse(args.from).success ? ", and a registry base needs its tag" : " nor an image reference"}`,
+      `use one of: ${workspace.images.map((p) => p.name).sort().join(", ") || "(none yet)"}, or a reference with its tag like debian:bookworm`,
     );
   }
   const base = parent ? undefined : (args.from ?? defaultBases[args.distro]);
   const files = scaffold(args.name, parent?.name, base, args.distro);
 
   // Write into a temp directory and rename it into place: an error or Ctrl-C leaves nothing behind.
-  const temp = path.join(root, "images", `.kiln-tmp-new-${args.name}`);
+  const temp = path.join(root, top, `.kiln-tmp-new-${args.name}`);
   rmSync(temp, { recursive: true, force: true });
   try {
     mkdirSync(temp, { recursive: true });
@@ -52,14 +62,14 @@ export async function newImage(args: NewArgs, signal: AbortSignal): Promise<void
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  note(args.name, "new", `created images/${args.name} (image.ts, package.json, README.md, Dockerfile)`);
+  note(args.name, "new", `created ${top}/${args.name} (image.ts, package.json, README.md, Dockerfile)`);
 
   if (args.install) {
     const result = await execute({ command: "pnpm", args: ["install", "--prefer-offline"] }, { cwd: root });
     if (result.exitCode === 0) note(args.name, "new", "linked into the workspace (pnpm install)");
     else note(args.name, "new", `pnpm install failed; run it yourself before building:\n${result.stderr.trim()}`);
   }
-  note(args.name, "new", `next: edit images/${args.name}/image.ts, then pnpm turbo build --filter=${args.name}`);
+  note(args.name, "new", `next: edit ${top}/${args.name}/image.ts, then pnpm turbo build --filter=${args.name}`);
 }
 
 function scaffold(name: string, parent: string | undefined, base: string | undefined, distro: NewArgs["distro"]): Record<string, string> {

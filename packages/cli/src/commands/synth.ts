@@ -21,6 +21,7 @@ export async function synth(args: SynthArgs, signal: AbortSignal): Promise<void>
       : (result) => note(result.image, "synth", `${result.path} ${{ written: "wrote", unchanged: "unchanged", drift: "differs from its definition" }[result.status]}`),
   });
   if (args.json) printJson(results.map(({ content: _content, file: _file, ...rest }) => rest));
+  else for (const image of workspace.selected) for (const text of image.resolved.notes) note(image.pkg.name, "synth", `note: ${text}`);
   const drift = results.filter((r) => r.status === "drift");
   if (drift.length > 0) {
     if (!args.json) printLine(drift.map((r) => `${r.path}: out of date`).join("\n"));

@@ -22,7 +22,13 @@ export interface Feature {
   readonly kind: "kiln.feature";
   /** stable id, e.g. "tini", "ssh"; two features with one name in an image is an error */
   readonly name: string;
-  contribute(context: FeatureContext): FeatureContributionInput;
+  /**
+   * The options as the image wrote them and the schema that checks them. kiln checks them when it
+   * loads the definition, so `nginx({ prot: 80 })` is an error naming the file, not a silent default.
+   */
+  readonly options?: { readonly value: unknown; readonly schema: z.ZodType };
+  /** `options` is the checked value of `options.value` (undefined for a feature without options) */
+  contribute(context: FeatureContext, options?: unknown): FeatureContributionInput;
 }
 
 export interface FeatureContext {
@@ -48,6 +54,11 @@ export type FeatureFile = z.output<typeof featureFileSchema>;
 export const entrypointFragmentSchema = z.strictObject({
   role: z.enum(["init", "wrapper"]),
   argv: z.array(z.string()).min(1),
+  /**
+   * Other features' inits this one includes, so a child may swap them for it (init() runs tini
+   * itself). Any other change of init across the image graph is an error naming both features.
+   */
+  replaces: z.array(z.string()).default([]),
 });
 
 export const featureContributionSchema = z.strictObject({
@@ -70,16 +81,36 @@ export const featureContributionSchema = z.strictObject({
   stopSignal: z.string().regex(/^SIG[A-Z0-9]+$/).optional(),
   labels: z.record(labelKeySchema, singleLine()).default({}),
   tests: z.array(imageTestSchema).default([]),
+  /** users the feature works with but does not create (ssh's login user): the image or a parent must declare them */
+  needsUsers: z.array(z.string()).default([]),
 });
 export type FeatureContributionInput = z.input<typeof featureContributionSchema>;
 export type FeatureContribution = z.output<typeof featureContributionSchema>;
 
-/** Builds a feature object; the contribution is validated when the image is resolved. */
+/**
+ * Builds a feature object; the contribution is validated when the image is resolved. A feature
+ * with options passes them with their schema (a `z.strictObject`, so a misspelt option is an
+ * error), and `contribute` receives the checked value.
+ */
+export function defineFeature(name: string, contribute: (context: FeatureContext) => FeatureContributionInput): Feature;
+export function defineFeature<S extends z.ZodType>(
+  name: string,
+  options: { schema: S; value: z.input<S> | undefined },
+  contribute: (context: FeatureContext, options: z.output<S>) => FeatureContributionInput,
+): Feature;
 export function defineFeature(
   name: string,
-  contribute: (context: FeatureContext) => FeatureContributionInput,
+  optionsOrContribute: { schema: z.ZodType; value: unknown } | ((context: FeatureContext) => FeatureContributionInput),
+  contribute?: (context: FeatureContext, options: unknown) => FeatureContributionInput,
 ): Feature {
-  return { kind: "kiln.feature", name, contribute };
+  if (typeof optionsOrContribute === "function") return { kind: "kiln.feature", name, contribute: optionsOrContribute };
+  const { schema, value } = optionsOrContribute;
+  return {
+    kind: "kiln.feature",
+    name,
+    options: { value, schema },
+    contribute: (context, options) => (contribute as NonNullable<typeof contribute>)(context, options === undefined ? schema.parse(value ?? {}) : options),
+  };
 }
 
 export function isFeature(value: unknown): value is Feature {

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { defineFeature, type Feature, type FeatureContributionInput } from "./feature.js";
 import { featureFilesDirectory } from "./feature-files.js";
 
@@ -24,6 +25,23 @@ export interface NginxTlsOptions {
   domain?: string;
 }
 
+const port = z.number().int().min(1, "ports are 1 to 65535").max(65535, "ports are 1 to 65535");
+const nginxOptionsSchema: z.ZodType<NginxOptions> = z.strictObject({
+  port: port.optional(),
+  root: z.string().startsWith("/", "expected an absolute path").optional(),
+  healthPath: z.string().startsWith("/", "expected a path like /healthz").optional(),
+  tls: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        port: port.optional(),
+        certificates: z.string().startsWith("/", "expected an absolute path").optional(),
+        domain: z.string().optional(),
+      }),
+    ])
+    .optional(),
+});
+
 /** Where the start script writes the run-time configuration; /tmp, so the root can be read-only. */
 const generatedDir = "/tmp/kiln-nginx";
 
@@ -37,12 +55,12 @@ const generatedDir = "/tmp/kiln-nginx";
  * stdout/stderr.
  */
 export function nginx(options: NginxOptions = {}): Feature {
-  const port = options.port ?? 8080;
-  const root = options.root ?? "/data/html";
-  const healthPath = options.healthPath ?? "/healthz";
-  const tlsOptions = options.tls === true ? {} : options.tls || undefined;
-  const tls = tlsOptions && { port: tlsOptions.port ?? 8443, certificates: tlsOptions.certificates ?? "/etc/letsencrypt", domain: tlsOptions.domain ?? "" };
-  return defineFeature("nginx", ({ distro }) => {
+  return defineFeature("nginx", { schema: nginxOptionsSchema, value: options }, ({ distro }, checked) => {
+    const port = checked.port ?? 8080;
+    const root = checked.root ?? "/data/html";
+    const healthPath = checked.healthPath ?? "/healthz";
+    const tlsOptions = checked.tls === true ? {} : checked.tls || undefined;
+    const tls = tlsOptions && { port: tlsOptions.port ?? 8443, certificates: tlsOptions.certificates ?? "/etc/letsencrypt", domain: tlsOptions.domain ?? "" };
     const paths = distro.paths;
     const healthUrl = `http://127.0.0.1:${port}${healthPath}`;
     const healthTest =

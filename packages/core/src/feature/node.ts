@@ -1,4 +1,5 @@
-import { defineFeature, type Feature } from "./feature.js";
+import { z } from "zod";
+import { defineFeature, type Feature, type FeatureContributionInput } from "./feature.js";
 
 export interface NodeOptions {
   /** the pnpm release installed next to Node (the version this repository's packageManager pins) */
@@ -11,6 +12,15 @@ export const defaultPnpm = {
   integrity: "sha512-9ieo6XE0Ov5J39D2PQKCNCAd+oMdXLWIcz4eX42ya/FpiaMhYatcG02zsf28NzFgYGtbieAC323RmoWt+R/FqA==",
 };
 
+const nodeOptionsSchema: z.ZodType<NodeOptions> = z.strictObject({
+  pnpm: z
+    .strictObject({
+      version: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, "expected a pnpm version like 10.34.8"),
+      integrity: z.string().regex(/^sha512-[A-Za-z0-9+/]+=*$/, "expected the tarball's dist.integrity, sha512-…"),
+    })
+    .optional(),
+});
+
 /**
  * Node.js from the distro, and pnpm from the npm registry. The distro's npm would pull hundreds of
  * packages (Debian splits it into node-* packages), and corepack is not packaged everywhere; pnpm's
@@ -18,8 +28,11 @@ export const defaultPnpm = {
  * profile sets one, and checks it against the pinned sha512 before anything runs it.
  */
 export function node(options: NodeOptions = {}): Feature {
-  const pnpm = options.pnpm ?? defaultPnpm;
-  return defineFeature("node", () => ({
+  return defineFeature("node", { schema: nodeOptionsSchema, value: options }, (_context, checked) => nodeContribution(checked.pnpm ?? defaultPnpm));
+}
+
+function nodeContribution(pnpm: { version: string; integrity: string }): FeatureContributionInput {
+  return {
     packages: ["nodejs"],
     buildArgs: { KILN_NPM_REGISTRY: "" },
     steps: [
@@ -59,5 +72,5 @@ export function node(options: NodeOptions = {}): Feature {
       { kind: "command", name: "node runs JavaScript", run: ["node", "-e", "console.log(6 * 7)"], stdoutIncludes: ["42"] },
       { kind: "command", name: `pnpm ${pnpm.version} is on PATH`, run: ["pnpm", "--version"], stdoutIncludes: [pnpm.version] },
     ],
-  }));
+  };
 }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { defineFeature, type Feature } from "./feature.js";
 
 export interface TiniOptions {
@@ -10,17 +11,21 @@ export interface TiniOptions {
   successOnSigterm?: boolean;
 }
 
+const tiniOptionsSchema: z.ZodType<TiniOptions> = z.strictObject({
+  processGroup: z.boolean().optional(),
+  successOnSigterm: z.boolean().optional(),
+});
+
 /**
  * tini as PID 1: reaps orphaned zombies and forwards signals, which a shell or most daemons do
  * not do when they find themselves PID 1.
  */
 export function tini(options: TiniOptions = {}): Feature {
-  const processGroup = options.processGroup ?? true;
-  return defineFeature("tini", ({ distro }) => ({
+  return defineFeature("tini", { schema: tiniOptionsSchema, value: options }, ({ distro }, checked) => ({
     packages: ["tini"],
     entrypoint: {
       role: "init",
-      argv: [distro.paths.tini, ...(processGroup ? ["-g"] : []), ...(options.successOnSigterm ? ["-e", "143"] : []), "--"],
+      argv: [distro.paths.tini, ...((checked.processGroup ?? true) ? ["-g"] : []), ...(checked.successOnSigterm ? ["-e", "143"] : []), "--"],
     },
     tests: [
       {

@@ -99,7 +99,7 @@ describe("resolution", () => {
   });
 
   test("a child's own ports, volumes and variables are its own; what a container has adds its parents'", () => {
-    const grandparent = defineImage({ ...valid, name: "g", env: { A: "g" }, ports: [80], runtimeEnv: { TZ: { default: "UTC", description: "zone" } } });
+    const grandparent = defineImage({ ...valid, name: "g", env: { A: "g" }, ports: [8000], runtimeEnv: { TZ: { default: "UTC", description: "zone" } } });
     const parent = defineImage({ name: "p", description: "p", base: grandparent, env: { A: "p", B: "p" }, volumes: ["/data"] });
     const served = defineFeature("served", () => ({ ports: [8080], runtimeEnv: { TZ: { description: "the feature's word" }, PORT: { default: "8080", description: "port" } } }));
     const child = resolveImage(defineImage({ name: "c", description: "c", base: parent, features: [served] }), { file });
@@ -110,7 +110,7 @@ describe("resolution", () => {
     expect(child.runtimeEnv).toEqual({ TZ: { description: "the feature's word" }, PORT: { default: "8080", description: "port" } });
     expect(runtimeInterface(child)).toEqual({
       env: { A: "p", B: "p" },
-      ports: [{ port: 80, protocol: "tcp" }, { port: 8080, protocol: "tcp" }],
+      ports: [{ port: 8000, protocol: "tcp" }, { port: 8080, protocol: "tcp" }],
       volumes: ["/data"],
       runtimeEnv: { TZ: { description: "the feature's word" }, PORT: { default: "8080", description: "port" } },
     });

@@ -5,7 +5,7 @@ import { isImageDefinition, type ImageDefinition } from "../spec/define.js";
 import { imageDataSchema, imageNameSchema, imageReferenceSchema, type GroupSpec, type PortInput, type UserSpec } from "../spec/schema.js";
 import { definitionErrorFromZod } from "../spec/validate.js";
 import { checkBaseTags, checkPackageNames, checkRoot, checkStageNames, isRootUser, rootAccounts } from "./checks.js";
-import type { ExposedPort, ResolvedBase, ResolvedImage } from "./resolved-image.js";
+import type { AppliedState, Claimant, ExposedPort, ResolvedBase, ResolvedImage } from "./resolved-image.js";
 import { compareCodePoints, sortedByCodePoint } from "../text/code-point-order.js";
 
 /** The name a child's FROM line uses for a workspace parent; `kiln build` maps it with a build context. */
@@ -59,6 +59,8 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
 
   const contributions = collectContributions(features, image.name, file, distro);
   const ownFeatureNames = contributions.map((c) => c.feature);
+  const applied = parent?.applied ?? emptyAppliedState();
+  const inheritedInterface = parent ? runtimeInterface(parent) : { env: {}, ports: [], volumes: [], runtimeEnv: {} };
 
   checkPackageNames(
     [
@@ -72,26 +74,61 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     distro,
     file,
   );
-  const packages = sortedUnique([...contributions.flatMap((c) => c.contribution.packages), ...image.packages]);
+  // What a parent already installed, created or ran is not done again: a child re-applying ssh()
+  // or init() changes only what differs, and needs no network for packages it already has.
+  const wanted = sortedUnique([...contributions.flatMap((c) => c.contribution.packages), ...image.packages]);
+  const packages = wanted.filter((pkg) => !(pkg in applied.packages));
   const buildPackages = sortedUnique([...contributions.flatMap((c) => c.contribution.buildPackages), ...image.buildPackages]).filter(
-    (pkg) => !packages.includes(pkg),
+    (pkg) => !wanted.includes(pkg) && !(pkg in applied.packages),
   );
+  const newWork = new Set<string>();
+  const notYetDone = (key: string): boolean => {
+    if (applied.featureWork.includes(key)) return false;
+    newWork.add(key);
+    return true;
+  };
+  const featureSteps = contributions.flatMap((c) => c.contribution.steps.filter((step) => notYetDone(workKey("step", c.feature, step.run))));
+  const featureFiles = contributions.flatMap((c) =>
+    c.contribution.files
+      .filter((f) => notYetDone(workKey("file", c.feature, f.contextDir, f.src, f.dest, f.mode ?? "")))
+      .map((f) => ({ ...f, feature: c.feature })),
+  );
+  const steps = [...featureSteps, ...image.steps];
+  if (image.app === undefined && steps.some((step) => step.phase === "app")) {
+    throw new DefinitionError(
+      `${file}: steps: a step with phase "app" runs in the application's directory, but the image has no app`,
+      'add app: { source: "app", dir: "/opt/app" }, or give the step phase "configure"',
+    );
+  }
 
-  const steps = [...contributions.flatMap((c) => c.contribution.steps), ...image.steps];
-  const initFragment = contributions.map((c) => c.contribution.entrypoint).find((e) => e?.role === "init");
+  const init = resolveInit(contributions, applied, file);
   const wrappers = contributions.flatMap((c) => (c.contribution.entrypoint?.role === "wrapper" ? [c.contribution.entrypoint.argv] : []));
-  const init = initFragment?.argv ?? parent?.init;
-  const entrypointChanged = initFragment !== undefined || wrappers.length > 0 || image.entrypoint !== undefined;
-  const entrypoint = entrypointChanged ? [...(init ?? []), ...wrappers.flat(), ...(image.entrypoint ?? [])] : undefined;
-  const featureCmd = contributions.map((c) => c.contribution.cmd).filter((cmd) => cmd !== undefined).pop();
+  const initArgv = init?.argv ?? parent?.init;
+  const entrypointChanged = init !== undefined || wrappers.length > 0 || image.entrypoint !== undefined;
+  const entrypoint = entrypointChanged ? [...(initArgv ?? []), ...wrappers.flat(), ...(image.entrypoint ?? [])] : undefined;
+  const featureCmd = singleClaim(contributions, "cmd", "command (CMD)", image.cmd, file);
 
   const user = image.user ?? parent?.user ?? "root";
-  const users = mergeByName([...contributions.flatMap((c) => c.contribution.users), ...image.users], file, "users");
-  const groups = mergeByName([...contributions.flatMap((c) => c.contribution.groups), ...image.groups], file, "groups");
+  // A child that keeps its parent's user keeps the parent's reason for it.
+  const rootReason = image.rootReason ?? (image.user === undefined ? parent?.rootReason : undefined);
+  const users = notInParents(mergeByName([...contributions.flatMap((c) => c.contribution.users), ...image.users], file, "users"), applied.users, file, "users");
+  const groups = notInParents(mergeByName([...contributions.flatMap((c) => c.contribution.groups), ...image.groups], file, "groups"), applied.groups, file, "groups");
+  checkNeededUsers(contributions, users, applied, file);
   const buildArgs = Object.assign({}, ...contributions.map((c) => c.contribution.buildArgs), image.buildArgs) as Record<string, string>;
   checkAccountIdArgs(groups, users, buildArgs, file);
   const roots = rootAccounts(users, buildArgs, parent?.rootAccounts ?? []);
-  checkRoot({ user, ownUser: image.user !== undefined, users, rootReason: image.rootReason }, roots, file);
+  checkRoot({ user, ownUser: image.user !== undefined, users, rootReason }, roots, file);
+
+  const notes: string[] = [];
+  const ports = claimPorts(contributions, image.ports, image.name, applied, user, file, notes);
+  const env = withoutInherited(
+    Object.assign({}, ...contributions.map((c) => c.contribution.env), image.env) as Record<string, string>,
+    inheritedInterface.env,
+  );
+  const runtimeEnv = withoutInherited(
+    Object.assign({}, ...contributions.map((c) => c.contribution.runtimeEnv), image.runtimeEnv) as ResolvedImage["runtimeEnv"],
+    inheritedInterface.runtimeEnv,
+  );
 
   return {
     name: image.name,
@@ -106,37 +143,209 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     groups,
     users,
     files: image.files,
-    featureFiles: contributions.flatMap((c) => c.contribution.files.map((f) => ({ ...f, feature: c.feature }))),
+    featureFiles,
     installSteps: steps.filter((step) => step.phase === "install"),
     configureSteps: steps.filter((step) => step.phase === "configure"),
-    env: Object.assign({}, ...contributions.map((c) => c.contribution.env), image.env) as Record<string, string>,
+    app: image.app,
+    appSteps: steps.filter((step) => step.phase === "app"),
+    env,
     buildArgs,
     testEnv: Object.assign({}, parent?.testEnv, ...contributions.map((c) => c.contribution.testEnv), image.testEnv) as Record<string, string>,
-    runtimeEnv: Object.assign({}, ...contributions.map((c) => c.contribution.runtimeEnv), image.runtimeEnv) as ResolvedImage["runtimeEnv"],
+    runtimeEnv,
     workdir: image.workdir,
-    ports: uniquePorts([...contributions.flatMap((c) => c.contribution.ports), ...image.ports]),
+    ports: ports
+      .filter((p) => !inheritedInterface.ports.some((q) => q.port === p.port && q.protocol === p.protocol))
+      .map(({ port, protocol }) => ({ port, protocol })),
     volumes: sortedUnique([...contributions.flatMap((c) => c.contribution.volumes), ...image.volumes]),
-    healthcheck: image.healthcheck ?? contributions.map((c) => c.contribution.healthcheck).filter(Boolean).pop(),
+    healthcheck: image.healthcheck ?? singleClaim(contributions, "healthcheck", "HEALTHCHECK", image.healthcheck, file),
     entrypoint,
     // A new ENTRYPOINT resets the inherited CMD in Docker, so carry the parent's CMD over explicitly.
     cmd: image.cmd ?? featureCmd ?? (entrypointChanged ? (parent?.cmd ?? parent?.inherited.cmd) : undefined),
-    stopSignal: image.stopSignal ?? contributions.map((c) => c.contribution.stopSignal).filter(Boolean).pop(),
+    stopSignal: image.stopSignal ?? singleClaim(contributions, "stopSignal", "STOPSIGNAL", image.stopSignal, file),
     labels: Object.assign({}, ...contributions.map((c) => c.contribution.labels), image.labels) as Record<string, string>,
     user,
     runsAsRoot: isRootUser(user, roots),
     rootAccounts: roots,
     parentUser: parent?.user ?? "root",
-    rootReason: image.rootReason,
+    rootReason,
     stages: image.stages.map((stage) => (stageImages.has(stage.name) ? { ...stage, image: stageImages.get(stage.name) } : stage)),
     tests: [...contributions.flatMap((c) => c.contribution.tests), ...image.tests],
     inherited: {
       init: parent?.init,
       entrypoint: parent ? (parent.entrypoint ?? parent.inherited.entrypoint) : undefined,
       cmd: parent ? (parent.cmd ?? parent.inherited.cmd) : undefined,
-      ...(parent ? runtimeInterface(parent) : { env: {}, ports: [], volumes: [], runtimeEnv: {} }),
+      ...inheritedInterface,
     },
-    init,
+    init: initArgv,
+    applied: {
+      features: { ...applied.features, ...Object.fromEntries(ownFeatureNames.map((name) => [name, image.name])) },
+      packages: { ...applied.packages, ...Object.fromEntries([...packages, ...wanted.filter((pkg) => !(pkg in applied.packages))].map((pkg) => [pkg, image.name])) },
+      groups: { ...applied.groups, ...Object.fromEntries(groups.map((spec) => [spec.name, { spec, image: image.name }])) },
+      users: { ...applied.users, ...Object.fromEntries(users.map((spec) => [spec.name, { spec, image: image.name }])) },
+      featureWork: [...applied.featureWork, ...newWork],
+      buildArgs: { ...applied.buildArgs, ...Object.fromEntries(Object.keys(buildArgs).map((name) => [name, image.name])) },
+      ports: { ...applied.ports, ...Object.fromEntries(ports.map((p) => [portKey(p), p.claimant])) },
+      init: init ? { image: image.name, feature: init.feature } : applied.init,
+    },
+    notes,
   };
+}
+
+function emptyAppliedState(): AppliedState {
+  return { features: {}, packages: {}, groups: {}, users: {}, featureWork: [], buildArgs: {}, ports: {}, init: undefined };
+}
+
+function workKey(...parts: string[]): string {
+  return parts.join("\0");
+}
+
+type Contribution = { feature: string; contribution: FeatureContribution };
+
+/** One init per image: two in one image, or a parent's init silently dropped, is an error naming both. */
+function resolveInit(contributions: Contribution[], applied: AppliedState, file: string): { feature: string; argv: string[] } | undefined {
+  const claims = contributions.filter((c) => c.contribution.entrypoint?.role === "init");
+  if (claims.length > 1) {
+    const [a, b] = claims as [Contribution, Contribution];
+    throw new DefinitionError(
+      `${file}: features: ${a.feature}() and ${b.feature}() both start the ENTRYPOINT as its init; an image has one init`,
+      `keep one of them${claims.some((c) => c.feature === "init") ? " (init() runs tini itself)" : ""}`,
+    );
+  }
+  const claim = claims[0];
+  if (!claim) return undefined;
+  const fragment = claim.contribution.entrypoint as NonNullable<FeatureContribution["entrypoint"]>;
+  const previous = applied.init;
+  if (previous && previous.feature !== claim.feature && !fragment.replaces.includes(previous.feature ?? "")) {
+    throw new DefinitionError(
+      `${file}: features: ${claim.feature}() would replace ${previous.feature}(), the init ${previous.image} starts its ENTRYPOINT with; an image has one init`,
+      `remove ${claim.feature}() (${previous.image}'s ${previous.feature} stays PID 1), or build from an image without an init`,
+    );
+  }
+  return { feature: claim.feature, argv: fragment.argv };
+}
+
+/** A CMD, HEALTHCHECK or STOPSIGNAL is one thing: two features setting it differently need the image to decide. */
+function singleClaim<K extends "cmd" | "healthcheck" | "stopSignal">(
+  contributions: Contribution[],
+  field: K,
+  label: string,
+  imageValue: unknown,
+  file: string,
+): FeatureContribution[K] | undefined {
+  const claims = contributions.filter((c) => c.contribution[field] !== undefined);
+  const [first, second] = claims;
+  if (imageValue === undefined && first && second && JSON.stringify(first.contribution[field]) !== JSON.stringify(second.contribution[field])) {
+    throw new DefinitionError(
+      `${file}: features: ${first.feature}() and ${second.feature}() both set the ${label}`,
+      `say which one the image uses: set ${field} in the definition`,
+    );
+  }
+  return first?.contribution[field];
+}
+
+/**
+ * Accounts a parent already created are not created again (groupadd would fail); the same name
+ * with other settings is an error, because the child's Dockerfile cannot re-create it.
+ */
+function notInParents<T extends { name: string }>(
+  items: T[],
+  parents: Record<string, { spec: T; image: string }>,
+  file: string,
+  field: "users" | "groups",
+): T[] {
+  return items.filter((item) => {
+    const existing = parents[item.name];
+    if (!existing) return true;
+    if (JSON.stringify(existing.spec) === JSON.stringify(item)) return false;
+    throw new DefinitionError(
+      `${file}: ${field}: "${item.name}" is already created by ${existing.image} with other settings (${JSON.stringify(existing.spec)}; here ${JSON.stringify(item)})`,
+      `use ${existing.image}'s ${item.name} as it is (drop it here), pick another name, or change it in a step (${field === "users" ? "usermod" : "groupmod"})`,
+    );
+  });
+}
+
+function checkNeededUsers(contributions: Contribution[], users: UserSpec[], applied: AppliedState, file: string): void {
+  const known = new Set(["root", ...users.map((u) => u.name), ...Object.keys(applied.users)]);
+  for (const { feature, contribution } of contributions) {
+    for (const name of contribution.needsUsers) {
+      if (known.has(name)) continue;
+      throw new DefinitionError(
+        `${file}: features: ${feature}() needs the user "${name}", which neither this image nor its parents declare`,
+        `declare it: users: [{ name: "${name}", uid: 10002, login: true }], or pass ${feature}() a user that exists (${[...known].filter((u) => u !== "root").join(", ") || "none yet"})`,
+      );
+    }
+  }
+}
+
+type ClaimedPort = ExposedPort & { claimant: Claimant };
+
+function portKey(port: ExposedPort): string {
+  return `${port.port}/${port.protocol}`;
+}
+
+function describeClaimant(claimant: Claimant): string {
+  return claimant.feature ? `${claimant.feature}() in ${claimant.image}` : `${claimant.image}'s ports`;
+}
+
+/**
+ * Every port has one owner in the image graph. A feature re-applied with another port leaves its
+ * parent's EXPOSE behind (Docker cannot remove one), which the notes say. A non-root server
+ * cannot bind below 1024 on every runtime, so such a port is refused rather than left to fail.
+ */
+function claimPorts(
+  contributions: Contribution[],
+  imagePorts: PortInput[],
+  imageName: string,
+  applied: AppliedState,
+  user: string,
+  file: string,
+  notes: string[],
+): ClaimedPort[] {
+  const claimed = new Map<string, ClaimedPort>();
+  const claim = (port: ExposedPort, claimant: Claimant) => {
+    const key = portKey(port);
+    const mine = claimed.get(key);
+    const inherited = applied.ports[key];
+    const other = mine?.claimant ?? inherited;
+    if (other && claimant.feature && other.feature !== claimant.feature) {
+      throw new DefinitionError(
+        `${file}: ports: ${key} is claimed by ${describeClaimant(claimant)} and by ${describeClaimant(other)}`,
+        `give one of them another port (e.g. ${claimant.feature}({ port: ${port.port + 1} }))`,
+      );
+    }
+    if (!mine) claimed.set(key, { ...port, claimant: inherited && !claimant.feature ? inherited : claimant });
+  };
+  for (const { feature, contribution } of contributions) {
+    for (const port of normalizePorts(contribution.ports)) claim(port, { image: imageName, feature });
+  }
+  for (const port of normalizePorts(imagePorts)) claim(port, { image: imageName });
+
+  for (const [key, owner] of Object.entries(applied.ports)) {
+    const moved = owner.feature !== undefined && contributions.some((c) => c.feature === owner.feature) && !claimed.has(key);
+    if (!moved) continue;
+    const now = [...claimed.values()].filter((p) => p.claimant.feature === owner.feature).map(portKey);
+    notes.push(
+      `${owner.image}'s EXPOSE ${key} (${owner.feature}()) stays: Docker cannot remove an exposed port, and nothing listens on it now. ` +
+        `Publish ${now.join(" ") || "the new port"} (docker run -p); -P would publish ${key} too.`,
+    );
+  }
+
+  if (user !== "root" && user !== "0") {
+    for (const port of claimed.values()) {
+      if (port.port >= 1024 || applied.ports[portKey(port)]) continue;
+      throw new DefinitionError(
+        `${file}: ports: ${describeClaimant(port.claimant)} listens on ${port.port}, below 1024, but the image runs as ${user}: ` +
+          "a non-root process binds such a port only where the runtime lowers net.ipv4.ip_unprivileged_port_start (Docker does; Kubernetes, rootless Podman and --network host do not)",
+        `listen on a port from 1024 up and publish it as ${port.port}: e.g. port 8080 with docker run -p ${port.port}:8080`,
+      );
+    }
+  }
+  return [...claimed.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+}
+
+/** A value a parent already set the same way is not set again. */
+function withoutInherited<T>(own: Record<string, T>, inherited: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(own).filter(([name, value]) => JSON.stringify(inherited[name]) !== JSON.stringify(value)));
 }
 
 /** What a container of the image has: its parent's environment, ports and volumes, then its own. */
@@ -224,16 +433,17 @@ function collectContributions(
       throw new DefinitionError(`${file}: features[${index}]: feature "${feature.name}" is listed twice`, "keep one of them");
     }
     seen.add(feature.name);
-    const parsed = featureContributionSchema.safeParse(contributionOf(feature, { distro, imageName }, `${file}: features[${index}] (feature ${feature.name})`));
+    const options = checkedOptions(feature, index, file);
+    const parsed = featureContributionSchema.safeParse(contributionOf(feature, { distro, imageName }, options, `${file}: features[${index}] (feature ${feature.name})`));
     if (!parsed.success) throw definitionErrorFromZod(`${file} (feature ${feature.name})`, parsed.error, [`features[${index}]`]);
     return { feature: feature.name, contribution: parsed.data };
   });
 }
 
 /** A feature that throws is the feature's error, named as such, not a crash of kiln. */
-function contributionOf(feature: Feature, context: FeatureContext, where: string): unknown {
+function contributionOf(feature: Feature, context: FeatureContext, options: unknown, where: string): unknown {
   try {
-    return feature.contribute(context);
+    return feature.contribute(context, options);
   } catch (error) {
     if (error instanceof DefinitionError) throw new DefinitionError(`${where}: ${error.message}`, error.hint);
     const message = error instanceof Error ? error.message : String(error);
@@ -242,6 +452,14 @@ function contributionOf(feature: Feature, context: FeatureContext, where: string
       `check the options given to ${feature.name}(…); if they are right, the feature itself has a bug`,
     );
   }
+}
+
+/** A feature's options, checked against its schema: a misspelt option is an error, never a silent default. */
+function checkedOptions(feature: Feature, index: number, file: string): unknown {
+  if (!feature.options) return undefined;
+  const parsed = feature.options.schema.safeParse(feature.options.value ?? {});
+  if (!parsed.success) throw definitionErrorFromZod(`${file} (feature ${feature.name})`, parsed.error, [`features[${index}]`]);
+  return parsed.data;
 }
 
 /** A `$NAME` uid or gid must name a declared build argument, or the RUN would see an empty id. */
@@ -278,8 +496,12 @@ function mergeByName<T extends { name: string }>(items: T[], file: string, field
   return [...byName.values()];
 }
 
+function normalizePorts(ports: PortInput[]): ExposedPort[] {
+  return ports.map((p) => (typeof p === "number" ? { port: p, protocol: "tcp" as const } : { port: p.port, protocol: p.protocol ?? "tcp" }));
+}
+
 function uniquePorts(ports: PortInput[]): ExposedPort[] {
-  const normalized = ports.map((p) => (typeof p === "number" ? { port: p, protocol: "tcp" as const } : { port: p.port, protocol: p.protocol ?? "tcp" }));
+  const normalized = normalizePorts(ports);
   const seen = new Map(normalized.map((p) => [`${p.port}/${p.protocol}`, p]));
   return [...seen.values()].sort((a, b) => a.port - b.port || compareCodePoints(a.protocol, b.protocol));
 }

@@ -2,6 +2,7 @@ import type { DistroAdapter } from "../distro/distro.js";
 import type { FeatureFile } from "../feature/feature.js";
 import type { Platform } from "../spec/platform.js";
 import type {
+  AppSpec,
   ExtraStage,
   FileSpec,
   GroupSpec,
@@ -71,6 +72,10 @@ export interface ResolvedImage {
   parentUser: string;
   rootReason: string | undefined;
   stages: ResolvedStage[];
+  /** the application, copied after everything else */
+  app: AppSpec | undefined;
+  /** steps run in the application's directory after its code is copied */
+  appSteps: Step[];
   tests: ImageTest[];
   /**
    * What the parent image (and its ancestors) bring at run time, for inheritance and the catalog.
@@ -88,4 +93,37 @@ export interface ResolvedImage {
   };
   /** the init fragment (e.g. tini) the image's ENTRYPOINT starts with, if any */
   init: string[] | undefined;
+  /** what this image and its ancestors put in place; a child's features change only what differs */
+  applied: AppliedState;
+  /** things a reader of the definition should know that are not errors (a parent's EXPOSE that stays) */
+  notes: string[];
+}
+
+/** Who did something in the image graph: an image, and the feature of it when a feature did. */
+export interface Claimant {
+  image: string;
+  feature?: string;
+}
+
+/**
+ * The state an image leaves for its children. A child that re-applies a feature (ssh with another
+ * user or port, init with another service) is compared against it: packages, accounts, files and
+ * steps already in place are not repeated, and a different claim on one thing is an error naming
+ * both sides.
+ */
+export interface AppliedState {
+  /** feature name → the image that applied it last */
+  features: Record<string, string>;
+  /** installed packages → the image that installed them */
+  packages: Record<string, string>;
+  groups: Record<string, { spec: GroupSpec; image: string }>;
+  users: Record<string, { spec: UserSpec; image: string }>;
+  /** a feature's file or step, keyed by its content, already in a parent's layers */
+  featureWork: string[];
+  /** build arguments → the image that declares them (an ARG's scope ends at the next FROM) */
+  buildArgs: Record<string, string>;
+  /** "22/tcp" → who exposes it */
+  ports: Record<string, Claimant>;
+  /** the feature whose init the ENTRYPOINT starts with */
+  init: Claimant | undefined;
 }

@@ -152,9 +152,10 @@ export const stepSchema = z.strictObject({
   run: scriptText.min(1),
   /**
    * install: runs with the build-only packages present, in the same layer that removes them;
-   * configure: after files are copied (the usual place for chmod, config checks).
+   * configure: after files are copied (the usual place for chmod, config checks);
+   * app: after the application's code (`app`), in its directory, e.g. to compile it.
    */
-  phase: z.enum(["install", "configure"]).default("configure"),
+  phase: z.enum(["install", "configure", "app"]).default("configure"),
   /** a short comment rendered above the RUN, saying why */
   why: singleLine().optional(),
   /**
@@ -171,12 +172,26 @@ export type StepInput = z.input<typeof stepSchema>;
  * last line must not end in one, so an entry can never become two instructions or swallow the
  * next; FROM is refused because the stage's own FROM is kiln's.
  */
+function staysOneInstruction(text: string): boolean {
+  const lines = text.split("\n");
+  if (lines.length === 1) return true;
+  // A heredoc opened at the end of the first line (RUN <<'EOF') and closed by the last line alone.
+  const heredoc = /<<(-?)(["']?)([A-Za-z0-9_.-]+)\2$/.exec(lines[0] ?? "");
+  if (heredoc) {
+    const delimiter = heredoc[3] as string;
+    const closes = (line: string) => (heredoc[1] === "-" ? line.replace(/^\t+/, "") : line) === delimiter;
+    return closes(lines.at(-1) ?? "") && !lines.slice(1, -1).some(closes);
+  }
+  return lines.slice(0, -1).every((line) => line.endsWith("\\"));
+}
+
 const stageInstructionSchema = z
   .string()
   .min(1)
   .refine((text) => !/[\r\0]/.test(text), { error: "a carriage return or NUL character; remove it" })
-  .refine((text) => text.split("\n").slice(0, -1).every((line) => line.endsWith("\\")), {
-    error: "a line break that does not follow a backslash would start a new instruction: one instruction per entry, continued with \\ at the end of a line",
+  .refine((text) => staysOneInstruction(text), {
+    error:
+      "a line break that does not follow a backslash (or sit inside a heredoc the first line opens and the last line closes) would start a new instruction: one instruction per entry, continued with \\ at the end of a line",
   })
   .refine((text) => !text.endsWith("\\"), { error: "ends with a backslash, which would join the next instruction to this one; remove it" })
   .refine((text) => !/^\s*FROM\b/i.test(text), { error: "FROM starts a new stage: declare another stage in stages instead" });
@@ -212,6 +227,32 @@ export const extraStageSchema = z.strictObject({
     .default([]),
 });
 export type ExtraStage = z.output<typeof extraStageSchema>;
+
+/** A path in the image's build context (beside image.ts): relative, no `..`, no spaces or quotes. */
+const contextPath = z
+  .string()
+  .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$/, "expected a relative path beside image.ts (letters, digits, . _ - + @ /; no .., no spaces)");
+
+/**
+ * The application an image ships, copied last so a code change rebuilds only the layers from
+ * here on: its manifests first, then its install (which reads them, and the build arguments),
+ * then the rest of the code.
+ */
+export const appSchema = z.strictObject({
+  /** the application's directory in the image's build context, e.g. "app" */
+  source: contextPath,
+  /** where the code lands in the image, e.g. "/opt/app" */
+  dir: z.string().regex(/^\/[A-Za-z0-9._@+/-]*$/, "expected an absolute path without spaces, e.g. /opt/app"),
+  /** files of `source` copied before the rest and read by `install`, e.g. ["requirements.txt"] */
+  manifests: z.array(contextPath).default([]),
+  /** shell script run as root in `dir` once the manifests are there: the application's own install */
+  install: z.string().min(1).optional(),
+  /** the install downloads over HTTPS: mount the mirror profile's CA bundle (see steps[].buildCa) */
+  buildCa: z.boolean().default(false),
+  /** owner of the code (user or user:group); root when omitted, so the application cannot rewrite itself */
+  owner: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}(?::[a-z_][a-z0-9_-]{0,31})?$/, "expected user or user:group").optional(),
+});
+export type AppSpec = z.output<typeof appSchema>;
 
 export const imageTestsSchema = z.array(imageTestSchema).default([]);
 
@@ -258,6 +299,7 @@ export const imageDataSchema = z.strictObject({
   labels: z.record(labelKeySchema, singleLine()).default({}),
   steps: z.array(stepSchema).default([]),
   stages: z.array(extraStageSchema).default([]),
+  app: appSchema.optional(),
   tests: imageTestsSchema,
   /** the image's license (SPDX), for org.opencontainers.image.licenses */
   license: singleLine().min(1).default("MIT"),

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { dockerignoreMarker, renderDockerignore } from "../dockerfile/dockerignore.js";
 import { renderDockerfile } from "../dockerfile/render.js";
 import { checkLineLengths } from "../dockerfile/line-limit.js";
 import { synthesizeDockerfile } from "../dockerfile/synthesize.js";
@@ -12,7 +13,7 @@ import type { LoadedImage } from "../workspace/load-workspace.js";
 
 export interface SynthResult {
   image: string;
-  /** absolute path of the Dockerfile */
+  /** absolute path of the generated file (the Dockerfile, or the .dockerignore beside it) */
   file: string;
   /** relative to the workspace root */
   path: string;
@@ -29,6 +30,11 @@ export function dockerfileFor(image: LoadedImage, options: { pinnedBase?: string
   return dockerfile;
 }
 
+/** The .dockerignore for one loaded image: its build context is what its Dockerfile copies. Pure. */
+export function dockerignoreFor(image: LoadedImage): string {
+  return renderDockerignore(synthesizeDockerfile(image.resolved, { sourcePath: image.pkg.definitionPath }), image.pkg.definitionPath);
+}
+
 export interface SynthOptions {
   check?: boolean;
   locked?: boolean;
@@ -39,18 +45,23 @@ export interface SynthOptions {
 }
 
 /**
- * Renders every image first and writes only after all of them rendered, so a bad definition
- * leaves no Dockerfile half-updated. With `check`, writes nothing and reports drift.
+ * Renders every image first (its Dockerfile and .dockerignore) and writes only after all of them
+ * rendered, so a bad definition leaves no file half-updated. With `check`, writes nothing and
+ * reports drift. A .dockerignore without kiln's marker is the user's own and is left as it is.
  */
 export async function synthImages(root: string, images: LoadedImage[], options: SynthOptions = {}): Promise<SynthResult[]> {
+  const generated = (image: LoadedImage, name: string, content: string) => {
+    const file = path.join(image.pkg.dir, name);
+    const current = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    return { image: image.pkg.name, file, path: path.relative(root, file).split(path.sep).join("/"), content, current };
+  };
   const rendered = [];
   for (const image of images) {
     await checkpoint(options.signal);
     checkImageFiles(image);
-    const file = path.join(image.pkg.dir, "Dockerfile");
-    const content = dockerfileFor(image, { pinnedBase: options.locked ? pinnedBase(root, image) : undefined });
-    const current = existsSync(file) ? readFileSync(file, "utf8") : undefined;
-    rendered.push({ image: image.pkg.name, file, path: path.relative(root, file).split(path.sep).join("/"), content, current });
+    rendered.push(generated(image, "Dockerfile", dockerfileFor(image, { pinnedBase: options.locked ? pinnedBase(root, image) : undefined })));
+    const ignore = generated(image, ".dockerignore", dockerignoreFor(image));
+    if (ignore.current === undefined || ignore.current.startsWith(dockerignoreMarker)) rendered.push(ignore);
   }
   const results: SynthResult[] = [];
   for (const { current, ...rendering } of rendered) {

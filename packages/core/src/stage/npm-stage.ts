@@ -1,0 +1,46 @@
+import type { ImageDefinition } from "../spec/define.js";
+import { stage, type StageInput } from "./stage.js";
+
+export interface NpmStageOptions {
+  /** the stage's name, used by COPY --from */
+  name: string;
+  /** an image with Node.js and npm */
+  from: string | ImageDefinition;
+  /** directory in the image's build context holding package.json and package-lock.json, e.g. "site" */
+  source: string;
+  /** the build command, run in that directory after the install, e.g. "npm run build" */
+  build: string;
+  /** what the build writes, relative to `source` (e.g. "dist"): the only thing that ships */
+  output: string;
+  /** where the output goes in the image */
+  to: string;
+  /** owner of the copied files in the image (user or user:group); root when omitted */
+  owner?: string;
+}
+
+/**
+ * pnpmStage()'s twin for npm projects: `npm ci` from package-lock.json, manifests before the
+ * source (the install layer is reused until they change), npm's cache in a cache mount, the
+ * mirror profile's npm registry (KILN_NPM_REGISTRY) and CA bundle. It runs once, natively: a
+ * bundle or a static site is the same for every platform.
+ */
+export function npmStage(options: NpmStageOptions): StageInput {
+  const source = options.source.replace(/\/+$/, "");
+  return stage({
+    name: options.name,
+    from: options.from,
+    platform: "build",
+    args: { KILN_NPM_REGISTRY: "" },
+    steps: [
+      { copy: [`${source}/package.json`, `${source}/package-lock.json`] },
+      {
+        run: 'npm_config_registry="${KILN_NPM_REGISTRY:-https://registry.npmjs.org}" npm ci --no-audit --no-fund',
+        cache: ["/root/.npm"],
+        buildCa: true,
+      },
+      { copy: [`${source}/`] },
+      { run: options.build },
+    ],
+    output: [{ from: `/build/${options.output.replace(/^\.\/|\/+$/g, "")}/`, to: options.to, owner: options.owner }],
+  });
+}
