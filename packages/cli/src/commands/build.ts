@@ -148,6 +148,8 @@ function describeOutput(plan: BuildPlan): string {
       return `push ${plan.tags.join(", ")}`;
     case "oci":
       return `OCI layout ${plan.output.dest}`;
+    case "push-by-digest":
+      return `push ${plan.pushName} by digest`;
     case "cache-only":
       return "build cache only";
     case "load":
