@@ -131,6 +131,16 @@ export function buildParser(argv: string[]) {
       async (args) => (await import("./commands/catalog.js")).catalog(args, interrupt.signal),
     )
     .command(
+      "verify <target>",
+      "check a released image: cosign signatures, an SBOM per platform, labels for the version and commit, the base digest",
+      (y) =>
+        withJson(y)
+          .positional("target", { type: "string", demandOption: true, describe: "<image> (the workspace's version) or <image>@<version>" })
+          .option("registry", { type: "string", describe: "registry and namespace, e.g. ghcr.io/acme (or KILN_REGISTRY, kiln.config.ts)" })
+          .option("key", { type: "string", describe: "cosign public key: a file or env://NAME (or KILN_VERIFY_KEY)" }),
+      async (args) => (await import("./commands/verify.js")).verify(args),
+    )
+    .command(
       "doctor",
       "check the engine, buildx, multi-platform support, emulation, registry and mirror",
       (y) =>

@@ -9,3 +9,4 @@ export { runCosign, sbomCommand, signCommand, verifyAttestationCommand, verifyCo
 export { releaseMarkdown, type ReleaseOutcome, type ReleaseSummary } from "./release/summary.js";
 export { releaseTags, createReleaseTag, releaseTagName } from "./release/git-tags.js";
 export { resolveBaseDigest } from "./registry/base-digest.js";
+export { verifyRelease, type VerifyOptions, type VerifyReport } from "./verify/verify.js";
