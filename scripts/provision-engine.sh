@@ -56,6 +56,7 @@ if [ "$mode" = check ]; then
   missing=0
   if engine_up; then say "engine: $(docker version --format '{{.Server.Version}}')"; else say "engine: not running"; missing=1; fi
   if docker buildx version >/dev/null 2>&1; then say "buildx: $(docker buildx version)"; else say "buildx: missing"; missing=1; fi
+  if command -v cosign >/dev/null; then say "cosign: $(dpkg-query -W -f='${Version}' cosign 2>/dev/null || command -v cosign)"; else say "cosign: missing"; missing=1; fi
   if binfmt_ok; then say "binfmt: qemu-aarch64 enabled (F, C)"; else say "binfmt: qemu-aarch64 missing, or without F or C"; missing=1; fi
   if [ "$with_registry" = 1 ]; then
     if registry_up; then say "registry: $registry_addr answers"; else say "registry: not answering"; missing=1; fi
@@ -75,25 +76,42 @@ if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# Debian 13 (trixie) packages through a private apt source list derived from the machine's own:
+# the machine's mirror URIs and keyring, only the suite changes. Sets up once per run.
+apt_dir="$state_dir/apt"
+trixie=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$apt_dir/parts" -o "Dir::State::Lists=$apt_dir/lists")
+trixie_ready=0
+trixie_source() {
+  [ "$trixie_ready" = 1 ] && return 0
+  rm -rf "$apt_dir" && mkdir -p "$apt_dir/lists/partial" "$apt_dir/debs" "$apt_dir/parts"
+  local source_file=/etc/apt/sources.list.d/debian.sources
+  [ -f "$source_file" ] || die "$source_file not found: this step expects a Debian machine with deb822 sources"
+  awk 'BEGIN{RS=""; ORS="\n\n"} /URIs:[^\n]*\/debian(\n|$)/ && !/debian-security/ {gsub(/Suites:[^\n]*/, "Suites: trixie"); print}' \
+    "$source_file" > "$apt_dir/parts/trixie.sources"
+  grep -q 'Suites: trixie' "$apt_dir/parts/trixie.sources" || die "could not derive a trixie source from $source_file"
+  apt-get "${trixie[@]}" update -qq
+  trixie_ready=1
+}
+
 # 2. The engine. Bookworm's docker.io (20.10) predates the containerd image store that
 # multi-platform --load needs, so take docker.io, containerd and docker-buildx from trixie.
 # runc and tini stay from the host's release: trixie's builds need a newer libc.
 if ! command -v dockerd >/dev/null || ! docker buildx version >/dev/null 2>&1; then
   say "installing Docker Engine, containerd and buildx (Debian trixie packages)"
-  apt_dir="$state_dir/apt"
-  rm -rf "$apt_dir" && mkdir -p "$apt_dir/lists/partial" "$apt_dir/debs"
-  source_file=/etc/apt/sources.list.d/debian.sources
-  [ -f "$source_file" ] || die "$source_file not found: this step expects a Debian machine with deb822 sources"
-  # Keep the machine's own mirror URIs and keyring; only the suite changes.
-  awk 'BEGIN{RS=""; ORS="\n\n"} /URIs:[^\n]*\/debian(\n|$)/ && !/debian-security/ {gsub(/Suites:[^\n]*/, "Suites: trixie"); print}' \
-    "$source_file" > "$apt_dir/trixie.sources"
-  grep -q 'Suites: trixie' "$apt_dir/trixie.sources" || die "could not derive a trixie source from $source_file"
-  trixie=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$apt_dir/parts" -o "Dir::State::Lists=$apt_dir/lists")
-  mkdir -p "$apt_dir/parts" && cp "$apt_dir/trixie.sources" "$apt_dir/parts/trixie.sources"
-  apt-get "${trixie[@]}" update -qq
+  trixie_source
   (cd "$apt_dir/debs" && apt-get "${trixie[@]}" download docker.io containerd docker-buildx >/dev/null)
   (cd "$apt_dir/debs" && apt-get download runc tini >/dev/null)
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$apt_dir"/debs/*.deb >/dev/null
+fi
+
+# 2b. cosign, which signs releases and verifies them (kiln release, kiln verify). Bookworm has no
+# cosign package; trixie's is one static Go binary, so it installs on bookworm as it is. It touches
+# nothing the engine runs on, so a provisioned machine gets it without restarting anything.
+if ! command -v cosign >/dev/null; then
+  say "installing cosign (Debian trixie package)"
+  trixie_source
+  (cd "$apt_dir/debs" && apt-get "${trixie[@]}" download cosign >/dev/null)
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$apt_dir"/debs/cosign_*.deb >/dev/null
 fi
 
 # 3. The containerd image store: multi-platform --load, and FROM a local multi-platform image.

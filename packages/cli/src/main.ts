@@ -57,6 +57,9 @@ export function buildParser(argv: string[]) {
           .option("cache-ref", { type: "string", describe: "registry cache ref for --cache-from/--cache-to" })
           .option("build-arg", { type: "string", array: true, describe: "NAME=value for a build argument an image declares, e.g. --build-arg DEV_UID=1234" })
           .option("force", { type: "boolean", default: false, describe: "with --push: move a version tag that points at another image" })
+          .option("sign-key", { type: "string", describe: "with --push: cosign key to sign with: a file or env://NAME (default KILN_SIGNING_KEY; password in COSIGN_PASSWORD)" })
+          .option("keyless", { type: "boolean", default: false, describe: "sign keyless with Sigstore (GitHub Actions' OIDC token)" })
+          .option("sbom", { type: "boolean", default: true, describe: "attach an SPDX SBOM per platform (--no-sbom to skip)" })
           .option("locked", { type: "boolean", default: false, describe: "build FROM the base digests in kiln.lock.json" })
           .option("cache", { type: "boolean", default: true, describe: "use BuildKit's cache (--no-cache builds every step again)" })
           .option("progress", {
@@ -90,6 +93,9 @@ export function buildParser(argv: string[]) {
           .option("dry-run", { type: "boolean", default: false, describe: "print the plan (image, version, tags, why); push nothing" })
           .option("force", { type: "boolean", default: false, describe: "move a version tag that points at another digest" })
           .option("baseline", { type: "boolean", default: false, describe: "tag the current versions as released, pushing nothing (first rollout)" })
+          .option("sign-key", { type: "string", describe: "cosign key to sign with: a file or env://NAME (default KILN_SIGNING_KEY; password in COSIGN_PASSWORD)" })
+          .option("keyless", { type: "boolean", default: false, describe: "sign keyless with Sigstore (GitHub Actions' OIDC token)" })
+          .option("sbom", { type: "boolean", default: true, describe: "attach an SPDX SBOM per platform (--no-sbom to skip)" })
           .option("mirror", { type: "string", describe: "mirror preset or spec" }),
       async (args) => (await import("./commands/release.js")).release(args, interrupt.signal),
     )
@@ -123,6 +129,16 @@ export function buildParser(argv: string[]) {
       "write every image's definition, README, Dockerfile and last build as JSON, for the catalog site",
       (y) => y.option("out", { type: "string", describe: "file to write (its directory is created); stdout when omitted" }),
       async (args) => (await import("./commands/catalog.js")).catalog(args, interrupt.signal),
+    )
+    .command(
+      "verify <target>",
+      "check a released image: cosign signatures, an SBOM per platform, labels for the version and commit, the base digest",
+      (y) =>
+        withJson(y)
+          .positional("target", { type: "string", demandOption: true, describe: "<image> (the workspace's version) or <image>@<version>" })
+          .option("registry", { type: "string", describe: "registry and namespace, e.g. ghcr.io/acme (or KILN_REGISTRY, kiln.config.ts)" })
+          .option("key", { type: "string", describe: "cosign public key: a file or env://NAME (or KILN_VERIFY_KEY)" }),
+      async (args) => (await import("./commands/verify.js")).verify(args),
     )
     .command(
       "doctor",

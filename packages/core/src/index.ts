@@ -39,7 +39,7 @@ export { loadWorkspace, type LoadedImage, type LoadedWorkspace } from "./workspa
 export { synthImages, dockerfileFor, pinnedBase, type SynthOptions, type SynthResult } from "./synth/synth.js";
 export { writeFileAtomic } from "./fs/atomic-write.js";
 export { checkpoint, throwIfInterrupted } from "./interrupt/checkpoint.js";
-export { planBuild, imageReference, localRepository, type BuildPlan, type BuildOutput, type PlanOptions } from "./plan/plan.js";
+export { planBuild, imageReference, localRepository, stagingNamespace, type BuildPlan, type BuildOutput, type PlanOptions } from "./plan/plan.js";
 export { versionTags, isHighestStable, type TagOptions } from "./plan/tags.js";
 export { buildLabels, type LabelOptions } from "./plan/labels.js";
 export { gitRevision, sourceDateEpoch } from "./build/git.js";

@@ -1,7 +1,12 @@
-export { RegistryClient, nextPage } from "./registry/registry.js";
+export { RegistryClient, nextPage, indexMediaTypes, type ManifestContent, type StoredManifest } from "./registry/registry.js";
 export { repositoryLocation, registryBaseUrl, type RepositoryLocation } from "./registry/reference.js";
 export { planRelease, type ReleaseStep, type ReleasePlanOptions } from "./release/release-plan.js";
-export { publishImage, pushVersion, withRetries, type PublishOptions, type PublishResult, type PushVersionOptions } from "./release/publish.js";
+export { planPublish, publishImage, withRetries, type PublishPlan, type PublishPlanOptions, type PublishOptions, type PublishResult, type PushedImage } from "./release/publish.js";
+export { copyByDigest, platformManifests } from "./registry/copy.js";
+export { dockerConfigAuth, dockerConfigDir } from "./registry/docker-config.js";
+export { distroPackages, npmPackage, spdxDocument, type SbomInput, type SbomPackage } from "./release/sbom.js";
+export { runCosign, sbomCommand, signCommand, verifyAttestationCommand, verifyCommand, type Signing } from "./release/signing.js";
 export { releaseMarkdown, type ReleaseOutcome, type ReleaseSummary } from "./release/summary.js";
 export { releaseTags, createReleaseTag, releaseTagName } from "./release/git-tags.js";
 export { resolveBaseDigest } from "./registry/base-digest.js";
+export { verifyRelease, type VerifyOptions, type VerifyReport } from "./verify/verify.js";

@@ -1,11 +1,13 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chosenRegistry, EngineUnavailableError, formatCommand, gitRevision, loadKilnConfig, pinnedBase, planBuild, runBuild, sourceDateEpoch, synthImages, UsageError, type BuildOutput, type BuildPlan, type LoadedImage, type Platform, sortedByCodePoint } from "@kiln/core";
+import { chosenRegistry, EngineUnavailableError, formatCommand, gitRevision, loadKilnConfig, pinnedBase, planBuild, runBuild, sourceDateEpoch, synthImages, UsageError, type BuildOutput, type BuildPlan, type LoadedImage, type PlanOptions, type Platform, sortedByCodePoint } from "@kiln/core";
 import { probeEngine } from "@kiln/engine";
-import { pushVersion } from "@kiln/registry";
+import { planPublish, publishImage, type PublishPlan } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson, printLine } from "../output.js";
+import { pushByDigestVia, signingFrom } from "../push-target.js";
+import { supplyChain } from "../supply-chain.js";
 
 export interface BuildArgs {
   names: string[];
@@ -25,13 +27,19 @@ export interface BuildArgs {
   json: boolean;
   /** NAME=value pairs for build arguments the images declare */
   buildArg: string[] | undefined;
+  /** with --push: cosign key reference (file or env://NAME) */
+  signKey?: string;
+  keyless?: boolean;
+  /** with --push: attach an SBOM per platform (default) */
+  sbom?: boolean;
 }
 
 /**
  * `kiln build`: synthesizes, then builds each image with buildx for all its platforms. Without a
  * reachable engine it still synthesizes and says plainly that no image was built. `--push` goes
- * through the same path as a release: the image is pushed whole under `sha-<7>` first, then the
- * version tags move to it, and a version tag pointing at another image is refused without --force.
+ * through the same path as a release: the image is pushed by digest (no tag), gets its SBOMs and
+ * signature, then the version tags move to it; a version tag pointing at another image is refused
+ * without --force. Every flag reaches the push: --dry-run prints the plan that runs.
  */
 export async function build(args: BuildArgs, signal: AbortSignal): Promise<void> {
   const context = commandContext(args.names);
@@ -50,67 +58,35 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
 
   const [revision, createdEpoch] = await Promise.all([gitRevision(context.root), sourceDateEpoch(context.root)]);
   const all = new Map(workspace.images.map((image) => [image.pkg.name, image]));
-  const plans: BuildPlan[] = workspace.selected.map((image) =>
-    planBuild(image, all, {
-      root: workspace.root,
-      output,
-      registry,
-      platforms: platforms as Platform[] | undefined,
-      mirror: mirror?.profile,
-      revision,
-      source: config.source,
-      createdEpoch,
-      cacheRef: args.cacheRef ?? config.cache,
-      progress: args.progress,
-      pinnedBase: args.locked ? pinnedBase(workspace.root, image) : undefined,
-      noCache: !args.cache,
-      buildArgs,
-      metadataFile: path.relative(workspace.root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
-    }),
-  );
+  const planOptions = (image: LoadedImage): Omit<PlanOptions, "output"> => ({
+    root: workspace.root,
+    registry,
+    platforms: platforms as Platform[] | undefined,
+    mirror: mirror?.profile,
+    revision,
+    source: config.source,
+    createdEpoch,
+    cacheRef: args.cacheRef ?? config.cache,
+    progress: args.progress,
+    pinnedBase: args.locked ? pinnedBase(workspace.root, image) : undefined,
+    noCache: !args.cache,
+    buildArgs,
+    metadataFile: path.relative(workspace.root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
+  });
+  if (output.type === "push" && registry) return push(args, signal, { root: workspace.root, registry, all, selected: workspace.selected, planOptions, createdEpoch, mirrorNote: mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : "" });
+
+  const plans: BuildPlan[] = workspace.selected.map((image) => planBuild(image, all, { ...planOptions(image), output }));
 
   if (args.dryRun) {
     if (args.json) return printJson(plans);
     for (const plan of plans) {
       printLine(`# ${plan.image} ${plan.version}${mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : ""}`);
-      const env = Object.entries(plan.env).map(([k, v]) => `${k}=${v} `).join("");
-      printLine(`${env}${formatCommand(plan.command)}`);
+      printLine(commandLine(plan));
     }
     return;
   }
 
-  const engine = await probeEngine();
-  if (!engine.reachable) {
-    const message = `no image was built: ${engine.reason}. The Dockerfiles are synthesized; kiln build --dry-run prints the buildx commands.`;
-    if (args.requireEngine || process.env.KILN_REQUIRE_ENGINE === "1") {
-      throw new EngineUnavailableError(message, "start a Docker engine (scripts/provision-engine.sh on Debian/Ubuntu), then run kiln doctor");
-    }
-    note(undefined, "build", message);
-    return;
-  }
-
-  if (output.type === "push" && registry) {
-    for (const image of workspace.selected) {
-      note(image.pkg.name, "push", `${image.pkg.version} → ${registry}`);
-      const result = await pushVersion({
-        image,
-        all,
-        root: workspace.root,
-        registry,
-        revision,
-        createdEpoch,
-        source: config.source,
-        mirror: mirror?.profile,
-        force: args.force,
-        buildArgs,
-        signal,
-        progress: args.progress,
-        log: (text) => note(image.pkg.name, "push", text),
-      });
-      note(image.pkg.name, "push", `${result.tags.join(", ")} → ${result.digest}`);
-    }
-    return;
-  }
+  if (!(await requireEngine(args))) return;
 
   const records = [];
   for (const plan of plans) {
@@ -122,6 +98,84 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
     records.push(record);
   }
   if (args.json) printJson(records);
+}
+
+/** The command as a shell line, with the environment it runs in (SOURCE_DATE_EPOCH). */
+function commandLine(plan: BuildPlan): string {
+  const env = Object.entries(plan.env).map(([k, v]) => `${k}=${v} `).join("");
+  return `${env}${formatCommand(plan.command)}`;
+}
+
+interface PushContext {
+  root: string;
+  registry: string;
+  all: Map<string, LoadedImage>;
+  selected: LoadedImage[];
+  planOptions: (image: LoadedImage) => Omit<PlanOptions, "output">;
+  createdEpoch: number | undefined;
+  mirrorNote: string;
+}
+
+/**
+ * `build --push`: one publish plan per image, printed by --dry-run and run as printed. A child
+ * pushed with its parent is planned again once the parent is up, for the parent's digest.
+ */
+async function push(args: BuildArgs, signal: AbortSignal, context: PushContext): Promise<void> {
+  const via = await pushByDigestVia();
+  const signing = signingFrom(args);
+  const plan = (image: LoadedImage, pushedInThisRun: Set<string>) =>
+    planPublish(image, context.all, { ...context.planOptions(image), registry: context.registry, via, provenance: "max", pushedInThisRun, log: (text) => note(image.pkg.name, "push", text) });
+  const selectedNames = context.selected.map((image) => image.pkg.name);
+  const before = (image: LoadedImage) => new Set(selectedNames.slice(0, selectedNames.indexOf(image.pkg.name)));
+
+  if (args.dryRun) {
+    const plans: PublishPlan[] = [];
+    for (const image of context.selected) plans.push(await plan(image, before(image)));
+    if (args.json) return printJson(plans);
+    for (const publish of plans) {
+      printLine(`# ${publish.image} ${publish.version}${context.mirrorNote}`);
+      printLine(commandLine(publish.build));
+      printLine(`# then: ${publishSteps(publish, args)}`);
+    }
+    return;
+  }
+  if (!(await requireEngine(args))) return;
+  for (const image of context.selected) {
+    const publish = await plan(image, before(image));
+    note(image.pkg.name, "push", `${publish.version} → ${publish.repository} by digest (${via === "buildx" ? "buildx push-by-digest" : "staging repository"})`);
+    const result = await publishImage(publish, {
+      root: context.root,
+      imageDir: image.pkg.dir,
+      registry: context.registry,
+      force: args.force,
+      signal,
+      attach: supplyChain(image, context.all, { signing, sbom: args.sbom ?? true, createdEpoch: context.createdEpoch ?? Math.floor(Date.now() / 1000), signal, log: (text) => note(image.pkg.name, "push", text) }),
+      log: (text) => note(image.pkg.name, "push", text),
+    });
+    note(image.pkg.name, "push", `${result.tags.join(", ")} → ${result.digest}`);
+  }
+}
+
+/** What follows the build, in words, for --dry-run. */
+function publishSteps(publish: PublishPlan, args: BuildArgs): string {
+  const signing = signingFrom(args);
+  const steps = [];
+  if (publish.build.output.type === "push-by-digest" && publish.build.output.via === "staging") steps.push(`copy ${publish.build.pushName} into ${publish.repository} by digest`);
+  if (args.sbom ?? true) steps.push(`attach an SPDX SBOM per platform${signing.mode === "none" ? "" : " (signed attestation)"}`);
+  if (signing.mode !== "none") steps.push(`sign the index and each platform (${signing.mode === "key" ? `key ${signing.key}` : "keyless"})`);
+  steps.push(`tag ${publish.tags.join(", ")}`);
+  return steps.join("; ");
+}
+
+async function requireEngine(args: BuildArgs): Promise<boolean> {
+  const engine = await probeEngine();
+  if (engine.reachable) return true;
+  const message = `no image was built: ${engine.reason}. The Dockerfiles are synthesized; kiln build --dry-run prints the buildx commands.`;
+  if (args.requireEngine || process.env.KILN_REQUIRE_ENGINE === "1") {
+    throw new EngineUnavailableError(message, "start a Docker engine (scripts/provision-engine.sh on Debian/Ubuntu), then run kiln doctor");
+  }
+  note(undefined, "build", message);
+  return false;
 }
 
 function buildOutput(args: BuildArgs, registry: string | undefined): BuildOutput {
@@ -148,6 +202,8 @@ function describeOutput(plan: BuildPlan): string {
       return `push ${plan.tags.join(", ")}`;
     case "oci":
       return `OCI layout ${plan.output.dest}`;
+    case "push-by-digest":
+      return `push ${plan.pushName} by digest`;
     case "cache-only":
       return "build cache only";
     case "load":

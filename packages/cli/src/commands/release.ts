@@ -1,10 +1,13 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { chosenRegistry, gitRevision, loadKilnConfig, sourceDateEpoch, ToolError, UsageError, writeFileAtomic } from "@kiln/core";
-import { createReleaseTag, planRelease, pushVersion, RegistryClient, releaseMarkdown, releaseTags, repositoryLocation, type ReleaseOutcome, type ReleaseSummary } from "@kiln/registry";
+import { createReleaseTag, planPublish, planRelease, publishImage, RegistryClient, releaseMarkdown, releaseTags, repositoryLocation, type ReleaseOutcome, type ReleaseSummary } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
 import { activeMirror } from "../mirror.js";
 import { formatTable, note, printJson, printLine } from "../output.js";
+import { pushByDigestVia, signingFrom } from "../push-target.js";
+import { supplyChain } from "../supply-chain.js";
+import type { LoadedImage } from "@kiln/core";
 
 export interface ReleaseArgs {
   names: string[];
@@ -14,6 +17,11 @@ export interface ReleaseArgs {
   baseline: boolean;
   mirror: string | undefined;
   json: boolean;
+  /** cosign key reference (file or env://NAME); KILN_SIGNING_KEY when unset */
+  signKey?: string;
+  keyless?: boolean;
+  /** attach an SBOM per platform (default) */
+  sbom?: boolean;
 }
 
 /**
@@ -47,12 +55,41 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
   const steps = await planRelease(workspace.selected, { revision, gitTags, client: clientFor });
   const summary: ReleaseSummary = { registry, revision, dryRun: args.dryRun, images: [] };
 
+  const all = new Map(workspace.images.map((image) => [image.pkg.name, image]));
+  const via = await pushByDigestVia();
+  const signing = signingFrom(args);
+  const releasing = new Set<string>();
+  const publishPlan = (image: LoadedImage) =>
+    planPublish(image, all, {
+      root,
+      registry,
+      via,
+      revision,
+      source: config.source,
+      createdEpoch,
+      mirror: mirror?.profile,
+      provenance: "max",
+      progress: "plain",
+      pushedInThisRun: releasing,
+      metadataFile: path.relative(root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
+      client: clientFor,
+      log: (text) => note(image.pkg.name, "release", text),
+    });
+
   if (args.dryRun) {
-    summary.images = steps.map((step) => ({ ...step, result: step.action === "skip" ? "skipped" : "planned" }));
+    for (const step of steps) {
+      const image = all.get(step.image);
+      if (step.action !== "release" || !image) {
+        summary.images.push({ ...step, result: "skipped" });
+        continue;
+      }
+      const plan = await publishPlan(image);
+      releasing.add(step.image);
+      summary.images.push({ ...step, result: "planned", command: plan.build.command });
+    }
     return report(root, summary, args.json);
   }
 
-  const all = new Map(workspace.images.map((image) => [image.pkg.name, image]));
   let failed = false;
   for (const step of steps) {
     const image = all.get(step.image);
@@ -71,22 +108,21 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
         continue;
       }
       note(step.image, "release", `${step.version}: ${step.reason}`);
-      const published = await pushVersion({
-        image,
-        all,
+      const plan = await publishPlan(image);
+      const published = await publishImage(plan, {
         root,
+        imageDir: image.pkg.dir,
         registry,
-        revision,
-        createdEpoch,
-        source: config.source,
-        mirror: mirror?.profile,
         force: args.force,
         signal,
+        client: clientFor,
+        attach: supplyChain(image, all, { signing, sbom: args.sbom ?? true, createdEpoch: createdEpoch ?? Math.floor(Date.now() / 1000), signal, log: (text) => note(step.image, "release", text) }),
         log: (text) => note(step.image, "release", text),
       });
+      releasing.add(step.image);
       await createReleaseTag(root, step.image, step.version);
       note(step.image, "release", `pushed ${published.tags.join(", ")} → ${published.digest}`);
-      summary.images.push({ ...step, result: "pushed", digest: published.digest, forced: published.forced });
+      summary.images.push({ ...step, result: "pushed", digest: published.digest, forced: published.forced, signed: signing.mode !== "none" });
     } catch (error) {
       failed = true;
       summary.images.push({ ...step, result: "failed", error: (error as Error).message });

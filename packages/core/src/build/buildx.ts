@@ -58,7 +58,7 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promi
       platforms: plan.platforms,
       tags: plan.tags,
       output: plan.output.type,
-      manifests: plan.output.type === "push" && digest && plan.tags[0] ? await platformManifests(plan.tags[0], digest, options.root) : [],
+      manifests: plan.pushName && digest ? await platformManifests(plan.pushName, digest, options.root) : [],
       dockerfileSha256: createHash("sha256").update(dockerfile).digest("hex"),
     };
     writeFileAtomic(buildRecordPath(options.imageDir), `${JSON.stringify(record, null, 2)}\n`);
@@ -72,8 +72,8 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promi
  * The per-platform manifests of a pushed index, read back from the registry. (A --load into the
  * local store has no registry to ask; its record carries the index digest only.)
  */
-async function platformManifests(tag: string, digest: string, root: string): Promise<BuildRecord["manifests"]> {
-  const repository = tag.replace(/:[^:/]+$/, "");
+async function platformManifests(pushName: string, digest: string, root: string): Promise<BuildRecord["manifests"]> {
+  const repository = pushName.replace(/:[^:/]+$/, "");
   const inspect = async (reference: string): Promise<unknown> => {
     const result = await execute({ command: "docker", args: ["buildx", "imagetools", "inspect", reference, "--raw"] }, { cwd: root });
     return result.exitCode === 0 ? JSON.parse(result.stdout) : undefined;

@@ -106,6 +106,39 @@ describe("planBuild argv", () => {
     expect(push.command.args).toContain("--push");
   });
 
+  describe("push by digest", () => {
+    const parentDigest = `sha256:${"a".repeat(64)}`;
+    const byDigest = (via: "buildx" | "staging") =>
+      planBuild(nginx, all, { ...options, output: { type: "push-by-digest", via }, registry: "127.0.0.1:5000/kiln", pushedParents: { "alpine-base": parentDigest } });
+
+    test("buildx: no tag at all, the image's repository with push-by-digest and a canonical name", () => {
+      const plan = byDigest("buildx");
+      expect(values(plan.command.args, "--tag")).toEqual([]);
+      expect(values(plan.command.args, "--output")).toEqual(["type=image,name=127.0.0.1:5000/kiln/alpine-nginx,push=true,push-by-digest=true,name-canonical=true"]);
+      expect(plan.command.args).not.toContain("--push");
+      expect(plan.pushName).toBe("127.0.0.1:5000/kiln/alpine-nginx");
+    });
+
+    test("staging (docker driver): the staging repository, under version-commit, never a release tag", () => {
+      const plan = byDigest("staging");
+      expect(values(plan.command.args, "--output")).toEqual(["type=image,name=127.0.0.1:5000/kiln/kiln-staging/alpine-nginx:0.4.1-89abcde,push=true"]);
+      expect(plan.repository).toBe("127.0.0.1:5000/kiln/alpine-nginx");
+    });
+
+    test("labels and index annotations name the parent as pushed, and the build uses it at that digest", () => {
+      const plan = byDigest("staging");
+      const expected = ["org.opencontainers.image.base.name=127.0.0.1:5000/kiln/alpine-base:1.2.0", `org.opencontainers.image.base.digest=${parentDigest}`];
+      expect(values(plan.command.args, "--label")).toEqual(expect.arrayContaining(expected));
+      expect(values(plan.command.args, "--annotation")).toEqual(expect.arrayContaining(expected.map((label) => `index:${label}`)));
+      expect(values(plan.command.args, "--build-context")).toEqual([`kiln.local/alpine-base:local=docker-image://127.0.0.1:5000/kiln/alpine-base:1.2.0@${parentDigest}`]);
+    });
+
+    test("a registry base carries the digest it was resolved to", () => {
+      const plan = planBuild(base, all, { ...options, output: { type: "push-by-digest", via: "staging" }, registry: "127.0.0.1:5000/kiln", baseDigest: parentDigest });
+      expect(values(plan.command.args, "--label")).toEqual(expect.arrayContaining(["org.opencontainers.image.base.name=alpine:3.22", `org.opencontainers.image.base.digest=${parentDigest}`]));
+    });
+  });
+
   test("mirror: registry mirror as a build context for the base, apk mirror as a build arg", () => {
     expect(values(mirrored.command.args, "--build-context")).toEqual(["alpine:3.22=docker-image://127.0.0.1:5000/library/alpine:3.22"]);
     expect(values(mirrored.command.args, "--build-arg")).toEqual(["KILN_APK_MIRROR=https://m.example/alpine"]);

@@ -13,12 +13,24 @@ import { entriesByKey } from "../text/code-point-order.js";
 /** Where the built image goes. */
 export type BuildOutput =
   | { type: "load" } // the local image store (multi-platform needs the containerd image store)
-  | { type: "push" } // the registry in `registry`
+  | { type: "push" } // the registry in `registry`, under the plan's tags
+  /**
+   * The registry in `registry` with no tag at all: the digest is the result (buildx's metadata
+   * file), and tags are set afterwards by whoever holds the digest (kiln's publish, or a merge of
+   * per-platform digests). buildx's own push-by-digest needs a BuildKit builder; the docker driver
+   * refuses it ("not implemented for docker driver"), so `via: "staging"` pushes to the staging
+   * repository `<registry>/kiln-staging/<image>` instead, under a tag that is never a release tag,
+   * and the digest is then copied into the image's repository without a tag.
+   */
+  | { type: "push-by-digest"; via: "buildx" | "staging" }
   | { type: "oci"; dest: string } // an OCI layout tarball
   | { type: "cache-only" }; // build and fill the cache, keep nothing
 
 /** The repository local (not pushed) images are tagged under. */
 export const localRepository = "kiln.local";
+
+/** Where `push-by-digest` via staging puts images: beside the image repositories, never tagged for release. */
+export const stagingNamespace = "kiln-staging";
 
 export interface PlanOptions {
   /** workspace root: argv paths are relative to it and the command runs there */
@@ -48,6 +60,13 @@ export interface PlanOptions {
   noCache?: boolean;
   /** --build-arg values; each image gets those it declares in buildArgs */
   buildArgs?: Record<string, string>;
+  /**
+   * Digests of workspace images as they are in `registry` (name → index digest). A pushed child
+   * is built FROM its parent at that digest, and its base.name / base.digest labels say so.
+   */
+  pushedParents?: Record<string, string>;
+  /** digest of a registry base (e.g. debian:bookworm), for the base.digest label when not locked */
+  baseDigest?: string;
 }
 
 export interface BuildPlan {
@@ -68,6 +87,10 @@ export interface BuildPlan {
   metadataFile: string;
   /** the exact command kiln runs (and prints with --dry-run) */
   command: Command;
+  /** the image's repository in the registry (`<registry>/<image>`), for pushes */
+  repository?: string;
+  /** the name buildx pushes to: a tag, the repository (push-by-digest), or the staging reference */
+  pushName?: string;
   /** environment for the command: SOURCE_DATE_EPOCH makes timestamps reproducible */
   env: Record<string, string>;
 }
@@ -94,10 +117,14 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   const version = image.pkg.version;
   const platforms = options.platforms ?? resolved.platforms;
   const rel = (file: string): string => path.relative(options.root, file).split(path.sep).join("/") || ".";
-  const pushing = options.output.type === "push";
+  const output = options.output;
+  const pushing = output.type === "push" || output.type === "push-by-digest";
   if (pushing && !options.registry) throw new Error("planBuild: push needs a registry");
+  const repository = pushing ? `${options.registry}/${resolved.name}` : undefined;
 
-  const tags = options.tags
+  const tags = output.type === "push-by-digest"
+    ? []
+    : options.tags
     ? options.tags.map((tag) => imageReference(resolved.name, tag, pushing ? options.registry : undefined))
     : pushing
     ? versionTags({
@@ -112,7 +139,8 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   // loaded, or in the registry when pushing. Registry references go through the mirror profile.
   const workspaceImage = (name: string) => {
     const version = all.get(name)?.pkg.version ?? "local";
-    return `docker-image://${imageReference(name, version, pushing ? options.registry : undefined)}`;
+    const digest = pushing ? options.pushedParents?.[name] : undefined;
+    return `docker-image://${imageReference(name, version, pushing ? options.registry : undefined)}${digest ? `@${digest}` : ""}`;
   };
   const registryFroms: string[] = [];
   if (resolved.base.kind === "workspace") buildContexts[resolved.base.reference] = workspaceImage(resolved.base.name);
@@ -129,7 +157,7 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
     revision: options.revision,
     source: options.source,
     createdEpoch: options.createdEpoch,
-    baseDigest: options.pinnedBase?.split("@")[1],
+    ...baseLabel(image, all, options, pushing),
   });
   const declared = Object.entries(options.buildArgs ?? {}).filter(([name]) => name in resolved.buildArgs);
   const buildArgs = { ...mirrorBuildArgs(options.mirror), ...Object.fromEntries(declared) };
@@ -171,6 +199,11 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
     case "push":
       args.push("--push");
       break;
+    case "push-by-digest": {
+      const byDigest = options.output.via === "buildx" ? ",push-by-digest=true,name-canonical=true" : "";
+      args.push("--output", `type=image,name=${pushName(resolved.name, version, options)},push=true${byDigest}`);
+      break;
+    }
     case "oci":
       args.push("--output", `type=oci,dest=${options.output.dest}${reproducible}`);
       break;
@@ -199,5 +232,30 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
     metadataFile: options.metadataFile,
     command: { command: "docker", args },
     env,
+    ...(repository ? { repository, pushName: output.type === "push" ? tags[0] : pushName(resolved.name, version, options) } : {}),
   };
+}
+
+/**
+ * Where a push by digest goes: the image's repository for buildx's push-by-digest, else a staging
+ * reference whose tag (version and commit) is never one a release uses.
+ */
+function pushName(image: string, version: string, options: PlanOptions): string {
+  if (options.output.type === "push-by-digest" && options.output.via === "buildx") return `${options.registry}/${image}`;
+  const tag = options.revision ? `${version}-${options.revision.slice(0, 7)}` : version;
+  return `${options.registry}/${stagingNamespace}/${image}:${tag}`;
+}
+
+/**
+ * The base as the built image has it: a workspace parent, when pushing, is the parent's reference in
+ * the registry at the digest it was built from; a registry base carries the locked or given digest.
+ */
+function baseLabel(image: LoadedImage, all: Map<string, LoadedImage>, options: PlanOptions, pushing: boolean): { baseName?: string; baseDigest?: string } {
+  const base = image.resolved.base;
+  if (base.kind === "workspace") {
+    if (!pushing) return {};
+    const version = all.get(base.name)?.pkg.version ?? "local";
+    return { baseName: imageReference(base.name, version, options.registry), baseDigest: options.pushedParents?.[base.name] };
+  }
+  return { baseDigest: options.pinnedBase?.split("@")[1] ?? options.baseDigest };
 }

@@ -1,26 +1,102 @@
-import { ToolError } from "@kiln/core";
-import { execute, formatCommand } from "@kiln/core";
-import { runBuild } from "@kiln/core";
-import path from "node:path";
-import type { MirrorProfile } from "@kiln/mirror";
-import { imageReference, planBuild, type BuildPlan, type PlanOptions } from "@kiln/core";
-import { isHighestStable, versionTags } from "@kiln/core";
+import { imageReference, isHighestStable, planBuild, runBuild, stagingNamespace, ToolError, versionTags, type BuildPlan, type LoadedImage, type PlanOptions } from "@kiln/core";
+import { resolveBaseDigest } from "../registry/base-digest.js";
+import { copyByDigest, platformManifests } from "../registry/copy.js";
 import { repositoryLocation } from "../registry/reference.js";
-import { RegistryClient } from "../registry/registry.js";
-import type { LoadedImage } from "@kiln/core";
+import { RegistryClient, type ManifestContent } from "../registry/registry.js";
+
+/**
+ * Everything a push of one image will do, computed before any of it runs: `kiln build --push
+ * --dry-run` and `kiln release --dry-run` print it, and publishImage runs exactly it.
+ */
+export interface PublishPlan {
+  image: string;
+  version: string;
+  /** the buildx build, pushing by digest (no tag) */
+  build: BuildPlan;
+  /** `<registry>/<image>` */
+  repository: string;
+  /** tag names that move to the pushed digest once it is complete, signed and attested */
+  tags: string[];
+  /** the version tag (name only) that must never be moved silently */
+  versionTag: string;
+}
+
+export interface PublishPlanOptions extends Omit<PlanOptions, "output" | "registry" | "tags" | "pushedParents"> {
+  registry: string;
+  /** buildx's push-by-digest (a BuildKit builder) or the staging repository (the docker driver) */
+  via: "buildx" | "staging";
+  /**
+   * workspace images pushed earlier in the same run: a child planned for --dry-run before its
+   * parent is pushed gets no parent digest yet (the run plans it again once the parent is up)
+   */
+  pushedInThisRun?: Set<string>;
+  client?: (repository: string) => RegistryClient;
+  backoffMs?: number[];
+  log?: (text: string) => void;
+}
+
+const defaultBackoff = [2000, 4000, 8000];
+
+/**
+ * Plans the push of an image's current version: tags `X.Y.Z`, `X.Y`, `X` (not for 0.x), `latest`
+ * when it is the highest stable version the registry has, and `sha-<7>`; provenance; the parent
+ * at the digest the registry has. A parent that is not in the registry is an error here, before
+ * anything is built.
+ */
+export async function planPublish(image: LoadedImage, all: Map<string, LoadedImage>, options: PublishPlanOptions): Promise<PublishPlan> {
+  const clientFor = options.client ?? ((repository: string) => new RegistryClient(repositoryLocation(options.registry, repository)));
+  const backoff = options.backoffMs ?? defaultBackoff;
+  const log = options.log ?? (() => undefined);
+  const pushedParents: Record<string, string> = {};
+  const parents = [image.resolved.base.kind === "workspace" ? image.resolved.base.name : undefined, ...image.resolved.stages.map((stage) => stage.image)];
+  for (const parent of new Set(parents.filter((name): name is string => name !== undefined))) {
+    const version = all.get(parent)?.pkg.version ?? "local";
+    const digest = await withRetries(() => clientFor(parent).digest(version), backoff, log);
+    if (digest) pushedParents[parent] = digest;
+    else if (!options.pushedInThisRun?.has(parent)) {
+      throw new ToolError(
+        "KILN_PARENT_NOT_PUSHED",
+        `${image.pkg.name} is built FROM ${parent} ${version}, which is not in ${options.registry} (${imageReference(parent, version, options.registry)} does not exist)`,
+        `push the parent first: kiln build ${parent} --push --registry ${options.registry} (or release both: kiln release ${parent} ${image.pkg.name})`,
+      );
+    }
+  }
+  const base = image.resolved.base;
+  // A registry base is labelled with the digest it resolves to now (the lock's, when --locked).
+  const baseDigest = base.kind === "reference" && !options.pinnedBase ? (await resolveBaseDigest(base.reference, options.platforms ?? image.resolved.platforms, options.mirror)).digest : undefined;
+  const client = clientFor(image.pkg.name);
+  const published = await withRetries(() => client.tags(), backoff, log);
+  const tags = versionTags({ version: image.pkg.version, revision: options.revision, latest: isHighestStable(image.pkg.version, published) });
+  const build = planBuild(image, all, { ...options, output: { type: "push-by-digest", via: options.via }, registry: options.registry, pushedParents, baseDigest });
+  return {
+    image: image.pkg.name,
+    version: image.pkg.version,
+    build,
+    repository: `${options.registry}/${image.pkg.name}`,
+    tags,
+    versionTag: image.pkg.version,
+  };
+}
+
+/** The pushed image before any tag points at it: what SBOMs and signatures attach to. */
+export interface PushedImage {
+  repository: string;
+  digest: string;
+  /** per platform manifest digest */
+  manifests: { platform: string; digest: string }[];
+  /** where the image is in the local store too (the docker driver keeps what it pushes) */
+  localReference: string | undefined;
+}
 
 export interface PublishOptions {
   root: string;
   imageDir: string;
-  /** the plan of a push under the staging tag only (sha-<7>) */
-  stagedPlan: BuildPlan;
-  /** full references to point at the pushed image once it is complete */
-  finalTags: string[];
-  /** the version tag (name only) that must never be moved silently */
-  versionTag: string;
-  client: RegistryClient;
+  registry: string;
   force: boolean;
   signal?: AbortSignal;
+  /** SBOMs and signatures; runs before any tag moves, and a failure moves none */
+  attach?: (image: PushedImage) => Promise<void>;
+  client?: (repository: string) => RegistryClient;
   /** waits between attempts on transient registry errors; tests shorten them */
   backoffMs?: number[];
   log: (text: string) => void;
@@ -33,40 +109,46 @@ export interface PublishResult {
   forced: boolean;
 }
 
-const transient = new Set(["KILN_REGISTRY_UNREACHABLE", "KILN_REGISTRY_ERROR"]);
-
 /**
- * Pushes an image so that no tag ever points at a half-pushed image: first the whole
- * multi-platform image goes up under its staging tag (`sha-<7>`); only when that succeeded are the
- * version tags pointed at its digest, in one `imagetools create`. A version tag that already
- * points at another digest is refused unless `force`.
+ * Runs a publish plan so that no tag ever points at a half-pushed, unsigned or refused image:
+ * the build pushes by digest (staging: into the staging repository, then copied into the image's
+ * repository by digest), `attach` signs and attests that digest, and only then does every tag
+ * move to it, each a PUT of the same manifest. A version tag that already points at another
+ * digest is refused unless `force`, before anything is copied or signed.
  */
-export async function publishImage(options: PublishOptions): Promise<PublishResult> {
-  const backoff = options.backoffMs ?? [2000, 4000, 8000];
-  const record = await withRetries(() => runBuild(options.stagedPlan, { root: options.root, imageDir: options.imageDir, signal: options.signal }), backoff, options.log);
+export async function publishImage(plan: PublishPlan, options: PublishOptions): Promise<PublishResult> {
+  const backoff = options.backoffMs ?? defaultBackoff;
+  const clientFor = options.client ?? ((repository: string) => new RegistryClient(repositoryLocation(options.registry, repository)));
+  const client = clientFor(plan.image);
+  const record = await withRetries(() => runBuild(plan.build, { root: options.root, imageDir: options.imageDir, signal: options.signal }), backoff, options.log);
   const digest = record.digest;
-  if (!digest) throw new ToolError("KILN_NO_DIGEST", `${options.stagedPlan.image}: buildx reported no digest for the push`, "re-run with --progress plain to see the push");
+  if (!digest) throw new ToolError("KILN_NO_DIGEST", `${plan.image}: buildx reported no digest for the push`, "re-run with --progress plain to see the push");
 
-  const existing = await withRetries(() => options.client.digest(options.versionTag), backoff, options.log);
+  const existing = await withRetries(() => client.digest(plan.versionTag), backoff, options.log);
   const forced = existing !== undefined && existing !== digest;
   if (forced && !options.force) {
     throw new ToolError(
       "KILN_TAG_EXISTS",
-      `${options.stagedPlan.image}: tag ${options.versionTag} already points at ${existing}, and this build is ${digest}; refusing to overwrite a released version`,
+      `${plan.image}: tag ${plan.versionTag} already points at ${existing}, and this build is ${digest}; refusing to overwrite a released version`,
       "bump the version (pnpm changeset), or pass --force to move the tag on purpose",
     );
   }
-  const source = `${options.stagedPlan.tags[0]?.replace(/:[^:/]+$/, "")}@${digest}`;
-  const command = { command: "docker", args: ["buildx", "imagetools", "create", ...options.finalTags.flatMap((tag) => ["--tag", tag]), source] };
-  await withRetries(async () => {
-    const result = await execute(command, { cwd: options.root, signal: options.signal });
-    if (result.exitCode !== 0) {
-      throw new ToolError("KILN_REGISTRY_ERROR", `tagging failed: ${result.stderr.trim().split("\n").at(-1)}\n  command: ${formatCommand(command)}`, "check the registry, then run the release again: it resumes");
-    }
-  }, backoff, options.log);
-  if (forced) options.log(`moved ${options.versionTag} from ${existing} to ${digest} (--force)`);
-  return { digest, tags: options.finalTags, forced };
+  if (plan.build.output.type === "push-by-digest" && plan.build.output.via === "staging") {
+    const staging = clientFor(`${stagingNamespace}/${plan.image}`);
+    await withRetries(() => copyByDigest(staging, client, digest), backoff, options.log);
+  }
+  const manifest = await withRetries(() => client.manifest(digest), backoff, options.log);
+  if (!manifest) throw new ToolError("KILN_NO_DIGEST", `${plan.image}: ${plan.repository}@${digest} is not in the registry after the push`, "run the release again");
+  const content = JSON.parse(manifest.bytes.toString("utf8")) as ManifestContent;
+  const manifests = content.manifests ? platformManifests(content) : [{ platform: plan.build.platforms[0] ?? "", digest }];
+  await options.attach?.({ repository: plan.repository, digest, manifests, localReference: plan.build.output.type === "push-by-digest" && plan.build.output.via === "staging" ? plan.build.pushName : undefined });
+
+  for (const tag of plan.tags) await withRetries(() => client.putManifest(tag, manifest), backoff, options.log);
+  if (forced) options.log(`moved ${plan.versionTag} from ${existing} to ${digest} (--force)`);
+  return { digest, tags: plan.tags.map((tag) => `${plan.repository}:${tag}`), forced };
 }
+
+const transient = new Set(["KILN_REGISTRY_UNREACHABLE", "KILN_REGISTRY_ERROR"]);
 
 /** Retries transient registry failures with backoff; anything else fails at once. */
 export async function withRetries<T>(operation: () => Promise<T>, backoffMs: number[], log: (text: string) => void): Promise<T> {
@@ -81,61 +163,4 @@ export async function withRetries<T>(operation: () => Promise<T>, backoffMs: num
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
-}
-
-export interface PushVersionOptions {
-  image: LoadedImage;
-  all: Map<string, LoadedImage>;
-  root: string;
-  registry: string;
-  revision: string | undefined;
-  createdEpoch: number | undefined;
-  source?: string;
-  mirror?: MirrorProfile;
-  force: boolean;
-  signal?: AbortSignal;
-  progress?: PlanOptions["progress"];
-  backoffMs?: number[];
-  log: (text: string) => void;
-  /** --build-arg values; each image gets those it declares */
-  buildArgs?: Record<string, string>;
-}
-
-/**
- * Builds and pushes an image's current version: `X.Y.Z`, `X.Y`, `X` (not for 0.x), `latest` when
- * it is the highest stable version the registry has, and `sha-<7>`, with provenance. Used by
- * `kiln build --push` and `kiln release` alike.
- */
-export async function pushVersion(options: PushVersionOptions): Promise<PublishResult> {
-  const { image, registry, revision } = options;
-  const client = new RegistryClient(repositoryLocation(registry, image.pkg.name));
-  const published = await withRetries(() => client.tags(), options.backoffMs ?? [2000, 4000, 8000], options.log);
-  const tags = versionTags({ version: image.pkg.version, revision, latest: isHighestStable(image.pkg.version, published) });
-  const stagingTag = revision ? `sha-${revision.slice(0, 7)}` : `kiln-staging-${image.pkg.version}`;
-  const stagedPlan = planBuild(image, options.all, {
-    root: options.root,
-    buildArgs: options.buildArgs,
-    output: { type: "push" },
-    registry,
-    mirror: options.mirror,
-    revision,
-    source: options.source,
-    createdEpoch: options.createdEpoch,
-    provenance: "max",
-    tags: [stagingTag],
-    progress: options.progress ?? "plain",
-    metadataFile: path.relative(options.root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
-  });
-  return publishImage({
-    root: options.root,
-    imageDir: image.pkg.dir,
-    stagedPlan,
-    finalTags: tags.map((tag) => imageReference(image.pkg.name, tag, registry)),
-    versionTag: image.pkg.version,
-    client,
-    force: options.force,
-    signal: options.signal,
-    backoffMs: options.backoffMs,
-    log: options.log,
-  });
 }

@@ -1,3 +1,4 @@
+import type { Command } from "@kiln/core";
 import type { ReleaseStep } from "./release-plan.js";
 
 /** The outcome of one image in a release run, as written to dist/release.json. */
@@ -5,6 +6,10 @@ export interface ReleaseOutcome extends ReleaseStep {
   result: "pushed" | "skipped" | "failed" | "not-attempted" | "planned";
   digest?: string;
   forced?: boolean;
+  /** the index, its platforms and their SBOM attestations were signed */
+  signed?: boolean;
+  /** --dry-run: the buildx build the release will run */
+  command?: Command;
   error?: string;
 }
 
