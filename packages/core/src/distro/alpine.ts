@@ -17,12 +17,19 @@ export const alpine: DistroAdapter = {
     nginxMainConfig: "/etc/nginx/nginx.conf",
     nginxModulesInclude: "/etc/nginx/modules/*.conf",
     nginxUser: "nginx",
+    apacheBinary: "/usr/sbin/httpd",
+    apacheConfig: "/etc/apache2/httpd.conf",
+    apacheModules: "/usr/lib/apache2",
+    apacheMimeTypes: "/etc/apache2/mime.types",
+    apacheUser: "apache",
   },
   packageSets: {
     // BusyBox (crond, syslogd, nc) is part of the Alpine base already.
     busybox: [],
     sshServer: ["openssh-server", "openssh-keygen", "openssh-sftp-server"],
     buildTools: ["build-base"],
+    apache: ["apache2"],
+    apacheTls: ["apache2-ssl"],
   },
 
   installScript(packages, buildPackages, buildSteps) {

@@ -18,6 +18,10 @@ const aptPackageSets: DistroPackageSets = {
   busybox: ["busybox-static"],
   sshServer: ["openssh-server"],
   buildTools: ["build-essential"],
+  // apache2-bin is httpd and its modules (mod_ssl included) without the a2enmod tooling, which
+  // would pull in perl; kiln writes the whole configuration itself.
+  apache: ["apache2-bin", "media-types"],
+  apacheTls: [],
 };
 
 export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], paths: DistroPaths): DistroAdapter {
