@@ -4,6 +4,7 @@ import { distroFromReference, distros } from "../distro/select.js";
 import { isImageDefinition, type ImageDefinition } from "../spec/define.js";
 import { imageDataSchema, imageReferenceSchema, type GroupSpec, type PortInput, type UserSpec } from "../spec/schema.js";
 import { definitionErrorFromZod } from "../spec/validate.js";
+import { timezoneStep } from "./timezone.js";
 import type { ExposedPort, ResolvedBase, ResolvedImage } from "./resolved-image.js";
 
 /** The name a child's FROM line uses for a workspace parent; `kiln build` maps it with a build context. */
@@ -49,12 +50,15 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
   const contributions = collectContributions(features, image.name, file, distro);
   const ownFeatureNames = contributions.map((c) => c.feature);
 
-  const packages = sortedUnique([...contributions.flatMap((c) => c.contribution.packages), ...image.packages]);
+  const inheritedPackages = parent ? [...parent.inherited.packages, ...parent.packages] : [];
+  // A time zone needs the zone files; most family bases have tzdata already, and a second install would cost an apt update.
+  const timezonePackages = image.timezone !== undefined && !inheritedPackages.includes("tzdata") ? ["tzdata"] : [];
+  const packages = sortedUnique([...contributions.flatMap((c) => c.contribution.packages), ...timezonePackages, ...image.packages]);
   const buildPackages = sortedUnique([...contributions.flatMap((c) => c.contribution.buildPackages), ...image.buildPackages]).filter(
     (pkg) => !packages.includes(pkg),
   );
 
-  const steps = [...contributions.flatMap((c) => c.contribution.steps), ...image.steps];
+  const steps = [...contributions.flatMap((c) => c.contribution.steps), ...(image.timezone !== undefined ? [timezoneStep(image.timezone)] : []), ...image.steps];
   const initFragment = contributions.map((c) => c.contribution.entrypoint).find((e) => e?.role === "init");
   const wrappers = contributions.flatMap((c) => (c.contribution.entrypoint?.role === "wrapper" ? [c.contribution.entrypoint.argv] : []));
   const init = initFragment?.argv ?? parent?.init;
@@ -115,6 +119,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
       init: parent?.init,
       entrypoint: parent ? (parent.entrypoint ?? parent.inherited.entrypoint) : undefined,
       cmd: parent ? (parent.cmd ?? parent.inherited.cmd) : undefined,
+      packages: inheritedPackages,
       ...(parent ? runtimeInterface(parent) : { env: {}, ports: [], volumes: [], runtimeEnv: {} }),
     },
     init,
