@@ -20,6 +20,7 @@ export {
 export { z } from "zod";
 export { tini, type TiniOptions } from "./feature/tini.js";
 export { nginx, type NginxOptions, type NginxTlsOptions } from "./feature/nginx.js";
+export { apache, type ApacheOptions, type ApacheTlsOptions } from "./feature/apache.js";
 export { cron, cronCommand } from "./feature/cron.js";
 export { node, defaultPnpm, type NodeOptions } from "./feature/node.js";
 export { pnpmStage, type PnpmStageOptions } from "./stage/pnpm-stage.js";

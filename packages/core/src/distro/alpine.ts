@@ -18,6 +18,11 @@ export const alpine: DistroAdapter = {
     nginxMainConfig: "/etc/nginx/nginx.conf",
     nginxModulesInclude: "/etc/nginx/modules/*.conf",
     nginxUser: "nginx",
+    apacheBinary: "/usr/sbin/httpd",
+    apacheConfig: "/etc/apache2/httpd.conf",
+    apacheModules: "/usr/lib/apache2",
+    apacheMimeTypes: "/etc/apache2/mime.types",
+    apacheUser: "apache",
   },
   // apk: name, an optional repository tag (@testing), an optional version constraint.
   packageName: {
@@ -29,6 +34,8 @@ export const alpine: DistroAdapter = {
     busybox: [],
     sshServer: ["openssh-server", "openssh-keygen", "openssh-sftp-server"],
     buildTools: ["build-base"],
+    apache: ["apache2"],
+    apacheTls: ["apache2-ssl"],
   },
 
   installScript(packages, buildPackages, buildSteps) {

@@ -39,6 +39,15 @@ export interface DistroPaths {
   /** dynamic-module snippets the distro's nginx package installs */
   nginxModulesInclude: string;
   nginxUser: string;
+  /** the httpd binary (Debian names it apache2) */
+  apacheBinary: string;
+  /** the configuration file that binary reads when given no -f */
+  apacheConfig: string;
+  /** directory of the mod_*.so files */
+  apacheModules: string;
+  apacheMimeTypes: string;
+  /** the account the distro's httpd package creates */
+  apacheUser: string;
 }
 
 export interface DistroPackageSets {
@@ -48,4 +57,8 @@ export interface DistroPackageSets {
   sshServer: string[];
   /** C compiler, make and libc headers */
   buildTools: string[];
+  /** httpd with the event MPM, its modules and a MIME types file */
+  apache: string[];
+  /** mod_ssl, when the distro ships it apart */
+  apacheTls: string[];
 }

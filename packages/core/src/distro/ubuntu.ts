@@ -13,5 +13,10 @@ export const ubuntu = aptDistro(
     nginxMainConfig: "/etc/nginx/nginx.conf",
     nginxModulesInclude: "/etc/nginx/modules-enabled/*.conf",
     nginxUser: "www-data",
+    apacheBinary: "/usr/sbin/apache2",
+    apacheConfig: "/etc/apache2/apache2.conf",
+    apacheModules: "/usr/lib/apache2/modules",
+    apacheMimeTypes: "/etc/mime.types",
+    apacheUser: "www-data",
   },
 );

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineFeature, type Feature, type FeatureContributionInput } from "./feature.js";
 import { featureFilesDirectory } from "./feature-files.js";
+import { httpProbe } from "./http-probe.js";
 
 export interface NginxOptions {
   /** unprivileged port the default server listens on */
@@ -62,16 +63,6 @@ export function nginx(options: NginxOptions = {}): Feature {
     const tlsOptions = checked.tls === true ? {} : checked.tls || undefined;
     const tls = tlsOptions && { port: tlsOptions.port ?? 8443, certificates: tlsOptions.certificates ?? "/etc/letsencrypt", domain: tlsOptions.domain ?? "" };
     const paths = distro.paths;
-    const healthUrl = `http://127.0.0.1:${port}${healthPath}`;
-    const healthTest =
-      distro.name === "alpine"
-        ? ["wget", "-q", "-O", "/dev/null", healthUrl]
-        : // Debian and Ubuntu ship no HTTP client in a minimal image; bash's /dev/tcp is enough.
-          [
-            "/bin/bash",
-            "-c",
-            `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${healthPath} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`,
-          ];
     const contribution: FeatureContributionInput = {
       packages: ["nginx"],
       steps: [
@@ -163,7 +154,7 @@ export function nginx(options: NginxOptions = {}): Feature {
         },
       ],
       ports: [port],
-      healthcheck: { test: healthTest, intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 5, startIntervalSeconds: 1, retries: 3 },
+      healthcheck: { test: httpProbe(distro, port, healthPath), intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 5, startIntervalSeconds: 1, retries: 3 },
       // SIGQUIT is nginx's graceful shutdown: finish in-flight requests, then exit.
       stopSignal: "SIGQUIT",
       cmd: ["nginx", "-e", "/dev/stderr", "-g", "daemon off;"],

@@ -7,6 +7,7 @@ import { definitionErrorFromZod } from "../spec/validate.js";
 import { checkBaseTags, checkPackageNames, checkRoot, checkStageNames, isRootUser, rootAccounts } from "./checks.js";
 import type { AppliedState, Claimant, ExposedPort, ResolvedBase, ResolvedImage } from "./resolved-image.js";
 import { compareCodePoints, sortedByCodePoint } from "../text/code-point-order.js";
+import { timezoneStep } from "./timezone.js";
 
 /** The name a child's FROM line uses for a workspace parent; `kiln build` maps it with a build context. */
 export function workspaceImageReference(name: string): string {
@@ -76,7 +77,10 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
   );
   // What a parent already installed, created or ran is not done again: a child re-applying ssh()
   // or init() changes only what differs, and needs no network for packages it already has.
-  const wanted = sortedUnique([...contributions.flatMap((c) => c.contribution.packages), ...image.packages]);
+  const inheritedPackages = parent ? [...parent.inherited.packages, ...parent.packages] : [];
+  // A time zone needs the zone files; most family bases have tzdata already, and a second install would cost an apt update.
+  const timezonePackages = image.timezone !== undefined && !inheritedPackages.includes("tzdata") ? ["tzdata"] : [];
+  const wanted = sortedUnique([...contributions.flatMap((c) => c.contribution.packages), ...timezonePackages, ...image.packages]);
   const packages = wanted.filter((pkg) => !(pkg in applied.packages));
   const buildPackages = sortedUnique([...contributions.flatMap((c) => c.contribution.buildPackages), ...image.buildPackages]).filter(
     (pkg) => !wanted.includes(pkg) && !(pkg in applied.packages),
@@ -93,7 +97,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
       .filter((f) => notYetDone(workKey("file", c.feature, f.contextDir, f.src, f.dest, f.mode ?? "")))
       .map((f) => ({ ...f, feature: c.feature })),
   );
-  const steps = [...featureSteps, ...image.steps];
+  const steps = [...featureSteps, ...(image.timezone !== undefined ? [timezoneStep(image.timezone)] : []), ...image.steps];
   if (image.app === undefined && steps.some((step) => step.phase === "app")) {
     throw new DefinitionError(
       `${file}: steps: a step with phase "app" runs in the application's directory, but the image has no app`,
@@ -174,6 +178,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
       init: parent?.init,
       entrypoint: parent ? (parent.entrypoint ?? parent.inherited.entrypoint) : undefined,
       cmd: parent ? (parent.cmd ?? parent.inherited.cmd) : undefined,
+      packages: inheritedPackages,
       ...inheritedInterface,
     },
     init: initArgv,

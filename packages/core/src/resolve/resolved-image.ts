@@ -86,6 +86,8 @@ export interface ResolvedImage {
     init: string[] | undefined;
     entrypoint: string[] | undefined;
     cmd: string[] | undefined;
+    /** what the ancestors installed (their `packages`), so a child does not install it twice */
+    packages: string[];
     env: Record<string, string>;
     ports: ExposedPort[];
     volumes: string[];

@@ -256,6 +256,22 @@ export type AppSpec = z.output<typeof appSchema>;
 
 export const imageTestsSchema = z.array(imageTestSchema).default([]);
 
+/** The zone names the tz database has, as this Node's ICU knows them (aliases like "UTC" included). */
+function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone name; it becomes a path under /usr/share/zoneinfo in a build step. */
+export const timezoneSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)*$/, 'expected a time zone name like "Asia/Shanghai" or "UTC"')
+  .refine(isKnownTimeZone, { message: 'not a time zone of the tz database; expected a name like "Asia/Shanghai", "Europe/Paris" or "UTC"' });
+
 /**
  * The user-facing definition, minus `base` and `features` which are checked separately because
  * they hold objects (another image's definition, feature instances) rather than data.
@@ -287,6 +303,11 @@ export const imageDataSchema = z.strictObject({
    * before it will start. Never baked into the image.
    */
   testEnv: z.record(envNameSchema, z.string()).default({}),
+  /**
+   * The time zone of the image, e.g. "Asia/Shanghai": /etc/localtime and /etc/timezone are set
+   * at build, with tzdata installed unless a parent image has it. `docker run -e TZ=…` still wins.
+   */
+  timezone: timezoneSchema.optional(),
   /** variables the image's own scripts read at run time (features declare theirs) */
   runtimeEnv: runtimeEnvSchema.default({}),
   workdir: absolutePathSchema.optional(),

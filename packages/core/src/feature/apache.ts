@@ -1,0 +1,195 @@
+import path from "node:path";
+import { DefinitionError } from "../errors.js";
+import { defineFeature, type Feature } from "./feature.js";
+import { featureFilesDirectory } from "./feature-files.js";
+import { httpProbe } from "./http-probe.js";
+
+export interface ApacheOptions {
+  /** unprivileged port plain HTTP listens on */
+  port?: number;
+  /** document root; mount your site here */
+  root?: string;
+  /** a path answering 200 "ok" for liveness/readiness probes and HEALTHCHECK */
+  healthPath?: string;
+  /** HTTPS, turned on at run time by HTTPD_TLS_DOMAIN (see files/apache/kiln-httpd) */
+  tls?: ApacheTlsOptions;
+}
+
+export interface ApacheTlsOptions {
+  /** unprivileged port HTTPS listens on */
+  port?: number;
+  /** the directory holding live/<domain>/fullchain.pem and privkey.pem */
+  certificates?: string;
+  /** a domain to serve HTTPS for by default; without it, TLS is on only when HTTPD_TLS_DOMAIN is set */
+  domain?: string;
+}
+
+/** Where kiln-httpd writes the run-time configuration and httpd its pid: /tmp, so the root can be read-only. */
+const runtimeDir = "/tmp/kiln-httpd";
+/** The health path's answer lives outside the document root, so a mounted site cannot hide it. */
+const healthDir = "/usr/share/kiln-httpd";
+
+/** Modules the configuration uses. Each is loaded unless built in: Debian compiles some in, Alpine none. */
+const modules = ["mpm_event", "unixd", "authz_core", "mime", "dir", "alias", "log_config", "setenvif", "rewrite", "headers", "socache_shmcb", "ssl"];
+
+/** Paths end up inside httpd's configuration, quoted: keep them to characters that need no escaping. */
+const plainPath = /^\/[A-Za-z0-9._/-]*$/;
+
+/**
+ * Apache httpd that serves a directory and passes health checks, as a non-root user, with HTTPS
+ * from a mounted Let's Encrypt directory when HTTPD_TLS_DOMAIN is set.
+ *
+ * The distros' stock configurations assume root (port 80, `User` switching, logs under
+ * /var/log), and Debian's needs apache2ctl's environment to parse at all. This feature writes the
+ * whole configuration itself, to the file the distro's httpd reads by default (so a bare
+ * `httpd -t` checks it): the event MPM, logs to stdout/stderr, pid and runtime files in /tmp,
+ * no directory listings. `kiln-httpd start` is the command; `kiln-httpd reload` is the graceful
+ * reload after a certificate renewal.
+ */
+export function apache(options: ApacheOptions = {}): Feature {
+  const port = options.port ?? 8080;
+  const root = options.root ?? "/data/html";
+  const healthPath = options.healthPath ?? "/healthz";
+  const tls = { port: options.tls?.port ?? 8443, certificates: options.tls?.certificates ?? "/etc/letsencrypt", domain: options.tls?.domain ?? "" };
+  for (const [field, value] of [["root", root], ["healthPath", healthPath], ["tls.certificates", tls.certificates]] as const) {
+    if (!plainPath.test(value)) {
+      throw new DefinitionError(
+        `apache({ ${field} }): ${JSON.stringify(value)} is not a plain absolute path`,
+        "use an absolute path of letters, digits and . _ - / (httpd's configuration quotes it as is)",
+      );
+    }
+  }
+  if (tls.domain !== "" && !/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(tls.domain)) {
+    throw new DefinitionError(`apache({ tls.domain }): ${JSON.stringify(tls.domain)} is not a domain name`, 'write a name like "example.org", or leave it out');
+  }
+  if (port === tls.port) {
+    throw new DefinitionError(`apache({ port, tls.port }): HTTP and HTTPS both on ${port}`, "give HTTPS its own port (the default is 8443)");
+  }
+
+  return defineFeature("apache", ({ distro }) => {
+    const paths = distro.paths;
+    // A regular expression matching the health path exactly, for SetEnvIf and RewriteRule.
+    const healthPattern = `^${healthPath.replace(/[.]/g, "\\.")}$`;
+    const configuration = [
+      "# Written by kiln's apache feature: the whole configuration, none of the package's.",
+      ...modules.flatMap((name) => [`<IfModule !${name}_module>`, `    LoadModule ${name}_module ${paths.apacheModules}/mod_${name}.so`, "</IfModule>"]),
+      // UseCanonicalName Off (the default) keeps self-referential URLs on the Host the client used.
+      "ServerName localhost",
+      "ServerTokens Prod",
+      "ServerSignature Off",
+      "TraceEnable Off",
+      `Listen ${port}`,
+      `PidFile ${runtimeDir}/httpd.pid`,
+      `DefaultRuntimeDir ${runtimeDir}`,
+      // Under docker stop's 10 s: requests in flight get 8 s to finish, then httpd exits by itself.
+      "GracefulShutdownTimeout 8",
+      "ErrorLog /proc/self/fd/2",
+      "LogLevel warn",
+      'LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined',
+      `SetEnvIf Request_URI "${healthPattern}" kiln_health_probe`,
+      "CustomLog /proc/self/fd/1 combined env=!kiln_health_probe",
+      `TypesConfig ${paths.apacheMimeTypes}`,
+      `DocumentRoot "${root}"`,
+      "DirectoryIndex index.html",
+      "<Directory />",
+      "    AllowOverride None",
+      "    Require all denied",
+      "</Directory>",
+      `<Directory "${root}">`,
+      "    Options FollowSymLinks",
+      "    AllowOverride None",
+      "    Require all granted",
+      "</Directory>",
+      '<Files ".ht*">',
+      "    Require all denied",
+      "</Files>",
+      // Mozilla's "intermediate" profile: TLS 1.2 and 1.3 only, forward-secret AEAD ciphers.
+      "SSLProtocol -all +TLSv1.2 +TLSv1.3",
+      "SSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305",
+      "SSLHonorCipherOrder Off",
+      "SSLSessionTickets Off",
+      `SSLSessionCache "shmcb:${runtimeDir}/tls-sessions(512000)"`,
+      `Alias "${healthPath}" "${healthDir}/ok"`,
+      `<Directory "${healthDir}">`,
+      "    Require all granted",
+      "    ForceType text/plain",
+      "</Directory>",
+      "# kiln-httpd start writes these two: plain HTTP serves or redirects; HTTPS is on or absent.",
+      `<VirtualHost *:${port}>`,
+      `    Include ${runtimeDir}/http.conf`,
+      "</VirtualHost>",
+      `Include ${runtimeDir}/https.conf`,
+    ];
+    const ownsBinaryName = paths.apacheBinary.endsWith("/httpd");
+    return {
+      packages: [...distro.packageSets.apache, ...distro.packageSets.apacheTls],
+      files: [{ contextDir: featureFilesDirectory(import.meta.url, "apache"), src: "kiln-httpd", dest: "/usr/local/bin/kiln-httpd", mode: "0755" }],
+      steps: [
+        {
+          why: "apache: our own configuration (non-root, event MPM, logs to stdout/stderr, pid and runtime files in /tmp)",
+          run: [
+            `mkdir -p ${path.posix.dirname(paths.apacheConfig)}`,
+            `cat > ${paths.apacheConfig} <<'HTTPD'`,
+            ...configuration,
+            "HTTPD",
+            // One name on every distro, for kiln-httpd and for people: Debian calls the binary apache2.
+            ...(ownsBinaryName ? [] : [`ln -sf ${paths.apacheBinary} /usr/local/bin/httpd`]),
+          ].join("\n"),
+        },
+        {
+          why: "apache: the health answer, a default page unless the image ships its own, and the HTTP-only run-time files",
+          run: [
+            `mkdir -p ${healthDir} ${root} ${runtimeDir}`,
+            `echo ok > ${healthDir}/ok`,
+            `[ -e ${root}/index.html ] || cat > ${root}/index.html <<'HTML'`,
+            "<!doctype html>",
+            '<html lang="en"><head><meta charset="utf-8"><title>Apache httpd on kiln</title></head>',
+            `<body><h1>It works</h1><p>Apache httpd on kiln serves ${root}. Mount your site there.</p></body></html>`,
+            "HTML",
+            `: > ${runtimeDir}/http.conf`,
+            `: > ${runtimeDir}/https.conf`,
+            // Group root too: platforms that run images under an arbitrary uid keep gid 0.
+            `chown -R ${paths.apacheUser}:0 ${runtimeDir}`,
+            `chmod -R g+w ${runtimeDir}`,
+            // Alpine's apache2-ssl generates a self-signed key pair on install; no private key ships in an image.
+            "rm -f /etc/ssl/apache2/server.key /etc/ssl/apache2/server.pem",
+            "httpd -t",
+          ].join("\n"),
+        },
+      ],
+      env: { KILN_HTTPD_TLS_PORT: String(tls.port), HTTPD_TLS_CERTIFICATES: tls.certificates, HTTPD_TLS_DOMAIN: tls.domain },
+      runtimeEnv: {
+        HTTPD_TLS_DOMAIN: { default: tls.domain || "unset", description: `turns HTTPS on for this domain, on port ${tls.port}; plain HTTP then answers 301` },
+        HTTPD_TLS_CERTIFICATES: { default: tls.certificates, description: "the Let's Encrypt directory holding live/<domain>/fullchain.pem and privkey.pem" },
+        HTTPD_TLS_PUBLIC_PORT: { default: "443", description: "the HTTPS port clients see (behind a port mapping), used in the 301's Location" },
+        HTTPD_HSTS_MAX_AGE: { default: "unset", description: "seconds of Strict-Transport-Security; unset sends no HSTS header" },
+      },
+      ports: [port, tls.port],
+      healthcheck: { test: httpProbe(distro, port, healthPath), intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 5, startIntervalSeconds: 1, retries: 3 },
+      // SIGWINCH is httpd's graceful stop: stop accepting, finish requests in flight, exit.
+      stopSignal: "SIGWINCH",
+      cmd: ["kiln-httpd", "start"],
+      tests: [
+        { kind: "http", name: "GET / answers 200 from the document root", port, path: "/", status: 200 },
+        { kind: "http", name: `GET ${healthPath} answers ok`, port, path: healthPath, status: 200, bodyIncludes: ["ok"] },
+        { kind: "health", name: "the health status becomes healthy", timeoutSeconds: 60 },
+        { kind: "command", name: "the configuration is valid", run: ["httpd", "-t"] },
+        {
+          kind: "command",
+          name: "httpd's parent process does not run as root",
+          run: ["sh", "-c", `grep '^Uid:' /proc/"$(cat ${runtimeDir}/httpd.pid)"/status`],
+          stdoutMatches: "^Uid:\\s+[1-9]",
+        },
+        { kind: "command", name: "kiln-httpd reload asks for a graceful restart and httpd stays up", run: ["kiln-httpd", "reload"] },
+        {
+          kind: "command",
+          name: "with TLS on and no certificate, kiln-httpd refuses with exit 78 and names the file",
+          run: ["sh", "-c", "HTTPD_TLS_DOMAIN=missing.example HTTPD_TLS_CERTIFICATES=/nonexistent kiln-httpd start 2>&1"],
+          exitCode: 78,
+          stdoutIncludes: ["/nonexistent/live/missing.example/fullchain.pem does not exist"],
+        },
+        { kind: "stop", name: "docker stop ends httpd gracefully", maxSeconds: 3 },
+      ],
+    };
+  });
+}
