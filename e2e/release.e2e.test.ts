@@ -42,7 +42,8 @@ const target = () => `${registry.host}/kiln`;
 /** Release tags only: cosign's signatures and attestations live beside them as sha256-….sig / .att. */
 const tagsOf = async (image: string) => (await withLogin(() => client(image).tags())).filter((tag) => !tag.startsWith("sha256-"));
 /** Every release tag of an image and the digest it points at. */
-const tagDigests = async (image: string) => Object.fromEntries(await Promise.all((await tagsOf(image)).map(async (tag) => [tag, await withLogin(() => client(image).digest(tag))])));
+const tagDigests = async (image: string) =>
+  Object.fromEntries(await Promise.all((await tagsOf(image)).map(async (tag) => [tag, await withLogin(() => client(image).digest(tag))])));
 const cosign = (args: string[]) => run("cosign", [...args, "--allow-http-registry"]);
 
 async function withLogin<T>(operation: () => Promise<T>): Promise<T> {
@@ -57,7 +58,9 @@ async function withLogin<T>(operation: () => Promise<T>): Promise<T> {
 }
 
 async function changeset(bumps: Record<string, "patch" | "minor" | "major">, summary: string): Promise<void> {
-  const front = Object.entries(bumps).map(([name, type]) => `"${name}": ${type}`).join("\n");
+  const front = Object.entries(bumps)
+    .map(([name, type]) => `"${name}": ${type}`)
+    .join("\n");
   writeFileSync(path.join(clone, `.changeset/e2e-${Date.now()}.md`), `---\n${front}\n---\n\n${summary}\n`);
   const version = await run("pnpm", ["changeset", "version"]);
   expect(version.exitCode, version.stderr).toBe(0);
@@ -67,10 +70,22 @@ async function changeset(bumps: Record<string, "patch" | "minor" | "major">, sum
 
 /** The SPDX documents cosign verified for one platform manifest. */
 async function attestedSbom(reference: string): Promise<{ packages: { name: string; versionInfo: string }[] }> {
-  const verified = await cosign(["verify-attestation", "--key", path.join(keys, "cosign.pub"), "--type", "spdxjson", "--insecure-ignore-tlog=true", reference]);
+  const verified = await cosign([
+    "verify-attestation",
+    "--key",
+    path.join(keys, "cosign.pub"),
+    "--type",
+    "spdxjson",
+    "--insecure-ignore-tlog=true",
+    reference,
+  ]);
   expect(verified.exitCode, verified.stderr).toBe(0);
   const envelope = JSON.parse(verified.stdout.trim().split("\n")[0] as string) as { payload: string };
-  return (JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8")) as { predicate: { packages: { name: string; versionInfo: string }[] } }).predicate;
+  return (
+    JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8")) as {
+      predicate: { packages: { name: string; versionInfo: string }[] };
+    }
+  ).predicate;
 }
 
 describe.skipIf(!engine.available)("releasing images to a registry that requires a login", () => {
@@ -79,14 +94,18 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
   beforeAll(async () => {
     registry = await startPrivateRegistry("htpasswd");
     keys = mkdtempSync(path.join(tmpdir(), "kiln-cosign-"));
-    const generated = await execute({ command: "cosign", args: ["generate-key-pair"] }, { cwd: keys, env: { COSIGN_PASSWORD: cosignPassword } });
+    const generated = await execute(
+      { command: "cosign", args: ["generate-key-pair"] },
+      { cwd: keys, env: { COSIGN_PASSWORD: cosignPassword } },
+    );
     expect(generated.exitCode, generated.stderr).toBe(0);
     clone = await cloneRepository();
     // Only the nginx family: a patch to debian-base bumps every image built on it, and the other
     // Debian images (ssh, init, dev, node) and the apps built on them (catalog) would make this
     // test about their build times.
     for (const name of readdirSync(path.join(clone, "images"))) {
-      if (name.startsWith("debian-") && !["debian-base", "debian-nginx"].includes(name)) rmSync(path.join(clone, "images", name), { recursive: true });
+      if (name.startsWith("debian-") && !["debian-base", "debian-nginx"].includes(name))
+        rmSync(path.join(clone, "images", name), { recursive: true });
     }
     rmSync(path.join(clone, "apps"), { recursive: true, force: true });
     const focused = await run("git", ["commit", "-qam", "e2e: only the nginx family"]);
@@ -107,35 +126,54 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
   test("--dry-run shows the plan: debian-nginx with its tags and the build it runs, the rest skipped with the reason", async () => {
     const result = await kiln(["release", "--registry", target(), "--dry-run", "--json"]);
     expect(result.exitCode, result.stderr).toBe(0);
-    const plan = JSON.parse(result.stdout) as { images: { image: string; result: string; tags: string[]; reason: string; command?: { args: string[] } }[] };
+    const plan = JSON.parse(result.stdout) as {
+      images: { image: string; result: string; tags: string[]; reason: string; command?: { args: string[] } }[];
+    };
     const nginx = plan.images.find((i) => i.image === "debian-nginx");
     expect(nginx).toMatchObject({ result: "planned", tags: ["1.0.0", "1.0", "1", "latest", expect.stringMatching(/^sha-[0-9a-f]{7}$/)] });
-    expect(nginx?.command?.args).toContain(`type=image,name=${target()}/kiln-staging/debian-nginx:1.0.0-${nginx?.tags[4]?.slice(4)},push=true`);
-    expect(plan.images.find((i) => i.image === "debian-base")).toMatchObject({ result: "skipped", reason: "debian-base@0.1.0 was released before (git tag)" });
+    expect(nginx?.command?.args).toContain(
+      `type=image,name=${target()}/kiln-staging/debian-nginx:1.0.0-${nginx?.tags[4]?.slice(4)},push=true`,
+    );
+    expect(plan.images.find((i) => i.image === "debian-base")).toMatchObject({
+      result: "skipped",
+      reason: "debian-base@0.1.0 was released before (git tag)",
+    });
   });
 
-  test("kiln release pushes by digest, signs, attests, then tags X.Y.Z, X.Y, X, latest and sha- for debian-nginx only; the login is never printed", async () => {
-    const baseTagsBefore = await tagDigests("debian-base");
-    const started = Date.now();
-    const result = await kiln(["release", "--registry", target()]);
-    expect(result.exitCode, result.stderr.slice(-3000)).toBe(0);
-    process.stderr.write(`kiln e2e: release of debian-nginx with SBOM and signature: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    expect(result.stderr).toContain("by digest");
-    for (const secret of [registry.password, Buffer.from(`${registry.user}:${registry.password}`).toString("base64"), cosignPassword]) {
-      expect(result.stdout + result.stderr).not.toContain(secret);
-    }
-    const revision = (await run("git", ["rev-parse", "HEAD"])).stdout.trim();
-    expect(await tagsOf("debian-nginx")).toEqual(["1", "1.0", "1.0.0", "latest", `sha-${revision.slice(0, 7)}`].sort());
-    expect(await tagDigests("debian-base")).toEqual(baseTagsBefore);
-    expect(await withLogin(() => client("kiln-staging/debian-nginx").tags())).toEqual([`1.0.0-${revision.slice(0, 7)}`]);
-    releasedDigest = (await withLogin(() => client("debian-nginx").digest("1.0.0"))) as string;
-    for (const tag of await tagsOf("debian-nginx")) expect(await withLogin(() => client("debian-nginx").digest(tag))).toBe(releasedDigest);
-    expect((await run("git", ["tag", "--list", "debian-nginx@*"])).stdout.trim().split("\n")).toEqual(["debian-nginx@0.1.0", "debian-nginx@1.0.0"]);
-    const summary = JSON.parse(readFileSync(path.join(clone, "dist/release.json"), "utf8"));
-    expect(summary.images.find((i: { image: string }) => i.image === "debian-nginx")).toMatchObject({ result: "pushed", signed: true, digest: releasedDigest });
-    // The child is built FROM a parent whose labels name this commit, so BuildKit's cache from
-    // other builds does not apply: on a busy 2-core machine the arm64 half takes long under QEMU.
-  }, 40 * 60_000);
+  test(
+    "kiln release pushes by digest, signs, attests, then tags X.Y.Z, X.Y, X, latest and sha- for debian-nginx only; the login is never printed",
+    async () => {
+      const baseTagsBefore = await tagDigests("debian-base");
+      const started = Date.now();
+      const result = await kiln(["release", "--registry", target()]);
+      expect(result.exitCode, result.stderr.slice(-3000)).toBe(0);
+      process.stderr.write(`kiln e2e: release of debian-nginx with SBOM and signature: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      expect(result.stderr).toContain("by digest");
+      for (const secret of [registry.password, Buffer.from(`${registry.user}:${registry.password}`).toString("base64"), cosignPassword]) {
+        expect(result.stdout + result.stderr).not.toContain(secret);
+      }
+      const revision = (await run("git", ["rev-parse", "HEAD"])).stdout.trim();
+      expect(await tagsOf("debian-nginx")).toEqual(["1", "1.0", "1.0.0", "latest", `sha-${revision.slice(0, 7)}`].sort());
+      expect(await tagDigests("debian-base")).toEqual(baseTagsBefore);
+      expect(await withLogin(() => client("kiln-staging/debian-nginx").tags())).toEqual([`1.0.0-${revision.slice(0, 7)}`]);
+      releasedDigest = (await withLogin(() => client("debian-nginx").digest("1.0.0"))) as string;
+      for (const tag of await tagsOf("debian-nginx"))
+        expect(await withLogin(() => client("debian-nginx").digest(tag))).toBe(releasedDigest);
+      expect((await run("git", ["tag", "--list", "debian-nginx@*"])).stdout.trim().split("\n")).toEqual([
+        "debian-nginx@0.1.0",
+        "debian-nginx@1.0.0",
+      ]);
+      const summary = JSON.parse(readFileSync(path.join(clone, "dist/release.json"), "utf8"));
+      expect(summary.images.find((i: { image: string }) => i.image === "debian-nginx")).toMatchObject({
+        result: "pushed",
+        signed: true,
+        digest: releasedDigest,
+      });
+      // The child is built FROM a parent whose labels name this commit, so BuildKit's cache from
+      // other builds does not apply: on a busy 2-core machine the arm64 half takes long under QEMU.
+    },
+    40 * 60_000,
+  );
 
   test("labels and index annotations: version, revision, created, and the parent as pushed (reference and digest)", async () => {
     const ref = `${target()}/debian-nginx:1.0.0`;
@@ -149,19 +187,31 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
       "org.opencontainers.image.base.name": `${target()}/debian-base:0.1.0`,
       "org.opencontainers.image.base.digest": parentDigest,
     };
-    const configs = JSON.parse((await run("docker", ["buildx", "imagetools", "inspect", ref, "--format", "{{json .Image}}"])).stdout) as Record<string, { config: { Labels: Record<string, string> } }>;
+    const configs = JSON.parse(
+      (await run("docker", ["buildx", "imagetools", "inspect", ref, "--format", "{{json .Image}}"])).stdout,
+    ) as Record<string, { config: { Labels: Record<string, string> } }>;
     for (const platform of ["linux/amd64", "linux/arm64"]) expect(configs[platform]?.config.Labels).toMatchObject(expected);
-    const index = JSON.parse((await run("docker", ["buildx", "imagetools", "inspect", ref, "--raw"])).stdout) as { annotations?: Record<string, string> };
+    const index = JSON.parse((await run("docker", ["buildx", "imagetools", "inspect", ref, "--raw"])).stdout) as {
+      annotations?: Record<string, string>;
+    };
     expect(index.annotations).toMatchObject(expected);
   });
 
   test("the real cosign verifies the index and each platform with the public key; each platform's SBOM lists nginx with its Debian version", async () => {
     const repository = `${target()}/debian-nginx`;
-    const index = JSON.parse((await run("docker", ["buildx", "imagetools", "inspect", `${repository}@${releasedDigest}`, "--raw"])).stdout) as { manifests: { digest: string; platform: { os: string; architecture: string } }[] };
+    const index = JSON.parse(
+      (await run("docker", ["buildx", "imagetools", "inspect", `${repository}@${releasedDigest}`, "--raw"])).stdout,
+    ) as { manifests: { digest: string; platform: { os: string; architecture: string } }[] };
     const platforms = index.manifests.filter((m) => m.platform.os !== "unknown");
     expect(platforms.map((m) => m.platform.architecture).sort()).toEqual(["amd64", "arm64"]);
     for (const digest of [releasedDigest, ...platforms.map((m) => m.digest)]) {
-      const verified = await cosign(["verify", "--key", path.join(keys, "cosign.pub"), "--insecure-ignore-tlog=true", `${repository}@${digest}`]);
+      const verified = await cosign([
+        "verify",
+        "--key",
+        path.join(keys, "cosign.pub"),
+        "--insecure-ignore-tlog=true",
+        `${repository}@${digest}`,
+      ]);
       expect(verified.exitCode, verified.stderr).toBe(0);
       expect(verified.stdout).toContain(digest);
     }
@@ -183,7 +233,10 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
     const other = (await withLogin(() => client("debian-base").digest("0.1.0"))) as string;
     await withLogin(async () => {
       await copyByDigest(client("debian-base"), client("debian-nginx"), other);
-      await client("debian-nginx").putManifest("1.0.0", (await client("debian-nginx").manifest(other)) as NonNullable<Awaited<ReturnType<RegistryClient["manifest"]>>>);
+      await client("debian-nginx").putManifest(
+        "1.0.0",
+        (await client("debian-nginx").manifest(other)) as NonNullable<Awaited<ReturnType<RegistryClient["manifest"]>>>,
+      );
     });
     const failed = await kiln(["verify", "debian-nginx@1.0.0", "--registry", target(), ...key]);
     expect(failed.exitCode).toBe(1);
@@ -191,7 +244,12 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
     expect(failed.stderr).toMatch(new RegExp(`signature: .*debian-nginx:1\\.0\\.0 \\(${other}\\) index ${other} is not signed`));
     expect(failed.stderr).toContain("is titled debian-base, not debian-nginx");
 
-    await withLogin(async () => client("debian-nginx").putManifest("1.0.0", (await client("debian-nginx").manifest(releasedDigest)) as NonNullable<Awaited<ReturnType<RegistryClient["manifest"]>>>));
+    await withLogin(async () =>
+      client("debian-nginx").putManifest(
+        "1.0.0",
+        (await client("debian-nginx").manifest(releasedDigest)) as NonNullable<Awaited<ReturnType<RegistryClient["manifest"]>>>,
+      ),
+    );
     expect((await kiln(["verify", "debian-nginx@1.0.0", "--registry", target(), ...key])).exitCode).toBe(0);
   });
 
@@ -217,7 +275,10 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
 
     test("fails naming what was not pushed, and every tag's digest is as it was", async () => {
       const before = await tagDigests("debian-nginx");
-      const child = spawn(process.execPath, [kilnBin(), "release", "--registry", target()], { cwd: clone, env: { ...process.env, ...env() } });
+      const child = spawn(process.execPath, [kilnBin(), "release", "--registry", target()], {
+        cwd: clone,
+        env: { ...process.env, ...env() },
+      });
       let stderr = "";
       let stopped = false;
       child.stderr.on("data", (chunk: Buffer) => {
@@ -251,7 +312,9 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
       const before = await tagDigests("debian-nginx");
       const refused = await kiln(["build", "debian-nginx", "--push", "--registry", target()]);
       expect(refused.exitCode).toBe(4);
-      expect(refused.stderr).toMatch(/tag 1\.0\.1 already points at sha256:[0-9a-f]{64}, and this build is sha256:[0-9a-f]{64}; refusing to overwrite a released version/);
+      expect(refused.stderr).toMatch(
+        /tag 1\.0\.1 already points at sha256:[0-9a-f]{64}, and this build is sha256:[0-9a-f]{64}; refusing to overwrite a released version/,
+      );
       expect(await tagDigests("debian-nginx")).toEqual(before);
       const forced = await kiln(["build", "debian-nginx", "--push", "--registry", target(), "--force"]);
       expect(forced.exitCode, forced.stderr.slice(-2000)).toBe(0);
