@@ -19,7 +19,8 @@ export async function pushByDigestVia(builder?: string): Promise<"buildx" | "sta
  */
 export function signingFrom(args: { signKey?: string; keyless?: boolean }): Signing {
   const key = args.signKey ?? process.env.KILN_SIGNING_KEY;
-  if (key && args.keyless) throw new UsageError("--sign-key and --keyless exclude each other", "sign with a key, or keyless from CI (GitHub Actions' id-token)");
+  if (key && args.keyless)
+    throw new UsageError("--sign-key and --keyless exclude each other", "sign with a key, or keyless from CI (GitHub Actions' id-token)");
   if (args.keyless) return { mode: "keyless" };
   return key ? { mode: "key", key } : { mode: "none" };
 }

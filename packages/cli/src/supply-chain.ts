@@ -3,7 +3,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { LoadedImage } from "@kiln/core";
 import { installedPackages } from "@kiln/engine";
-import { distroPackages, npmPackage, runCosign, sbomCommand, signCommand, spdxDocument, type PushedImage, type SbomPackage, type Signing } from "@kiln/registry";
+import {
+  distroPackages,
+  npmPackage,
+  runCosign,
+  sbomCommand,
+  signCommand,
+  spdxDocument,
+  type PushedImage,
+  type SbomPackage,
+  type Signing,
+} from "@kiln/registry";
 
 export interface SupplyChainOptions {
   signing: Signing;
@@ -19,7 +29,11 @@ export interface SupplyChainOptions {
  * kiln itself put in (pnpm), as a signed in-toto attestation; then a signature of the index and
  * every manifest in it. Any failure throws, and the caller moves no tag.
  */
-export function supplyChain(image: LoadedImage, all: Map<string, LoadedImage>, options: SupplyChainOptions): (pushed: PushedImage) => Promise<void> {
+export function supplyChain(
+  image: LoadedImage,
+  all: Map<string, LoadedImage>,
+  options: SupplyChainOptions,
+): (pushed: PushedImage) => Promise<void> {
   return async (pushed) => {
     if (options.sbom) {
       const reference = pushed.localReference ?? `${pushed.repository}@${pushed.digest}`;
@@ -30,11 +44,25 @@ export function supplyChain(image: LoadedImage, all: Map<string, LoadedImage>, o
       try {
         for (const manifest of pushed.manifests) {
           const packages = [...distroPackages(image.resolved.distro.name, listed[manifest.platform] ?? []), ...added];
-          const document = spdxDocument({ image: image.pkg.name, version: image.pkg.version, platform: manifest.platform, repository: pushed.repository, digest: manifest.digest, createdEpoch: options.createdEpoch, packages });
+          const document = spdxDocument({
+            image: image.pkg.name,
+            version: image.pkg.version,
+            platform: manifest.platform,
+            repository: pushed.repository,
+            digest: manifest.digest,
+            createdEpoch: options.createdEpoch,
+            packages,
+          });
           const file = path.join(dir, `${manifest.platform.replace(/\//g, "-")}.spdx.json`);
           writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
-          await runCosign(sbomCommand(`${pushed.repository}@${manifest.digest}`, file, options.signing), `SBOM of ${image.pkg.name} ${manifest.platform}`, options.signal);
-          options.log(`SBOM ${manifest.platform}: ${packages.length} packages${options.signing.mode === "none" ? " (unsigned)" : ", attested"}`);
+          await runCosign(
+            sbomCommand(`${pushed.repository}@${manifest.digest}`, file, options.signing),
+            `SBOM of ${image.pkg.name} ${manifest.platform}`,
+            options.signal,
+          );
+          options.log(
+            `SBOM ${manifest.platform}: ${packages.length} packages${options.signing.mode === "none" ? " (unsigned)" : ", attested"}`,
+          );
         }
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -49,7 +77,7 @@ export function supplyChain(image: LoadedImage, all: Map<string, LoadedImage>, o
 
 /** pnpm, which the node() feature installs beside the distro's Node, in the image or a parent. */
 function kilnAddedPackages(image: LoadedImage, all: Map<string, LoadedImage>): SbomPackage[] {
-  for (let current: LoadedImage | undefined = image; current; ) {
+  for (let current: LoadedImage | undefined = image; current;) {
     const pnpm = current.resolved.labels["io.kiln.pnpm.version"];
     if (pnpm) return [npmPackage("pnpm", pnpm)];
     const base: LoadedImage["resolved"]["base"] = current.resolved.base;

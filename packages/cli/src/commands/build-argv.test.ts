@@ -16,7 +16,10 @@ import { createWorkspaceFixture, type WorkspaceFixture } from "../../../core/src
  */
 const bin = fileURLToPath(new URL("../../bin/kiln.js", import.meta.url));
 const realDocker = (await execute({ command: "sh", args: ["-c", "command -v docker"] })).stdout.trim();
-const registryUp = await fetch("http://127.0.0.1:5000/v2/").then((r) => r.ok, () => false);
+const registryUp = await fetch("http://127.0.0.1:5000/v2/").then(
+  (r) => r.ok,
+  () => false,
+);
 const registry = `127.0.0.1:5000/release-argv-${process.pid}`;
 let fixture: WorkspaceFixture;
 let shims = "";
@@ -30,7 +33,13 @@ export default defineImage({ name: "base", description: "base image", base: "deb
 `,
   );
   const digest = `sha256:${"c".repeat(64)}`;
-  fixture.write("images/base/kiln.lock.json", JSON.stringify({ image: "base", base: { reference: "debian:bookworm", digest, platforms: { "linux/amd64": digest, "linux/arm64": digest } } }));
+  fixture.write(
+    "images/base/kiln.lock.json",
+    JSON.stringify({
+      image: "base",
+      base: { reference: "debian:bookworm", digest, platforms: { "linux/amd64": digest, "linux/arm64": digest } },
+    }),
+  );
   shims = mkdtempSync(path.join(tmpdir(), "kiln-argv-"));
   const docker = path.join(shims, "docker");
   writeFileSync(
@@ -54,7 +63,10 @@ afterAll(() => {
 async function kiln(args: string[], log: string) {
   return execute(
     { command: process.execPath, args: [bin, ...args] },
-    { cwd: fixture.root, env: { PATH: `${shims}:${process.env.PATH}`, KILN_ARGV_LOG: log, KILN_MIRROR: "", SOURCE_DATE_EPOCH: "1700000000" } },
+    {
+      cwd: fixture.root,
+      env: { PATH: `${shims}:${process.env.PATH}`, KILN_ARGV_LOG: log, KILN_MIRROR: "", SOURCE_DATE_EPOCH: "1700000000" },
+    },
   );
 }
 
@@ -63,7 +75,13 @@ async function dryRunAndExecuted(args: string[], push: boolean): Promise<{ print
   const log = path.join(shims, `argv-${Math.random().toString(36).slice(2)}`);
   const dry = await kiln([...args, "--dry-run", "--json"], log);
   expect(dry.exitCode, dry.stderr).toBe(0);
-  const plan = (JSON.parse(dry.stdout) as { command?: { args: string[] }; env: Record<string, string>; build?: { command: { args: string[] }; env: Record<string, string> } }[])[0];
+  const plan = (
+    JSON.parse(dry.stdout) as {
+      command?: { args: string[] };
+      env: Record<string, string>;
+      build?: { command: { args: string[] }; env: Record<string, string> };
+    }[]
+  )[0];
   const build = push ? plan?.build : plan;
   const printed = [`SOURCE_DATE_EPOCH=${build?.env.SOURCE_DATE_EPOCH ?? ""}`, "buildx", ...(build?.command?.args.slice(1) ?? [])];
   const run = await kiln(args, log);
@@ -88,10 +106,18 @@ describe.skipIf(!registryUp)("dry-run argv = executed argv, with every build fla
   test.each([
     ["build --push", ["build", "base", "--push", "--registry", registry, ...every], true],
     ["build (local store)", ["build", "base", ...every], false],
-  ] as [string, string[], boolean][])("%s runs exactly the printed command", async (_what, args, push) => {
-    const { printed, executed } = await dryRunAndExecuted(args, push);
-    expect(executed).toEqual(printed);
-    for (const [flag, , expected] of flags) expect(executed.some((arg) => arg.includes(expected)), `${flag} reaches the build: ${expected}`).toBe(true);
-    if (push) expect(executed.some((arg) => arg.startsWith(`type=image,name=${registry}/kiln-staging/base:`))).toBe(true);
-  }, 60_000);
+  ] as [string, string[], boolean][])(
+    "%s runs exactly the printed command",
+    async (_what, args, push) => {
+      const { printed, executed } = await dryRunAndExecuted(args, push);
+      expect(executed).toEqual(printed);
+      for (const [flag, , expected] of flags)
+        expect(
+          executed.some((arg) => arg.includes(expected)),
+          `${flag} reaches the build: ${expected}`,
+        ).toBe(true);
+      if (push) expect(executed.some((arg) => arg.startsWith(`type=image,name=${registry}/kiln-staging/base:`))).toBe(true);
+    },
+    60_000,
+  );
 });

@@ -109,6 +109,7 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
       }
       note(step.image, "release", `${step.version}: ${step.reason}`);
       const plan = await publishPlan(image);
+      note(step.image, "release", `push by digest (${via === "buildx" ? "buildx push-by-digest" : `staging ${plan.build.pushName}`}), then tag ${plan.tags.join(", ")}`);
       const published = await publishImage(plan, {
         root,
         imageDir: image.pkg.dir,

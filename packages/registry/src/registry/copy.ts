@@ -21,5 +21,8 @@ export async function copyByDigest(from: RegistryClient, to: RegistryClient, dig
 export function platformManifests(index: ManifestContent): { platform: string; digest: string }[] {
   return (index.manifests ?? [])
     .filter((m) => m.platform && m.platform.os !== "unknown")
-    .map((m) => ({ platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join("/"), digest: m.digest }));
+    .map((m) => ({
+      platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join("/"),
+      digest: m.digest,
+    }));
 }

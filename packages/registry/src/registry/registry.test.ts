@@ -14,7 +14,10 @@ import { RegistryClient } from "./registry.js";
  * 127.0.0.1:5000/library/debian:bookworm, copied by digest.
  */
 const source = new RegistryClient(repositoryLocation("127.0.0.1:5000/library", "debian"));
-const sourceUp = await source.digest("bookworm").then((digest) => digest !== undefined, () => false);
+const sourceUp = await source.digest("bookworm").then(
+  (digest) => digest !== undefined,
+  () => false,
+);
 const savedConfig = process.env.DOCKER_CONFIG;
 
 function useLogin(registry: PrivateRegistry | undefined): void {
@@ -36,7 +39,10 @@ describe.skipIf(!sourceUp).each(["htpasswd", "token"] as const)("a registry with
   test("without a login: refused, with the fix", async () => {
     useLogin(undefined);
     const client = new RegistryClient(repositoryLocation(`${registry.host}/kiln`, "debian"));
-    const error = await client.tags().then(() => undefined, (e: Error & { code?: string; hint?: string }) => e);
+    const error = await client.tags().then(
+      () => undefined,
+      (e: Error & { code?: string; hint?: string }) => e,
+    );
     expect(error?.code).toBe("KILN_REGISTRY_DENIED");
     expect(error?.message).toContain("HTTP 401");
     expect(error?.hint).toContain(`docker login ${registry.host}`);
@@ -58,7 +64,8 @@ describe.skipIf(!sourceUp).each(["htpasswd", "token"] as const)("a registry with
       // (distribution lists the two actions in either order)
       expect(registry.issuedScopes.some((scope) => /^repository:kiln\/debian:(pull,push|push,pull)$/.test(scope))).toBe(true);
     }
-  });
+    // Two platform images of debian:bookworm go across: on a busy machine that takes a while.
+  }, 180_000);
 
   test("planRelease: a version the registry has is tag-only, a new one is released with its tags", async () => {
     useLogin(registry);
@@ -69,7 +76,11 @@ describe.skipIf(!sourceUp).each(["htpasswd", "token"] as const)("a registry with
       gitTags: new Set(["other@0.1.0"]),
       client: clientFor,
     });
-    expect(steps.map((s) => [s.version, s.action])).toEqual([["1.0.0", "tag-only"], ["1.1.0", "release"], ["0.1.0", "skip"]]);
+    expect(steps.map((s) => [s.version, s.action])).toEqual([
+      ["1.0.0", "tag-only"],
+      ["1.1.0", "release"],
+      ["0.1.0", "skip"],
+    ]);
     expect(steps[1]?.tags).toEqual(["1.1.0", "1.1", "1", "latest", "sha-89abcde"]);
   });
 });
@@ -85,7 +96,13 @@ describe.skipIf(!sourceUp)("a registry that fails on purpose", () => {
     const front = await flakyFront(registry.host, 2);
     const log: string[] = [];
     const client = new RegistryClient(repositoryLocation(`${front.host}/kiln`, "debian"));
-    expect(await withRetries(() => client.tags(), [10, 10, 10], (line) => log.push(line))).toEqual([]);
+    expect(
+      await withRetries(
+        () => client.tags(),
+        [10, 10, 10],
+        (line) => log.push(line),
+      ),
+    ).toEqual([]);
     expect(front.failed()).toBe(2);
     expect(log).toHaveLength(2);
     expect(log[0]).toMatch(/HTTP 503 UNAVAILABLE\); retrying in 0.01s$/);
@@ -95,7 +112,13 @@ describe.skipIf(!sourceUp)("a registry that fails on purpose", () => {
   test("when the backoff runs out, the last error is the one reported", async () => {
     const front = await flakyFront(registry.host, 10);
     const client = new RegistryClient(repositoryLocation(`${front.host}/kiln`, "debian"));
-    await expect(withRetries(() => client.tags(), [10, 10], () => undefined)).rejects.toMatchObject({ code: "KILN_REGISTRY_ERROR" });
+    await expect(
+      withRetries(
+        () => client.tags(),
+        [10, 10],
+        () => undefined,
+      ),
+    ).rejects.toMatchObject({ code: "KILN_REGISTRY_ERROR" });
     expect(front.failed()).toBe(3);
     await front.close();
   });
@@ -104,7 +127,13 @@ describe.skipIf(!sourceUp)("a registry that fails on purpose", () => {
     const client = new RegistryClient(repositoryLocation(`${registry.host}/kiln`, "debian"));
     let attempts = 0;
     const missing = `sha256:${"0".repeat(64)}`;
-    await expect(withRetries(() => (attempts++, client.blob(missing)), [10, 10], () => undefined)).rejects.toMatchObject({ code: "KILN_REGISTRY_REFUSED" });
+    await expect(
+      withRetries(
+        () => (attempts++, client.blob(missing)),
+        [10, 10],
+        () => undefined,
+      ),
+    ).rejects.toMatchObject({ code: "KILN_REGISTRY_REFUSED" });
     expect(attempts).toBe(1);
   });
 });

@@ -17,7 +17,13 @@ describe("SPDX 2.3 SBOM from a package list", () => {
     spdxVersion: string;
     documentNamespace: string;
     creationInfo: { created: string };
-    packages: { SPDXID: string; name: string; versionInfo: string; primaryPackagePurpose?: string; externalRefs: { referenceLocator: string }[] }[];
+    packages: {
+      SPDXID: string;
+      name: string;
+      versionInfo: string;
+      primaryPackagePurpose?: string;
+      externalRefs: { referenceLocator: string }[];
+    }[];
     relationships: { spdxElementId: string; relationshipType: string; relatedSpdxElement: string }[];
   };
 
@@ -41,7 +47,11 @@ describe("SPDX 2.3 SBOM from a package list", () => {
     const ids = document.packages.map((pkg) => pkg.SPDXID);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^SPDXRef-[A-Za-z0-9.-]+$/);
-    expect(document.relationships[0]).toEqual({ spdxElementId: "SPDXRef-DOCUMENT", relationshipType: "DESCRIBES", relatedSpdxElement: "SPDXRef-Image" });
+    expect(document.relationships[0]).toEqual({
+      spdxElementId: "SPDXRef-DOCUMENT",
+      relationshipType: "DESCRIBES",
+      relatedSpdxElement: "SPDXRef-Image",
+    });
     expect(document.relationships.slice(1).map((r) => r.relatedSpdxElement)).toEqual(ids.slice(1));
   });
 

@@ -30,9 +30,15 @@ export function signCommand(reference: string, signing: Signing): Command {
 /** The SBOM of one platform manifest: a signed in-toto attestation (SPDX predicate), or attached unsigned. */
 export function sbomCommand(reference: string, sbomFile: string, signing: Signing): Command {
   if (signing.mode === "none") {
-    return { command: "cosign", args: ["attach", "sbom", "--sbom", sbomFile, "--type", "spdx", "--input-format", "json", ...registryFlags(reference), reference] };
+    return {
+      command: "cosign",
+      args: ["attach", "sbom", "--sbom", sbomFile, "--type", "spdx", "--input-format", "json", ...registryFlags(reference), reference],
+    };
   }
-  return { command: "cosign", args: ["attest", "--yes", "--type", "spdxjson", "--predicate", sbomFile, ...keyFlags(signing), ...registryFlags(reference), reference] };
+  return {
+    command: "cosign",
+    args: ["attest", "--yes", "--type", "spdxjson", "--predicate", sbomFile, ...keyFlags(signing), ...registryFlags(reference), reference],
+  };
 }
 
 /** `cosign verify` with a public key (no transparency log: kiln's key signatures are not in one). */
@@ -41,17 +47,42 @@ export function verifyCommand(reference: string, publicKey: string): Command {
 }
 
 export function verifyAttestationCommand(reference: string, publicKey: string): Command {
-  return { command: "cosign", args: ["verify-attestation", "--key", publicKey, "--type", "spdxjson", "--insecure-ignore-tlog=true", ...registryFlags(reference), reference] };
+  return {
+    command: "cosign",
+    args: [
+      "verify-attestation",
+      "--key",
+      publicKey,
+      "--type",
+      "spdxjson",
+      "--insecure-ignore-tlog=true",
+      ...registryFlags(reference),
+      reference,
+    ],
+  };
 }
 
 /** Runs a cosign command; a failure is a ToolError with cosign's last line, never the key or password. */
 export async function runCosign(command: Command, what: string, signal?: AbortSignal): Promise<string> {
   const result = await execute(command, { signal }).catch((error: unknown) => {
-    throw new ToolError("KILN_COSIGN_MISSING", `cannot run cosign: ${(error as Error).message}`, "install cosign (scripts/provision-engine.sh installs Debian's package)");
+    throw new ToolError(
+      "KILN_COSIGN_MISSING",
+      `cannot run cosign: ${(error as Error).message}`,
+      "install cosign (scripts/provision-engine.sh installs Debian's package)",
+    );
   });
   if (result.exitCode !== 0) {
-    const last = result.stderr.trim().split("\n").filter((line) => !/^\s*$/.test(line)).at(-1) ?? `exit ${result.exitCode}`;
-    throw new ToolError("KILN_SIGNING_FAILED", `${what} failed: ${last}\n  command: ${formatCommand(command)}`, "check the key (a file or env://NAME), COSIGN_PASSWORD and the registry login; no tag was moved");
+    const last =
+      result.stderr
+        .trim()
+        .split("\n")
+        .filter((line) => !/^\s*$/.test(line))
+        .at(-1) ?? `exit ${result.exitCode}`;
+    throw new ToolError(
+      "KILN_SIGNING_FAILED",
+      `${what} failed: ${last}\n  command: ${formatCommand(command)}`,
+      "check the key (a file or env://NAME), COSIGN_PASSWORD and the registry login; no tag was moved",
+    );
   }
   return result.stdout;
 }

@@ -55,7 +55,21 @@ export async function startPrivateRegistry(auth: RegistryAuth): Promise<PrivateR
   if (auth === "token") {
     const cert = await execute({
       command: "openssl",
-      args: ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${dir}/token.key`, "-out", `${dir}/token.crt`, "-days", "1", "-subj", "/CN=kiln-test-token"],
+      args: [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        `${dir}/token.key`,
+        "-out",
+        `${dir}/token.crt`,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=kiln-test-token",
+      ],
     });
     if (cert.exitCode !== 0) throw new Error(`openssl: ${cert.stderr}`);
     const key = createPrivateKey(readFileSync(`${dir}/token.key`));
@@ -76,9 +90,20 @@ export async function startPrivateRegistry(auth: RegistryAuth): Promise<PrivateR
       const now = Math.floor(Date.now() / 1000);
       const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
       const head = encode({ typ: "JWT", alg: "RS256", x5c: [der] });
-      const claims = encode({ iss: "kiln-test-issuer", sub: user, aud: "kiln-test", exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access });
+      const claims = encode({
+        iss: "kiln-test-issuer",
+        sub: user,
+        aud: "kiln-test",
+        exp: now + 300,
+        nbf: now - 10,
+        iat: now,
+        jti: randomUUID(),
+        access,
+      });
       const signature = sign("sha256", Buffer.from(`${head}.${claims}`), key).toString("base64url");
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: `${head}.${claims}.${signature}`, expires_in: 300 }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ token: `${head}.${claims}.${signature}`, expires_in: 300 }));
     });
     await new Promise<void>((resolve) => tokenServer?.listen(0, "127.0.0.1", resolve));
     const tokenPort = (tokenServer.address() as AddressInfo).port;
@@ -86,7 +111,10 @@ export async function startPrivateRegistry(auth: RegistryAuth): Promise<PrivateR
   }
 
   const config = path.join(dir, "config.yml");
-  writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n${authConfig}`);
+  writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n${authConfig}`,
+  );
   const dockerConfig = path.join(dir, "docker");
   mkdirSync(dockerConfig);
   const auths = auth === "none" ? {} : { [host]: { auth: Buffer.from(`${user}:${password}`).toString("base64") } };
@@ -103,7 +131,13 @@ export async function startPrivateRegistry(auth: RegistryAuth): Promise<PrivateR
       server = spawn("docker-registry", ["serve", config], { stdio: "ignore" });
       for (let i = 0; i < 100; i++) {
         // 401 is up too: an auth registry answers /v2/ only with credentials.
-        if (await fetch(`http://${host}/v2/`).then((r) => r.status === 200 || r.status === 401, () => false)) return;
+        if (
+          await fetch(`http://${host}/v2/`).then(
+            (r) => r.status === 200 || r.status === 401,
+            () => false,
+          )
+        )
+          return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error(`the registry on ${host} did not start`);
@@ -130,7 +164,10 @@ export async function startPrivateRegistry(auth: RegistryAuth): Promise<PrivateR
  * A registry that fails on purpose: in front of a real one, it answers 503 to the first
  * `failures` requests, then forwards everything. Retries are what gets it through.
  */
-export async function flakyFront(target: string, failures: number): Promise<{ host: string; failed: () => number; close: () => Promise<void> }> {
+export async function flakyFront(
+  target: string,
+  failures: number,
+): Promise<{ host: string; failed: () => number; close: () => Promise<void> }> {
   let failed = 0;
   const server = createServer((req, res) => {
     if (failed < failures) {
@@ -139,10 +176,13 @@ export async function flakyFront(target: string, failures: number): Promise<{ ho
       return;
     }
     const [hostname, port] = target.split(":");
-    const upstream = httpRequest({ hostname, port: Number(port), path: req.url, method: req.method, headers: { ...req.headers, host: target } }, (response) => {
-      res.writeHead(response.statusCode ?? 502, response.headers);
-      response.pipe(res);
-    });
+    const upstream = httpRequest(
+      { hostname, port: Number(port), path: req.url, method: req.method, headers: { ...req.headers, host: target } },
+      (response) => {
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(res);
+      },
+    );
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

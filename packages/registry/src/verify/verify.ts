@@ -55,17 +55,28 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
 
   for (const target of [{ platform: "index", digest: manifest.digest }, ...platforms]) {
     const signed = await cosign(verifyCommand(`${repository}@${target.digest}`, options.publicKey));
-    check(signed.ok, `signature: ${target.platform} signed by ${options.publicKey}`, `signature: ${at} ${target.platform} ${target.digest} is not signed by ${options.publicKey}: ${signed.error}`);
+    check(
+      signed.ok,
+      `signature: ${target.platform} signed by ${options.publicKey}`,
+      `signature: ${at} ${target.platform} ${target.digest} is not signed by ${options.publicKey}: ${signed.error}`,
+    );
   }
 
   for (const target of platforms) {
     const attested = await cosign(verifyAttestationCommand(`${repository}@${target.digest}`, options.publicKey));
     const packages = attested.ok ? sbomPackageCount(attested.stdout) : 0;
-    check(packages > 0, `SBOM: ${target.platform} lists ${packages} packages (signed SPDX attestation)`, `SBOM: ${at} ${target.platform} has no signed SPDX SBOM with packages${attested.ok ? "" : `: ${attested.error}`}`);
+    check(
+      packages > 0,
+      `SBOM: ${target.platform} lists ${packages} packages (signed SPDX attestation)`,
+      `SBOM: ${at} ${target.platform} has no signed SPDX SBOM with packages${attested.ok ? "" : `: ${attested.error}`}`,
+    );
 
     const platformManifest = await client.manifest(target.digest);
     const config = platformManifest ? (JSON.parse(platformManifest.bytes.toString("utf8")) as ManifestContent).config : undefined;
-    const labels = config ? ((JSON.parse((await client.blob(config.digest)).toString("utf8")) as { config?: { Labels?: Record<string, string> } }).config?.Labels ?? {}) : {};
+    const labels = config
+      ? ((JSON.parse((await client.blob(config.digest)).toString("utf8")) as { config?: { Labels?: Record<string, string> } }).config
+          ?.Labels ?? {})
+      : {};
     checkMetadata(`${target.platform} labels`, labels, options, at, check);
   }
   checkMetadata("index annotations", index.annotations ?? {}, options, at, check);
@@ -73,17 +84,39 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
 }
 
 /** version, title, revision and base digest in one set of labels or annotations. */
-function checkMetadata(where: string, values: Record<string, string>, options: VerifyOptions, at: string, check: (ok: boolean, passed: string, failed: string) => void): void {
+function checkMetadata(
+  where: string,
+  values: Record<string, string>,
+  options: VerifyOptions,
+  at: string,
+  check: (ok: boolean, passed: string, failed: string) => void,
+): void {
   const version = values[label("version")];
-  check(version === options.version, `${where}: version ${options.version}`, `${where}: ${at} says version ${version ?? "(none)"}, not ${options.version}`);
+  check(
+    version === options.version,
+    `${where}: version ${options.version}`,
+    `${where}: ${at} says version ${version ?? "(none)"}, not ${options.version}`,
+  );
   const title = values[label("title")];
-  check(title === options.image, `${where}: title ${options.image}`, `${where}: ${at} is titled ${title ?? "(none)"}, not ${options.image}`);
+  check(
+    title === options.image,
+    `${where}: title ${options.image}`,
+    `${where}: ${at} is titled ${title ?? "(none)"}, not ${options.image}`,
+  );
   if (options.revision) {
     const revision = values[label("revision")];
-    check(revision === options.revision, `${where}: revision ${options.revision.slice(0, 7)}`, `${where}: ${at} was built from ${revision ?? "(no revision)"}, but ${options.image}@${options.version} is commit ${options.revision}`);
+    check(
+      revision === options.revision,
+      `${where}: revision ${options.revision.slice(0, 7)}`,
+      `${where}: ${at} was built from ${revision ?? "(no revision)"}, but ${options.image}@${options.version} is commit ${options.revision}`,
+    );
   }
   const baseDigest = values[label("base.digest")];
-  check(/^sha256:[0-9a-f]{64}$/.test(baseDigest ?? ""), `${where}: base ${values[label("base.name")] ?? "?"}@${baseDigest?.slice(0, 19)}…`, `${where}: ${at} has no base digest (${label("base.digest")})`);
+  check(
+    /^sha256:[0-9a-f]{64}$/.test(baseDigest ?? ""),
+    `${where}: base ${values[label("base.name")] ?? "?"}@${baseDigest?.slice(0, 19)}…`,
+    `${where}: ${at} has no base digest (${label("base.digest")})`,
+  );
 }
 
 /** Packages in the SPDX predicate of `cosign verify-attestation`'s output (one DSSE envelope per line). */
@@ -91,7 +124,10 @@ function sbomPackageCount(stdout: string): number {
   let count = 0;
   for (const line of stdout.split("\n").filter((l) => l.trim().startsWith("{"))) {
     const envelope = JSON.parse(line) as { payload?: string };
-    const statement = JSON.parse(Buffer.from(envelope.payload ?? "", "base64").toString("utf8")) as { predicateType?: string; predicate?: { spdxVersion?: string; packages?: unknown[] } };
+    const statement = JSON.parse(Buffer.from(envelope.payload ?? "", "base64").toString("utf8")) as {
+      predicateType?: string;
+      predicate?: { spdxVersion?: string; packages?: unknown[] };
+    };
     if (statement.predicate?.spdxVersion?.startsWith("SPDX-")) count = Math.max(count, (statement.predicate.packages?.length ?? 1) - 1); // the image itself is one of them
   }
   return count;
