@@ -9,7 +9,7 @@ const file = "images/x/image.ts";
 const valid: ImageInput = { name: "x", description: "an image", base: "alpine:3.22", users: [{ name: "app", uid: 10001 }], user: "app" };
 
 function resolve(input: Record<string, unknown>) {
-  return resolveImage(defineImage({ ...valid, ...input } as ImageInput), { file });
+  return resolveImage(defineImage({ ...valid, ...input }), { file });
 }
 
 function errorOf(input: Record<string, unknown>): DefinitionError {

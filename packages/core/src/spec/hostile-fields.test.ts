@@ -202,7 +202,7 @@ function withValue<T>(example: T, path: PathStep[], value: string): T {
 type Outcome = { error: DefinitionError } | { dockerfile: string };
 
 function synthesize(image: Record<string, unknown>, contribution: Record<string, unknown>, featureName = "probe"): Outcome {
-  const feature = defineFeature(featureName, () => contribution as never);
+  const feature = defineFeature(featureName, () => contribution);
   try {
     const resolved = resolveImage(defineImage({ ...(image as unknown as ImageInput), base: "alpine:3.22", features: [feature] }), { file: "images/probe/image.ts" });
     const dockerfile = renderDockerfile(synthesizeDockerfile(resolved, { sourcePath: "images/probe/image.ts" }));
