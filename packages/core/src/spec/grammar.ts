@@ -40,9 +40,16 @@ export function singleLine(schema: z.ZodString = z.string()): z.ZodString {
 export const scriptText = z
   .string()
   .refine((value) => !/[\r\0]/.test(value), { error: "a carriage return or NUL character: scripts use \\n line ends only; remove it" })
-  .refine((value) => !value.endsWith("\\"), { error: "ends with a backslash, which would continue into the next step's first line; remove it" })
+  .refine((value) => !value.endsWith("\\"), {
+    error: "ends with a backslash, which would continue into the next step's first line; remove it",
+  })
   .refine((value) => value.split("\n").every(fitsALine), {
-    error: (issue) => tooLong(String(issue.input).split("\n").find((line) => !fitsALine(line)) ?? ""),
+    error: (issue) =>
+      tooLong(
+        String(issue.input)
+          .split("\n")
+          .find((line) => !fitsALine(line)) ?? "",
+      ),
   });
 
 /**
@@ -64,10 +71,14 @@ const pathCharacters = "A-Za-z0-9._+@%=,:~/-";
 const pathMessage = "may hold only letters, digits and . _ + @ % = , : ~ / - (no spaces, quotes, $, \\ or glob characters)";
 
 /** An absolute path in an image or a stage: home, shell, workdir, a COPY destination, a volume. */
-export const absolutePathSchema = singleLine().max(4096, "at most 4096 characters (PATH_MAX)").regex(new RegExp(`^/[${pathCharacters}]*$`), {
-  error: (issue) =>
-    String(issue.input).startsWith("/") ? `a path that ${pathMessage}` : `expected an absolute path (starting with /), got ${JSON.stringify(issue.input)}`,
-});
+export const absolutePathSchema = singleLine()
+  .max(4096, "at most 4096 characters (PATH_MAX)")
+  .regex(new RegExp(`^/[${pathCharacters}]*$`), {
+    error: (issue) =>
+      String(issue.input).startsWith("/")
+        ? `a path that ${pathMessage}`
+        : `expected an absolute path (starting with /), got ${JSON.stringify(issue.input)}`,
+  });
 
 /** A path relative to a directory kiln owns (an image's files/, a feature's files/), never leaving it. */
 export const relativePathSchema = singleLine()
@@ -81,7 +92,10 @@ export const relativePathSchema = singleLine()
 /** passwd(5) user and group names as useradd and BusyBox adduser accept them by default. */
 export const posixNameSchema = z
   .string()
-  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "expected a user or group name: lower-case letters, digits, _ and -, starting with a letter or _, at most 32 characters");
+  .regex(
+    /^[a-z_][a-z0-9_-]{0,31}$/,
+    "expected a user or group name: lower-case letters, digits, _ and -, starting with a letter or _, at most 32 characters",
+  );
 
 const idOrName = "(?:[a-z_][a-z0-9_-]{0,31}|[0-9]+)";
 

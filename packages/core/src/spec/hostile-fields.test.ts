@@ -43,7 +43,19 @@ const completeImage = {
   buildPackages: ["gcc"],
   files: [{ src: "conf/app.conf", dest: "/etc/app.conf", mode: "0644", owner: "app:app" }],
   groups: [{ name: "staff", gid: 2000, system: false }],
-  users: [{ name: "app", uid: "$APP_UID", group: "staff", gid: 2000, home: "/home/app", shell: "/bin/sh", groups: ["staff"], login: true, system: false }],
+  users: [
+    {
+      name: "app",
+      uid: "$APP_UID",
+      group: "staff",
+      gid: 2000,
+      home: "/home/app",
+      shell: "/bin/sh",
+      groups: ["staff"],
+      login: true,
+      system: false,
+    },
+  ],
   user: "root",
   rootReason: "the probe binds port 80",
   baseTagReason: "the probe follows its base",
@@ -99,7 +111,19 @@ const completeContribution = {
   packages: ["jq"],
   buildPackages: ["make"],
   groups: [{ name: "feat", gid: 3000, system: true }],
-  users: [{ name: "feat", uid: 3000, group: "feat", gid: 3000, home: "/var/lib/feat", shell: "/sbin/nologin", groups: ["feat"], login: false, system: true }],
+  users: [
+    {
+      name: "feat",
+      uid: 3000,
+      group: "feat",
+      gid: 3000,
+      home: "/var/lib/feat",
+      shell: "/sbin/nologin",
+      groups: ["feat"],
+      login: false,
+      system: true,
+    },
+  ],
   files: [{ contextDir: "/opt/kiln/features/probe", src: "start", dest: "/usr/local/bin/start", mode: "0755" }],
   steps: [{ run: "echo feature", phase: "configure", why: "the feature's step", buildCa: true }],
   env: { FEATURE_MODE: "on" },
@@ -110,10 +134,27 @@ const completeContribution = {
   cmd: ["serve"],
   ports: [9000],
   volumes: ["/var/lib/feat"],
-  healthcheck: { test: ["/usr/local/bin/start", "--check"], intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 5, startIntervalSeconds: 2, retries: 3 },
+  healthcheck: {
+    test: ["/usr/local/bin/start", "--check"],
+    intervalSeconds: 30,
+    timeoutSeconds: 5,
+    startPeriodSeconds: 5,
+    startIntervalSeconds: 2,
+    retries: 3,
+  },
   stopSignal: "SIGINT",
   labels: { "io.kiln.feature": "probe" },
-  tests: [{ name: "the feature runs", kind: "command", run: ["start", "--version"], user: "feat", exitCode: 0, stdoutIncludes: ["1"], stdoutMatches: "^1" }],
+  tests: [
+    {
+      name: "the feature runs",
+      kind: "command",
+      run: ["start", "--version"],
+      user: "feat",
+      exitCode: 0,
+      stdoutIncludes: ["1"],
+      stdoutMatches: "^1",
+    },
+  ],
 };
 
 type PathStep = string | number | { key: string };
@@ -151,10 +192,12 @@ function stringFields(schema: AnySchema, example: unknown, path: PathStep[], mis
     }
     case "array": {
       if (!Array.isArray(example) || example.length === 0) return note(missing, path);
-      return example.flatMap((item, index) => stringFields(def.element as AnySchema, item, [...path, index], missing)).filter(
-        // Elements of one schema share their fields: keep those of the first that has each.
-        (field, index, all) => all.findIndex((other) => sameShape(other.path, field.path)) === index,
-      );
+      return example
+        .flatMap((item, index) => stringFields(def.element as AnySchema, item, [...path, index], missing))
+        .filter(
+          // Elements of one schema share their fields: keep those of the first that has each.
+          (field, index, all) => all.findIndex((other) => sameShape(other.path, field.path)) === index,
+        );
     }
     case "record": {
       const entries = Object.entries((example ?? {}) as Record<string, unknown>);
@@ -187,7 +230,8 @@ function sameShape(a: PathStep[], b: PathStep[]): boolean {
 function withValue<T>(example: T, path: PathStep[], value: string): T {
   const copy = structuredClone(example) as Record<string | number, unknown>;
   let container: Record<string | number, unknown> = copy;
-  for (const step of path.slice(0, -1)) container = container[typeof step === "object" ? step.key : step] as Record<string | number, unknown>;
+  for (const step of path.slice(0, -1))
+    container = container[typeof step === "object" ? step.key : step] as Record<string | number, unknown>;
   const last = path[path.length - 1] as PathStep;
   if (typeof last === "object") {
     const held = container[last.key];
@@ -204,7 +248,14 @@ type Outcome = { error: DefinitionError } | { dockerfile: string };
 function synthesize(image: Record<string, unknown>, contribution: Record<string, unknown>, featureName = "probe"): Outcome {
   const feature = defineFeature(featureName, () => contribution);
   try {
-    const resolved = resolveImage(defineImage({ ...(image as unknown as ImageInput), base: "alpine:3.22", features: [feature] }), { file: "images/probe/image.ts" });
+    const resolved = resolveImage(
+      defineImage({
+        ...(image as unknown as ImageInput),
+        base: image.distro === "debian" ? "debian:bookworm" : "alpine:3.22",
+        features: [feature],
+      }),
+      { file: "images/probe/image.ts" },
+    );
     const dockerfile = renderDockerfile(synthesizeDockerfile(resolved, { sourcePath: "images/probe/image.ts" }));
     checkLineLengths(dockerfile, "images/probe/image.ts");
     return { dockerfile };
@@ -247,7 +298,10 @@ function carries(instruction: ParsedInstruction, payload: string, dockerfile: st
 
 function rawText(instruction: ParsedInstruction, dockerfile: string): string {
   const range = instruction.getRange();
-  return dockerfile.split("\n").slice(range.start.line, range.end.line + 1).join("\n");
+  return dockerfile
+    .split("\n")
+    .slice(range.start.line, range.end.line + 1)
+    .join("\n");
 }
 
 /** How the field is named in an error: its path, or (for checks across the definition) its top-level name and last name. */
@@ -270,17 +324,15 @@ describe("the walk covers the schema", () => {
     expect(missingContribution).toEqual([]);
   });
 
-  test("the complete definitions themselves synthesize", () => {
-    const outcome = synthesize(completeImage, completeContribution);
+  test.each(["alpine", "debian"])("the complete definitions themselves synthesize on %s", (distro) => {
+    const outcome = synthesize({ ...completeImage, distro }, completeContribution);
     expect("dockerfile" in outcome ? "" : outcome.error.message).toBe("");
     expect(imageFields.length).toBeGreaterThan(60);
     expect(contributionFields.length).toBeGreaterThan(25);
   });
 });
 
-const baseline = synthesize(completeImage, completeContribution) as { dockerfile: string };
-
-function check(outcome: Outcome, field: StringField, where: string, payload: string): void {
+function check(outcome: Outcome, baseline: { dockerfile: string }, field: StringField, where: string, payload: string): void {
   if ("error" in outcome) {
     expect(outcome.error.exitCode).toBe(2);
     const message = outcome.error.message;
@@ -297,36 +349,44 @@ function check(outcome: Outcome, field: StringField, where: string, payload: str
   );
   for (const instruction of changed) {
     if (!carries(instruction, payload, outcome.dockerfile)) {
-      throw new Error(`${where}: ${instruction.getKeyword()} changed but does not carry the value as written: ${(instruction.getArgumentsContent() ?? "").slice(0, 200)}`);
+      throw new Error(
+        `${where}: ${instruction.getKeyword()} changed but does not carry the value as written: ${(instruction.getArgumentsContent() ?? "").slice(0, 200)}`,
+      );
     }
   }
 }
 
-describe.each(payloads)("a %s", (_name, payload) => {
-  test.each(imageFields.map((field) => [formatPath(field.path.map((s) => (typeof s === "object" ? `{key}` : s))), field] as const))(
-    "in the definition's %s",
-    (where, field) => check(synthesize(withValue(completeImage, field.path, payload), completeContribution), field, where, payload),
-  );
+describe.each(["alpine", "debian"])("on %s", (distro) => {
+  const image = { ...completeImage, distro };
+  const baseline = synthesize(image, completeContribution) as { dockerfile: string };
 
-  test.each(contributionFields.map((field) => [formatPath(field.path.map((s) => (typeof s === "object" ? `{key}` : s))), field] as const))(
-    "in a feature's %s",
-    (where, field) => check(synthesize(completeImage, withValue(completeContribution, field.path, payload)), field, where, payload),
-  );
+  describe.each(payloads)("a %s", (_name, payload) => {
+    test.each(imageFields.map((field) => [formatPath(field.path.map((s) => (typeof s === "object" ? `{key}` : s))), field] as const))(
+      "in the definition's %s",
+      (where, field) => check(synthesize(withValue(image, field.path, payload), completeContribution), baseline, field, where, payload),
+    );
 
-  test("as a feature's name", () => {
-    const outcome = synthesize(completeImage, completeContribution, payload);
-    expect("error" in outcome && outcome.error.message).toMatch(/features\[0\]: the feature's name/);
-  });
+    test.each(
+      contributionFields.map((field) => [formatPath(field.path.map((s) => (typeof s === "object" ? `{key}` : s))), field] as const),
+    )("in a feature's %s", (where, field) =>
+      check(synthesize(image, withValue(completeContribution, field.path, payload)), baseline, field, where, payload),
+    );
 
-  test("as the base", () => {
-    const outcome = (() => {
-      try {
-        resolveImage(defineImage({ ...(completeImage as unknown as ImageInput), base: payload }), { file: "images/probe/image.ts" });
-      } catch (error) {
-        return error;
-      }
-    })();
-    expect(outcome).toBeInstanceOf(DefinitionError);
-    expect((outcome as DefinitionError).message).toMatch(/^images\/probe\/image\.ts: base: /);
+    test("as a feature's name", () => {
+      const outcome = synthesize(image, completeContribution, payload);
+      expect("error" in outcome && outcome.error.message).toMatch(/features\[0\]: the feature's name/);
+    });
+
+    test("as the base", () => {
+      const outcome = (() => {
+        try {
+          resolveImage(defineImage({ ...(image as unknown as ImageInput), base: payload }), { file: "images/probe/image.ts" });
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(outcome).toBeInstanceOf(DefinitionError);
+      expect((outcome as DefinitionError).message).toMatch(/^images\/probe\/image\.ts: base: /);
+    });
   });
 });
