@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineFeature, type Feature, type FeatureContributionInput } from "./feature.js";
 import { featureFilesDirectory } from "./feature-files.js";
+import { shellQuote } from "../shell/shell-quote.js";
 
 export interface NginxOptions {
   /** unprivileged port the default server listens on */
@@ -149,8 +150,8 @@ export function nginx(options: NginxOptions = {}): Feature {
         {
           why: "nginx: a default page unless the image ships its own, and log files that point at the container log",
           run: [
-            `mkdir -p ${root} /var/log/nginx`,
-            `[ -e ${root}/index.html ] || cat > ${root}/index.html <<'HTML'`,
+            `mkdir -p ${shellQuote(root)} /var/log/nginx`,
+            `[ -e ${shellQuote(`${root}/index.html`)} ] || cat > ${shellQuote(`${root}/index.html`)} <<'HTML'`,
             "<!doctype html>",
             '<html lang="en"><head><meta charset="utf-8"><title>nginx on kiln</title></head>',
             `<body><h1>It works</h1><p>nginx on kiln serves ${root}. Mount your site there.</p></body></html>`,
