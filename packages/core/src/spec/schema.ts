@@ -66,7 +66,7 @@ export const userSchema = z.strictObject({
   group: posixName.optional(),
   gid: accountId.optional(),
   home: absolutePathSchema.optional(),
-  /** the login shell; another shell than the default makes an account one people log in to */
+  /** the login shell (default /bin/sh) */
   shell: absolutePathSchema.optional(),
   /** supplementary groups, which must exist (declare them in `groups`) */
   groups: z.array(posixName).default([]),
