@@ -10,7 +10,7 @@ import {
   stepSchema,
   userSchema,
 } from "../spec/schema.js";
-import { absolutePathSchema, argumentText, labelKeySchema, packageNameSchema, relativePathSchema, singleLine } from "../spec/grammar.js";
+import { absolutePathSchema, argumentText, labelKeySchema, posixNameSchema, packageNameSchema, relativePathSchema, singleLine } from "../spec/grammar.js";
 import { imageTestSchema } from "../spec/test-spec.js";
 
 /**
@@ -82,7 +82,7 @@ export const featureContributionSchema = z.strictObject({
   labels: z.record(labelKeySchema, singleLine()).default({}),
   tests: z.array(imageTestSchema).default([]),
   /** users the feature works with but does not create (ssh's login user): the image or a parent must declare them */
-  needsUsers: z.array(z.string()).default([]),
+  needsUsers: z.array(posixNameSchema).default([]),
 });
 export type FeatureContributionInput = z.input<typeof featureContributionSchema>;
 export type FeatureContribution = z.output<typeof featureContributionSchema>;

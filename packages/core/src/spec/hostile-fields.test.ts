@@ -104,6 +104,7 @@ const completeImage = {
     { name: "zombies", kind: "zombies", withinSeconds: 3 },
   ],
   license: "MIT",
+  app: { source: "app", dir: "/opt/app", manifests: ["requirements.txt"], install: "echo install app", buildCa: false, owner: "app" },
 };
 
 /** A feature's contribution with every field set. */
@@ -130,7 +131,8 @@ const completeContribution = {
   buildArgs: { FEATURE_ARG: "1" },
   testEnv: { FEATURE_KEY: "k" },
   runtimeEnv: { FEATURE_PORT: { default: "1", description: "the feature's port" } },
-  entrypoint: { role: "wrapper", argv: ["/usr/local/bin/start"] },
+  entrypoint: { role: "wrapper", argv: ["/usr/local/bin/start"], replaces: ["tini"] },
+  needsUsers: ["app"],
   cmd: ["serve"],
   ports: [9000],
   volumes: ["/var/lib/feat"],

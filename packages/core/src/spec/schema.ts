@@ -207,7 +207,6 @@ const stageInstructionSchema = z
   })
   .refine((text) => Buffer.byteLength(text, "utf8") <= maxValueBytes, { error: `longer than one Dockerfile instruction may be (${maxValueBytes} bytes)` });
 
-
 /**
  * A build stage (e.g. a Node stage that installs and builds a site); only what `copy` names ships.
  * `from` is a reference here; a workspace image's definition is turned into its reference by
@@ -243,6 +242,7 @@ export type ExtraStage = z.output<typeof extraStageSchema>;
 /** A path in the image's build context (beside image.ts): relative, no `..`, no spaces or quotes. */
 const contextPath = z
   .string()
+  .max(4096, "at most 4096 characters (PATH_MAX)")
   .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$/, "expected a relative path beside image.ts (letters, digits, . _ - + @ /; no .., no spaces)");
 
 /**
@@ -254,15 +254,15 @@ export const appSchema = z.strictObject({
   /** the application's directory in the image's build context, e.g. "app" */
   source: contextPath,
   /** where the code lands in the image, e.g. "/opt/app" */
-  dir: z.string().regex(/^\/[A-Za-z0-9._@+/-]*$/, "expected an absolute path without spaces, e.g. /opt/app"),
+  dir: absolutePathSchema,
   /** files of `source` copied before the rest and read by `install`, e.g. ["requirements.txt"] */
   manifests: z.array(contextPath).default([]),
   /** shell script run as root in `dir` once the manifests are there: the application's own install */
-  install: z.string().min(1).optional(),
+  install: scriptText.min(1).optional(),
   /** the install downloads over HTTPS: mount the mirror profile's CA bundle (see steps[].buildCa) */
   buildCa: z.boolean().default(false),
   /** owner of the code (user or user:group); root when omitted, so the application cannot rewrite itself */
-  owner: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}(?::[a-z_][a-z0-9_-]{0,31})?$/, "expected user or user:group").optional(),
+  owner: accountReferenceSchema.optional(),
 });
 export type AppSpec = z.output<typeof appSchema>;
 
