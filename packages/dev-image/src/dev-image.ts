@@ -1,4 +1,4 @@
-import { defineFeature, type Feature } from "@kiln/core";
+import { absolutePathSchema, DefinitionError, defineFeature, posixNameSchema, shellQuote, type Feature } from "@kiln/core";
 import { toolchain, type ToolchainPreset } from "./toolchain.js";
 
 export interface DevImageOptions {
@@ -23,6 +23,11 @@ export function devImage(options: DevImageOptions = {}): Feature {
   const workspace = options.workspace ?? "/workspace";
   const presets = options.presets ?? ["base", "build", "python", "node"];
   return defineFeature("dev-image", ({ distro }) => {
+    // Both reach shell lines and the sudoers rule: a name and a path by their grammars, nothing else.
+    for (const [option, value, schema] of [["user", user, posixNameSchema], ["workspace", workspace, absolutePathSchema]] as const) {
+      const checked = schema.safeParse(value);
+      if (!checked.success) throw new DefinitionError(`${option}: ${checked.error.issues[0]?.message}`, `fix the ${option} option of devImage()`);
+    }
     const tools = toolchain(distro, presets);
     const sudoers = `/etc/sudoers.d/${user}`;
     return {
@@ -34,11 +39,11 @@ export function devImage(options: DevImageOptions = {}): Feature {
           why: `dev-image: passwordless sudo for ${user} in a 0440 drop-in, checked by visudo; ${workspace} owned by ${user}`,
           run: [
             "grep -Eq '^[@#]includedir /etc/sudoers.d' /etc/sudoers || echo '@includedir /etc/sudoers.d' >> /etc/sudoers",
-            `echo '${user} ALL=(ALL:ALL) NOPASSWD: ALL' > ${sudoers}`,
-            `chmod 0440 ${sudoers}`,
+            `echo '${user} ALL=(ALL:ALL) NOPASSWD: ALL' > ${shellQuote(sudoers)}`,
+            `chmod 0440 ${shellQuote(sudoers)}`,
             "visudo -c",
-            `mkdir -p ${workspace}`,
-            `chown ${user}:${user} ${workspace}`,
+            `mkdir -p ${shellQuote(workspace)}`,
+            `chown ${shellQuote(`${user}:${user}`)} ${shellQuote(workspace)}`,
           ].join("\n"),
         },
       ],

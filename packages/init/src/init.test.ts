@@ -35,6 +35,21 @@ describe("init feature", () => {
     expect(image.tests.map((t) => t.name)).toEqual(expect.arrayContaining(["the web service runs", "the sshd service is off by default", "the syslog service runs"]));
   });
 
+  test("a run script with a line RUN gets another end marker, so the whole script is the service's", () => {
+    const image = resolve("debian:bookworm", init({ services: { web: "cat <<'RUN'\nhello\nRUN\nexec web" } }));
+    const text = renderDockerfile(synthesizeDockerfile(image, { sourcePath: file }));
+    expect(text).toContain("cat > /etc/service/web/run <<'RUN1'\n#!/bin/sh\nexec 2>&1\ncat <<'RUN'\nhello\nRUN\nexec web\nRUN1\nchmod 0755 /etc/service/web/run");
+  });
+
+  test.each([
+    ["a service name that is a path", { "../web": "exec web" }, /services\."\.\.\/web": a service name is letters/],
+    ["a service name with a command in it", { "web; rm -rf /": "exec web" }, /services\."web; rm -rf \/": a service name/],
+    ["a run script with a carriage return", { web: "exec web\r" }, /services\.web\.run: a carriage return/],
+  ])("%s is refused, naming the feature", (_name, services, message) => {
+    expect(() => resolve("debian:bookworm", init({ services }))).toThrow(message);
+    expect(() => resolve("debian:bookworm", init({ services }))).toThrow(/features\[0\] \(feature init\)/);
+  });
+
   test("the environment group is phusion's docker_env (8377), and the image declares a health test", () => {
     const image = resolve("debian:bookworm");
     expect(image.groups).toEqual([{ name: "docker_env", gid: 8377, system: false }]);

@@ -1,4 +1,4 @@
-import { defineFeature, featureFilesDirectory, type Feature } from "@kiln/core";
+import { DefinitionError, defineFeature, featureFilesDirectory, scriptText, shellQuote, type Feature } from "@kiln/core";
 
 /** A supervised service: the body of its runit `run` script, which must exec the daemon in the foreground. */
 export interface ServiceSpec {
@@ -12,6 +12,15 @@ export interface InitOptions {
   services?: Record<string, string | ServiceSpec>;
   /** BusyBox syslogd as a service, writing to the container log, so `logger` and /dev/log work */
   syslog?: boolean;
+}
+
+/** A service is a directory of /etc/service: its name is one path segment, and its script a script. */
+function checkService(name: string, spec: ServiceSpec): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new DefinitionError(`services.${JSON.stringify(name)}: a service name is letters, digits and . _ - (it names /etc/service/<name>)`, "rename the service");
+  }
+  const run = scriptText.safeParse(spec.run);
+  if (!run.success) throw new DefinitionError(`services.${name}.run: ${run.error.issues[0]?.message}`, "fix the service's run script");
 }
 
 /** The group that may read the environment dumps (phusion's docker_env, same gid). */
@@ -31,16 +40,23 @@ export function init(options: InitOptions = {}): Feature {
 
   return defineFeature("init", ({ distro }) => {
     const contextDir = featureFilesDirectory(import.meta.url, "init");
-    const serviceScripts = Object.entries(services).flatMap(([name, spec]) => [
-      `mkdir -p /etc/service/${name}`,
-      `cat > /etc/service/${name}/run <<'RUN'`,
-      "#!/bin/sh",
-      "exec 2>&1",
-      spec.run,
-      "RUN",
-      `chmod 0755 /etc/service/${name}/run`,
-      ...(spec.enabled === false ? [`touch /etc/service/${name}/down`] : []),
-    ]);
+    const serviceScripts = Object.entries(services).flatMap(([name, spec]) => {
+      checkService(name, spec);
+      const dir = shellQuote(`/etc/service/${name}`);
+      // The heredoc's end marker must not be a line of the script, or the script would end there.
+      let marker = "RUN";
+      for (let n = 1; spec.run.split("\n").includes(marker); n++) marker = `RUN${n}`;
+      return [
+        `mkdir -p ${dir}`,
+        `cat > ${dir}/run <<'${marker}'`,
+        "#!/bin/sh",
+        "exec 2>&1",
+        spec.run,
+        marker,
+        `chmod 0755 ${dir}/run`,
+        ...(spec.enabled === false ? [`touch ${dir}/down`] : []),
+      ];
+    });
     return {
       packages: ["jq", "runit", "tini", ...(options.syslog ? distro.packageSets.busybox : [])],
       groups: [environmentGroup],

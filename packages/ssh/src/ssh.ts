@@ -1,4 +1,4 @@
-import { defineFeature, featureFilesDirectory, z, type Feature } from "@kiln/core";
+import { defineFeature, featureFilesDirectory, posixNameSchema, z, type Feature } from "@kiln/core";
 
 export interface SshOptions {
   /** the login user; it must exist (in the image or its parent). Its shadow entry becomes `*`. */
@@ -19,7 +19,7 @@ export interface SshOptions {
 }
 
 const sshOptionsSchema: z.ZodType<SshOptions> = z.strictObject({
-  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "expected a POSIX user name").optional(),
+  user: posixNameSchema.optional(),
   port: z.number().int().min(1).max(65535).optional(),
   allowTcpForwarding: z.boolean().optional(),
   mode: z.enum(["standalone", "on-demand", "service"]).optional(),

@@ -39,7 +39,7 @@ function json(argv: string[]): string {
  * Values in ENV/LABEL/ARG are always double-quoted so spaces and `$` stay literal. Inside double
  * quotes BuildKit unescapes only \\, \" and \$, and has no escape for a line break.
  */
-function quoted(value: string): string {
+export function quotedValue(value: string): string {
   return `"${singleLine(value).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\$/g, "\\$")}"`;
 }
 
@@ -69,7 +69,7 @@ export function renderInstruction(instruction: Instruction): string {
     case "raw":
       return instruction.text;
     case "ARG":
-      return instruction.defaultValue === undefined ? `ARG ${instruction.name}` : `ARG ${word(instruction.name)}=${quoted(instruction.defaultValue)}`;
+      return instruction.defaultValue === undefined ? `ARG ${instruction.name}` : `ARG ${word(instruction.name)}=${quotedValue(instruction.defaultValue)}`;
     case "SHELL":
       return `SHELL ${json(instruction.argv)}`;
     case "USER":
@@ -86,9 +86,9 @@ export function renderInstruction(instruction: Instruction): string {
       return ["COPY", ...flags, ...instruction.sources.map(word), word(instruction.dest)].join(" ");
     }
     case "ENV":
-      return multiline("ENV", instruction.vars.map(([k, v]) => `${word(k)}=${quoted(v)}`));
+      return multiline("ENV", instruction.vars.map(([k, v]) => `${word(k)}=${quotedValue(v)}`));
     case "LABEL":
-      return multiline("LABEL", instruction.labels.map(([k, v]) => `${word(k)}=${quoted(v)}`));
+      return multiline("LABEL", instruction.labels.map(([k, v]) => `${word(k)}=${quotedValue(v)}`));
     case "WORKDIR":
       return `WORKDIR ${word(instruction.path)}`;
     case "EXPOSE":

@@ -10,7 +10,7 @@ import {
   stepSchema,
   userSchema,
 } from "../spec/schema.js";
-import { absolutePathSchema, labelKeySchema, packageNameSchema, relativePathSchema, singleLine } from "../spec/grammar.js";
+import { absolutePathSchema, argumentText, labelKeySchema, posixNameSchema, packageNameSchema, relativePathSchema, singleLine } from "../spec/grammar.js";
 import { imageTestSchema } from "../spec/test-spec.js";
 
 /**
@@ -53,7 +53,7 @@ export type FeatureFile = z.output<typeof featureFileSchema>;
  */
 export const entrypointFragmentSchema = z.strictObject({
   role: z.enum(["init", "wrapper"]),
-  argv: z.array(z.string()).min(1),
+  argv: z.array(argumentText).min(1),
   /**
    * Other features' inits this one includes, so a child may swap them for it (init() runs tini
    * itself). Any other change of init across the image graph is an error naming both features.
@@ -74,7 +74,7 @@ export const featureContributionSchema = z.strictObject({
   /** the variables the feature's scripts read at run time, documented once here */
   runtimeEnv: runtimeEnvSchema.default({}),
   entrypoint: entrypointFragmentSchema.optional(),
-  cmd: z.array(z.string()).optional(),
+  cmd: z.array(argumentText).optional(),
   ports: z.array(portSchema).default([]),
   volumes: z.array(absolutePathSchema).default([]),
   healthcheck: healthcheckSchema.optional(),
@@ -82,7 +82,7 @@ export const featureContributionSchema = z.strictObject({
   labels: z.record(labelKeySchema, singleLine()).default({}),
   tests: z.array(imageTestSchema).default([]),
   /** users the feature works with but does not create (ssh's login user): the image or a parent must declare them */
-  needsUsers: z.array(z.string()).default([]),
+  needsUsers: z.array(posixNameSchema).default([]),
 });
 export type FeatureContributionInput = z.input<typeof featureContributionSchema>;
 export type FeatureContribution = z.output<typeof featureContributionSchema>;

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { defineFeature, type Feature, type FeatureContributionInput } from "./feature.js";
 import { featureFilesDirectory } from "./feature-files.js";
 import { httpProbe } from "./http-probe.js";
+import { shellQuote } from "../shell/shell-quote.js";
+import { absolutePathSchema } from "../spec/grammar.js";
 
 export interface NginxOptions {
   /** unprivileged port the default server listens on */
@@ -29,15 +31,19 @@ export interface NginxTlsOptions {
 const port = z.number().int().min(1, "ports are 1 to 65535").max(65535, "ports are 1 to 65535");
 const nginxOptionsSchema: z.ZodType<NginxOptions> = z.strictObject({
   port: port.optional(),
-  root: z.string().startsWith("/", "expected an absolute path").optional(),
-  healthPath: z.string().startsWith("/", "expected a path like /healthz").optional(),
+  // Both are written into nginx's config and the start script: a path by its grammar, no more.
+  root: absolutePathSchema.optional(),
+  healthPath: absolutePathSchema.optional(),
   tls: z
     .union([
       z.boolean(),
       z.strictObject({
         port: port.optional(),
-        certificates: z.string().startsWith("/", "expected an absolute path").optional(),
-        domain: z.string().optional(),
+        certificates: absolutePathSchema.optional(),
+        domain: z
+          .string()
+          .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$|^$/, "expected a domain name like example.com")
+          .optional(),
       }),
     ])
     .optional(),
@@ -140,8 +146,8 @@ export function nginx(options: NginxOptions = {}): Feature {
         {
           why: "nginx: a default page unless the image ships its own, and log files that point at the container log",
           run: [
-            `mkdir -p ${root} /var/log/nginx`,
-            `[ -e ${root}/index.html ] || cat > ${root}/index.html <<'HTML'`,
+            `mkdir -p ${shellQuote(root)} /var/log/nginx`,
+            `[ -e ${shellQuote(`${root}/index.html`)} ] || cat > ${shellQuote(`${root}/index.html`)} <<'HTML'`,
             "<!doctype html>",
             '<html lang="en"><head><meta charset="utf-8"><title>nginx on kiln</title></head>',
             `<body><h1>It works</h1><p>nginx on kiln serves ${root}. Mount your site there.</p></body></html>`,

@@ -8,11 +8,7 @@ import type { ExtraStage, UserSpec } from "../spec/schema.js";
  */
 
 /** Every package argument in the grammar of the distro's package manager. */
-export function checkPackageNames(
-  lists: { field: string; packages: string[] }[],
-  distro: DistroAdapter,
-  file: string,
-): void {
+export function checkPackageNames(lists: { field: string; packages: string[] }[], distro: DistroAdapter, file: string): void {
   for (const { field, packages } of lists) {
     packages.forEach((name) => {
       if (distro.packageName.pattern.test(name)) return;

@@ -4,7 +4,10 @@ import { imageTestSchema } from "./test-spec.js";
 import {
   absolutePathSchema,
   accountReferenceSchema,
+  argumentText,
   labelKeySchema,
+  maxNameLength,
+  maxValueBytes,
   packageNameSchema,
   posixNameSchema,
   relativePathSchema,
@@ -26,6 +29,7 @@ const posixName = posixNameSchema;
 /** A reference to a published image, e.g. `alpine:3.22`, `ghcr.io/org/x:1@sha256:…`. */
 export const imageReferenceSchema = z
   .string()
+  .max(512, "longer than any registry accepts (a name of at most 255 characters, a tag of at most 128, a digest)")
   .regex(
     /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
     "expected an image reference like \"alpine:3.22\" or \"ghcr.io/org/image:1.0\"",
@@ -39,7 +43,7 @@ export const platformSchema = z.enum(knownPlatforms, {
 });
 
 /** A build argument's name, as declared in `buildArgs`. */
-export const buildArgNameSchema = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected an upper-case build argument name like DEV_UID");
+export const buildArgNameSchema = z.string().max(maxNameLength, `at most ${maxNameLength} characters`).regex(/^[A-Z_][A-Z0-9_]*$/, "expected an upper-case build argument name like DEV_UID");
 
 /**
  * A numeric id, or `$NAME` to take it from a build argument (declared in `buildArgs`), so one
@@ -62,7 +66,7 @@ export const userSchema = z.strictObject({
   group: posixName.optional(),
   gid: accountId.optional(),
   home: absolutePathSchema.optional(),
-  /** the login shell; another shell than the default makes an account one people log in to */
+  /** the login shell (default /bin/sh) */
   shell: absolutePathSchema.optional(),
   /** supplementary groups, which must exist (declare them in `groups`) */
   groups: z.array(posixName).default([]),
@@ -105,7 +109,7 @@ export type PortInput = z.input<typeof portSchema>;
 
 export const healthcheckSchema = z.strictObject({
   /** exec-form command; exit 0 means healthy */
-  test: z.array(z.string()).min(1),
+  test: z.array(argumentText).min(1),
   intervalSeconds: z.number().positive().default(30),
   timeoutSeconds: z.number().positive().default(5),
   startPeriodSeconds: z.number().nonnegative().default(5),
@@ -115,7 +119,7 @@ export const healthcheckSchema = z.strictObject({
 });
 export type Healthcheck = z.output<typeof healthcheckSchema>;
 
-const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name");
+const envNameSchema = z.string().max(maxNameLength, `at most ${maxNameLength} characters`).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name");
 
 /** Values that look like credentials must never be baked into ENV or ARG. */
 const secretName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
@@ -167,6 +171,9 @@ export const stepSchema = z.strictObject({
 export type Step = z.output<typeof stepSchema>;
 export type StepInput = z.input<typeof stepSchema>;
 
+/** What may follow a stage's FROM (ONBUILD and MAINTAINER are deprecated, and FROM is kiln's). */
+const stageKeywords = ["ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"];
+
 /**
  * One instruction of a build stage. A line break must follow a backslash (a continuation), and the
  * last line must not end in one, so an entry can never become two instructions or swallow the
@@ -194,7 +201,11 @@ const stageInstructionSchema = z
       "a line break that does not follow a backslash (or sit inside a heredoc the first line opens and the last line closes) would start a new instruction: one instruction per entry, continued with \\ at the end of a line",
   })
   .refine((text) => !text.endsWith("\\"), { error: "ends with a backslash, which would join the next instruction to this one; remove it" })
-  .refine((text) => !/^\s*FROM\b/i.test(text), { error: "FROM starts a new stage: declare another stage in stages instead" });
+  .refine((text) => !/^\s*FROM\b/i.test(text), { error: "FROM starts a new stage: declare another stage in stages instead" })
+  .refine((text) => /^\s*#/.test(text) || stageKeywords.includes((/^\s*(\S+)/.exec(text)?.[1] ?? "").toUpperCase()), {
+    error: "expected a Dockerfile instruction (RUN, COPY, WORKDIR, …) or a # comment",
+  })
+  .refine((text) => Buffer.byteLength(text, "utf8") <= maxValueBytes, { error: `longer than one Dockerfile instruction may be (${maxValueBytes} bytes)` });
 
 /**
  * A build stage (e.g. a Node stage that installs and builds a site); only what `copy` names ships.
@@ -231,6 +242,7 @@ export type ExtraStage = z.output<typeof extraStageSchema>;
 /** A path in the image's build context (beside image.ts): relative, no `..`, no spaces or quotes. */
 const contextPath = z
   .string()
+  .max(4096, "at most 4096 characters (PATH_MAX)")
   .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$/, "expected a relative path beside image.ts (letters, digits, . _ - + @ /; no .., no spaces)");
 
 /**
@@ -242,15 +254,15 @@ export const appSchema = z.strictObject({
   /** the application's directory in the image's build context, e.g. "app" */
   source: contextPath,
   /** where the code lands in the image, e.g. "/opt/app" */
-  dir: z.string().regex(/^\/[A-Za-z0-9._@+/-]*$/, "expected an absolute path without spaces, e.g. /opt/app"),
+  dir: absolutePathSchema,
   /** files of `source` copied before the rest and read by `install`, e.g. ["requirements.txt"] */
   manifests: z.array(contextPath).default([]),
   /** shell script run as root in `dir` once the manifests are there: the application's own install */
-  install: z.string().min(1).optional(),
+  install: scriptText.min(1).optional(),
   /** the install downloads over HTTPS: mount the mirror profile's CA bundle (see steps[].buildCa) */
   buildCa: z.boolean().default(false),
   /** owner of the code (user or user:group); root when omitted, so the application cannot rewrite itself */
-  owner: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}(?::[a-z_][a-z0-9_-]{0,31})?$/, "expected user or user:group").optional(),
+  owner: accountReferenceSchema.optional(),
 });
 export type AppSpec = z.output<typeof appSchema>;
 
@@ -314,8 +326,8 @@ export const imageDataSchema = z.strictObject({
   ports: z.array(portSchema).default([]),
   volumes: z.array(absolutePathSchema).default([]),
   healthcheck: healthcheckSchema.optional(),
-  entrypoint: z.array(z.string()).optional(),
-  cmd: z.array(z.string()).optional(),
+  entrypoint: z.array(argumentText).optional(),
+  cmd: z.array(argumentText).optional(),
   stopSignal: z.string().regex(/^SIG[A-Z0-9]+$/, "expected a signal name like SIGQUIT").optional(),
   labels: z.record(labelKeySchema, singleLine()).default({}),
   steps: z.array(stepSchema).default([]),

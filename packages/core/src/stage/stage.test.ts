@@ -15,6 +15,11 @@ function dockerfileWith(stages: ReturnType<typeof stage>[], extra: Record<string
 }
 
 describe("stage()", () => {
+  test("a build argument's default is written as ENV and LABEL values are: $ stays literal, quotes escaped", () => {
+    const built = stage({ name: "tool", from: debianBase, args: { GREETING: 'say "hi" to $HOME' }, steps: [{ run: "true" }], output: [{ from: "/out/", to: "/opt/" }] });
+    expect(built.instructions).toContain('ARG GREETING="say \\"hi\\" to \\$HOME"');
+  });
+
   test("switches a non-root base to root, sets the distro's pipefail SHELL, installs through the mirror and mounts caches", () => {
     const built = stage({
       name: "tool",

@@ -1,6 +1,8 @@
 import { distroFromReference, distros } from "../distro/select.js";
+import { quotedValue } from "../dockerfile/render.js";
 import { buildCaFile, caSecretId } from "../dockerfile/synthesize.js";
 import { DefinitionError } from "../errors.js";
+import { sortedByCodePoint } from "../text/code-point-order.js";
 import type { ImageDefinition, ImageInput } from "../spec/define.js";
 import type { DistroName } from "../spec/schema.js";
 
@@ -59,9 +61,9 @@ export function stage(options: StageOptions): StageInput {
   if (packages.length > 0) {
     instructions.push("# Mirrors (kiln --mirror) arrive as build args, for this build only.");
     for (const name of distro.mirrorArgs) instructions.push(`ARG ${name}=""`);
-    instructions.push(run(distro.installScript([...new Set(packages)].sort(), [], []), {}));
+    instructions.push(run(distro.installScript(sortedByCodePoint(new Set(packages)), [], []), {}));
   }
-  for (const [name, value] of Object.entries(options.args ?? {})) instructions.push(`ARG ${name}=${JSON.stringify(value)}`);
+  for (const [name, value] of Object.entries(options.args ?? {})) instructions.push(`ARG ${name}=${quotedValue(value)}`);
   instructions.push(`WORKDIR ${workdir}`);
   for (const step of options.steps) {
     if ("copy" in step) instructions.push(`COPY ${[...step.copy, step.to ?? "./"].join(" ")}`);

@@ -14,7 +14,10 @@ export function checkImageFiles(image: LoadedImage): void {
     const field = `${image.pkg.definitionPath}: files[${index}].src`;
     const source = path.join(filesDir, file.src);
     if (!existsSync(source)) {
-      throw new DefinitionError(`${field}: ${JSON.stringify(file.src)} does not exist in files/`, `add ${path.relative(image.pkg.dir, source)} next to image.ts, or fix the path`);
+      throw new DefinitionError(
+        `${field}: ${JSON.stringify(file.src)} does not exist in files/`,
+        `add ${path.relative(image.pkg.dir, source)} next to image.ts, or fix the path`,
+      );
     }
     const real = realpathSync(source);
     const root = realpathSync(filesDir);
