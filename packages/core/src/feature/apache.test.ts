@@ -2,8 +2,10 @@ import { describe, expect, test } from "vitest";
 import { alpine } from "../distro/alpine.js";
 import { debian } from "../distro/debian.js";
 import { DefinitionError } from "../errors.js";
-import { apache } from "./apache.js";
+import { apache, type ApacheOptions } from "./apache.js";
 import { featureContributionSchema } from "./feature.js";
+import { resolveImage } from "../resolve/resolve.js";
+import { defineImage } from "../spec/define.js";
 
 const contribution = (feature: ReturnType<typeof apache>, distro = debian) =>
   featureContributionSchema.parse(feature.contribute({ distro, imageName: "web" }));
@@ -75,13 +77,22 @@ describe("apache feature", () => {
   });
 
   test.each([
-    [{ root: "/srv/my site" }, /apache\(\{ root \}\): "\/srv\/my site" is not a plain absolute path/],
-    [{ healthPath: 'health"z' }, /apache\(\{ healthPath \}\)/],
-    [{ tls: { certificates: "relative/dir" } }, /apache\(\{ tls\.certificates \}\)/],
-    [{ tls: { domain: "a b.example" } }, /apache\(\{ tls\.domain \}\): "a b\.example" is not a domain name/],
-    [{ port: 8443 }, /HTTP and HTTPS both on 8443/],
-  ])("options that cannot go into httpd's configuration are refused: %j", (options, message) => {
-    expect(() => apache(options)).toThrow(DefinitionError);
-    expect(() => apache(options)).toThrow(message);
+    [{ root: "/srv/my site" }, /features\[0\]\.root: expected a plain absolute path/],
+    [{ healthPath: 'health"z' }, /features\[0\]\.healthPath: expected a plain absolute path/],
+    [{ tls: { certificates: "relative/dir" } }, /features\[0\]\.tls\.certificates: expected a plain absolute path/],
+    [{ tls: { domain: "a b.example" } }, /features\[0\]\.tls\.domain: expected a domain name like "example\.org"/],
+    [{ port: 8443 }, /features\[0\]\.tls\.port: HTTP and HTTPS on one port/],
+    [{ prot: 80 }, /features\[0\]/],
+  ])("options that cannot go into httpd's configuration are refused, naming the file and the field: %j", (options, message) => {
+    const definition = defineImage({ name: "web", description: "web", base: "debian:bookworm", features: [apache(options as ApacheOptions)], user: "www-data" });
+    let error: unknown;
+    try {
+      resolveImage(definition, { file: "images/web/image.ts" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DefinitionError);
+    expect((error as DefinitionError).message).toMatch(/^images\/web\/image\.ts \(feature apache\)/);
+    expect((error as DefinitionError).message).toMatch(message);
   });
 });

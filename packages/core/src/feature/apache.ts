@@ -1,5 +1,5 @@
 import path from "node:path";
-import { DefinitionError } from "../errors.js";
+import { z } from "zod";
 import { defineFeature, type Feature } from "./feature.js";
 import { featureFilesDirectory } from "./feature-files.js";
 import { httpProbe } from "./http-probe.js";
@@ -32,8 +32,23 @@ const healthDir = "/usr/share/kiln-httpd";
 /** Modules the configuration uses. Each is loaded unless built in: Debian compiles some in, Alpine none. */
 const modules = ["mpm_event", "unixd", "authz_core", "mime", "dir", "alias", "log_config", "setenvif", "rewrite", "headers", "socache_shmcb", "ssl"];
 
+const portNumber = z.number().int().min(1, "ports are 1 to 65535").max(65535, "ports are 1 to 65535");
 /** Paths end up inside httpd's configuration, quoted: keep them to characters that need no escaping. */
-const plainPath = /^\/[A-Za-z0-9._/-]*$/;
+const plainPath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, "expected a plain absolute path (letters, digits and . _ - /): httpd's configuration holds it as is");
+const apacheOptionsSchema: z.ZodType<ApacheOptions> = z
+  .strictObject({
+    port: portNumber.optional(),
+    root: plainPath.optional(),
+    healthPath: plainPath.optional(),
+    tls: z
+      .strictObject({
+        port: portNumber.optional(),
+        certificates: plainPath.optional(),
+        domain: z.string().regex(/^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/, 'expected a domain name like "example.org"').optional(),
+      })
+      .optional(),
+  })
+  .refine((o) => (o.port ?? 8080) !== (o.tls?.port ?? 8443), { message: "HTTP and HTTPS on one port: give HTTPS its own (the default is 8443)", path: ["tls", "port"] });
 
 /**
  * Apache httpd that serves a directory and passes health checks, as a non-root user, with HTTPS
@@ -47,28 +62,13 @@ const plainPath = /^\/[A-Za-z0-9._/-]*$/;
  * reload after a certificate renewal.
  */
 export function apache(options: ApacheOptions = {}): Feature {
-  const port = options.port ?? 8080;
-  const root = options.root ?? "/data/html";
-  const healthPath = options.healthPath ?? "/healthz";
-  const tls = { port: options.tls?.port ?? 8443, certificates: options.tls?.certificates ?? "/etc/letsencrypt", domain: options.tls?.domain ?? "" };
-  for (const [field, value] of [["root", root], ["healthPath", healthPath], ["tls.certificates", tls.certificates]] as const) {
-    if (!plainPath.test(value)) {
-      throw new DefinitionError(
-        `apache({ ${field} }): ${JSON.stringify(value)} is not a plain absolute path`,
-        "use an absolute path of letters, digits and . _ - / (httpd's configuration quotes it as is)",
-      );
-    }
-  }
-  if (tls.domain !== "" && !/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(tls.domain)) {
-    throw new DefinitionError(`apache({ tls.domain }): ${JSON.stringify(tls.domain)} is not a domain name`, 'write a name like "example.org", or leave it out');
-  }
-  if (port === tls.port) {
-    throw new DefinitionError(`apache({ port, tls.port }): HTTP and HTTPS both on ${port}`, "give HTTPS its own port (the default is 8443)");
-  }
-
-  return defineFeature("apache", ({ distro }) => {
+  return defineFeature("apache", { schema: apacheOptionsSchema, value: options }, ({ distro }, checked) => {
+    const port = checked.port ?? 8080;
+    const root = checked.root ?? "/data/html";
+    const healthPath = checked.healthPath ?? "/healthz";
+    const tls = { port: checked.tls?.port ?? 8443, certificates: checked.tls?.certificates ?? "/etc/letsencrypt", domain: checked.tls?.domain ?? "" };
     const paths = distro.paths;
-    // A regular expression matching the health path exactly, for SetEnvIf and RewriteRule.
+    // The health path as a regular expression: SetEnvIf marks it, so the log and the redirect leave it out.
     const healthPattern = `^${healthPath.replace(/[.]/g, "\\.")}$`;
     const configuration = [
       "# Written by kiln's apache feature: the whole configuration, none of the package's.",
