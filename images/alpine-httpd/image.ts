@@ -12,6 +12,6 @@ export default defineImage({
   user: "apache",
   tests: [
     { kind: "http", name: "GET / serves this image's page from /data/html", port: 8080, path: "/", bodyIncludes: ["<h1>alpine-httpd</h1>"] },
-    { kind: "metadata", name: "runs as apache with SIGWINCH to stop, HTTP on 8080 and HTTPS on 8443", user: "apache", stopSignal: "SIGWINCH", exposedPorts: ["8080/tcp", "8443/tcp"] },
+    { kind: "metadata", name: "runs as apache with SIGTERM to stop, HTTP on 8080 and HTTPS on 8443", user: "apache", stopSignal: "SIGTERM", exposedPorts: ["8080/tcp", "8443/tcp"] },
   ],
 });

@@ -12,6 +12,6 @@ export default defineImage({
   user: "www-data",
   tests: [
     { kind: "http", name: "GET / serves this image's page from /data/html", port: 8080, path: "/", bodyIncludes: ["<h1>debian-httpd</h1>"] },
-    { kind: "metadata", name: "runs as www-data with SIGWINCH to stop, HTTP on 8080 and HTTPS on 8443", user: "www-data", stopSignal: "SIGWINCH", exposedPorts: ["8080/tcp", "8443/tcp"] },
+    { kind: "metadata", name: "runs as www-data with SIGTERM to stop, HTTP on 8080 and HTTPS on 8443", user: "www-data", stopSignal: "SIGTERM", exposedPorts: ["8080/tcp", "8443/tcp"] },
   ],
 });

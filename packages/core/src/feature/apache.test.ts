@@ -12,11 +12,11 @@ const contribution = (feature: ReturnType<typeof apache>, distro = debian) =>
 const script = (c: ReturnType<typeof contribution>) => c.steps.map((step) => step.run).join("\n");
 
 describe("apache feature", () => {
-  test("kiln-httpd start is the command; HTTP and HTTPS ports, SIGWINCH and the TLS defaults are declared", () => {
+  test("kiln-httpd start is the command; HTTP and HTTPS ports, SIGTERM and the TLS defaults are declared", () => {
     const c = contribution(apache());
     expect(c.cmd).toEqual(["kiln-httpd", "start"]);
     expect(c.ports).toEqual([8080, 8443]);
-    expect(c.stopSignal).toBe("SIGWINCH");
+    expect(c.stopSignal).toBe("SIGTERM");
     expect(c.env).toEqual({ KILN_HTTPD_TLS_PORT: "8443", HTTPD_TLS_CERTIFICATES: "/etc/letsencrypt", HTTPD_TLS_DOMAIN: "" });
     expect(Object.keys(c.runtimeEnv).sort()).toEqual(["HTTPD_HSTS_MAX_AGE", "HTTPD_TLS_CERTIFICATES", "HTTPD_TLS_DOMAIN", "HTTPD_TLS_PUBLIC_PORT"]);
     expect(c.files).toEqual([expect.objectContaining({ src: "kiln-httpd", dest: "/usr/local/bin/kiln-httpd", mode: "0755" })]);

@@ -166,8 +166,8 @@ export function apache(options: ApacheOptions = {}): Feature {
       },
       ports: [port, tls.port],
       healthcheck: { test: httpProbe(distro, port, healthPath), intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 5, startIntervalSeconds: 1, retries: 3 },
-      // SIGWINCH is httpd's graceful stop: stop accepting, finish requests in flight, exit.
-      stopSignal: "SIGWINCH",
+      // What docker stop and Kubernetes send; kiln-httpd turns it into httpd's graceful stop (SIGWINCH).
+      stopSignal: "SIGTERM",
       cmd: ["kiln-httpd", "start"],
       tests: [
         { kind: "http", name: "GET / answers 200 from the document root", port, path: "/", status: 200 },
