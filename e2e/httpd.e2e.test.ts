@@ -69,10 +69,38 @@ class LetsEncryptDirectory {
     const request = path.join(this.root, "leaf.csr");
     const leaf = path.join(this.root, "leaf.pem");
     const extensions = path.join(this.root, "leaf.ext");
-    writeFileSync(extensions, `basicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${domain},IP:127.0.0.1\n`);
-    await mustRun("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", `/CN=${domain}`, "-keyout", key, "-out", request]);
+    writeFileSync(
+      extensions,
+      `basicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${domain},IP:127.0.0.1\n`,
+    );
     await mustRun("openssl", [
-      ...["x509", "-req", "-in", request, "-CA", this.ca, "-CAkey", path.join(this.root, "ca.key"), "-set_serial", String(1000 + this.serial)],
+      "req",
+      "-new",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-subj",
+      `/CN=${domain}`,
+      "-keyout",
+      key,
+      "-out",
+      request,
+    ]);
+    await mustRun("openssl", [
+      ...[
+        "x509",
+        "-req",
+        "-in",
+        request,
+        "-CA",
+        this.ca,
+        "-CAkey",
+        path.join(this.root, "ca.key"),
+        "-set_serial",
+        String(1000 + this.serial),
+      ],
       ...["-days", "2", "-extfile", extensions, "-out", leaf],
     ]);
     writeFileSync(path.join(archive, `fullchain${this.serial}.pem`), readFileSync(leaf, "utf8") + readFileSync(this.ca, "utf8"));
@@ -95,7 +123,10 @@ async function servedFingerprint(port: number): Promise<string> {
 }
 
 function curlHttps(port: number, ca: string, target: string, extra: string[] = []): Promise<ExecResult> {
-  return execute({ command: "curl", args: ["-sS", "--cacert", ca, "--resolve", `${domain}:${port}:127.0.0.1`, ...extra, `https://${domain}:${port}${target}`] });
+  return execute({
+    command: "curl",
+    args: ["-sS", "--cacert", ca, "--resolve", `${domain}:${port}:127.0.0.1`, ...extra, `https://${domain}:${port}${target}`],
+  });
 }
 
 describe.skipIf(!engine.available)("Apache httpd (apache feature, debian-httpd, apps/blog)", () => {
@@ -149,8 +180,21 @@ describe.skipIf(!engine.available)("Apache httpd (apache feature, debian-httpd, 
 
     test("plain HTTP answers 301 to https:// on the host asked for, with path and query; /healthz stays on HTTP", async () => {
       const redirect = (host: string | undefined, target: string) =>
-        execute({ command: "curl", args: ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", ...(host ? ["-H", `Host: ${host}`] : []), `http://127.0.0.1:${httpPort}${target}`] });
-      expect((await redirect(undefined, "/2026/11/a%20post/?page=2&sort=date")).stdout).toBe("301 https://127.0.0.1/2026/11/a%20post/?page=2&sort=date");
+        execute({
+          command: "curl",
+          args: [
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{redirect_url}",
+            ...(host ? ["-H", `Host: ${host}`] : []),
+            `http://127.0.0.1:${httpPort}${target}`,
+          ],
+        });
+      expect((await redirect(undefined, "/2026/11/a%20post/?page=2&sort=date")).stdout).toBe(
+        "301 https://127.0.0.1/2026/11/a%20post/?page=2&sort=date",
+      );
       expect((await redirect(`${domain}:${httpPort}`, "/about/")).stdout).toBe(`301 https://${domain}/about/`);
       expect((await redirect("[::1]:8080", "/x")).stdout).toBe("301 https://[::1]/x");
       const health = await execute({ command: "curl", args: ["-sS", "-w", " %{http_code}", `http://127.0.0.1:${httpPort}/healthz`] });
@@ -167,11 +211,30 @@ describe.skipIf(!engine.available)("Apache httpd (apache feature, debian-httpd, 
 
     test("TLS 1.1 is refused though the client offers it; TLS 1.2 and 1.3 are served", async () => {
       // SECLEVEL=0 lets this openssl speak TLS 1.1 at all, so the refusal can only be httpd's.
-      const legacy = await openssl(["s_client", "-connect", `127.0.0.1:${httpsPort}`, "-servername", domain, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"], "");
+      const legacy = await openssl(
+        ["s_client", "-connect", `127.0.0.1:${httpsPort}`, "-servername", domain, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"],
+        "",
+      );
       expect(legacy.exitCode).not.toBe(0);
       expect(legacy.stdout + legacy.stderr).toMatch(/alert protocol version|unsupported protocol|no protocols available/i);
-      for (const [flag, protocol] of [["-tls1_2", "TLSv1.2"], ["-tls1_3", "TLSv1.3"]]) {
-        const modern = await openssl(["s_client", "-connect", `127.0.0.1:${httpsPort}`, "-servername", domain, flag as string, "-CAfile", certificates.ca, "-verify_return_error"], "");
+      for (const [flag, protocol] of [
+        ["-tls1_2", "TLSv1.2"],
+        ["-tls1_3", "TLSv1.3"],
+      ]) {
+        const modern = await openssl(
+          [
+            "s_client",
+            "-connect",
+            `127.0.0.1:${httpsPort}`,
+            "-servername",
+            domain,
+            flag as string,
+            "-CAfile",
+            certificates.ca,
+            "-verify_return_error",
+          ],
+          "",
+        );
         expect(modern.exitCode, modern.stderr).toBe(0);
         expect(modern.stdout).toContain(`New, ${protocol}, Cipher is `);
         expect(modern.stdout).toContain("Verify return code: 0 (ok)");
@@ -182,15 +245,26 @@ describe.skipIf(!engine.available)("Apache httpd (apache feature, debian-httpd, 
       const partial = path.join(work, `download-${machine}.bin`);
       let downloading = true;
       // 2 MiB/s: 16 MiB take about 8 s, so the reload lands in the middle of the download.
-      const download = curlHttps(httpsPort, certificates.ca, "/large.bin", ["--limit-rate", "2M", "-o", partial, "-w", "%{http_code} %{size_download}"]).finally(() => {
+      const download = curlHttps(httpsPort, certificates.ca, "/large.bin", [
+        "--limit-rate",
+        "2M",
+        "-o",
+        partial,
+        "-w",
+        "%{http_code} %{size_download}",
+      ]).finally(() => {
         downloading = false;
       });
-      await containers.waitFor("the download to start", 30, () => Promise.resolve((statSync(partial, { throwIfNoEntry: false })?.size ?? 0) > 0 ? true : undefined));
+      await containers.waitFor("the download to start", 30, () =>
+        Promise.resolve((statSync(partial, { throwIfNoEntry: false })?.size ?? 0) > 0 ? true : undefined),
+      );
       const renewed = await certificates.renew();
       const reload = await containers.docker(["exec", id, "kiln-httpd", "reload"]);
       expect(reload.exitCode, reload.stderr).toBe(0);
       expect(reload.stderr).toContain("graceful restart of httpd");
-      await containers.waitFor("the renewed certificate to be served", 20, async () => ((await servedFingerprint(httpsPort)) === renewed ? true : undefined));
+      await containers.waitFor("the renewed certificate to be served", 20, async () =>
+        (await servedFingerprint(httpsPort)) === renewed ? true : undefined,
+      );
       expect(downloading, "the download finished before the reload took effect: nothing was in flight").toBe(true);
       const result = await download;
       expect(result.exitCode, result.stderr).toBe(0);
@@ -217,7 +291,9 @@ describe.skipIf(!engine.available)("Apache httpd (apache feature, debian-httpd, 
     test("a missing certificate: exit 78, naming the file", async () => {
       const run = await containers.run(["-e", `HTTPD_TLS_DOMAIN=${domain}`, httpdImage]);
       expect(run.exitCode).toBe(78);
-      expect(run.stderr).toContain(`TLS is on (HTTPD_TLS_DOMAIN=${domain}) but /etc/letsencrypt/live/${domain}/fullchain.pem does not exist`);
+      expect(run.stderr).toContain(
+        `TLS is on (HTTPD_TLS_DOMAIN=${domain}) but /etc/letsencrypt/live/${domain}/fullchain.pem does not exist`,
+      );
     });
 
     test("a live/ link into a missing archive/ file counts as missing: exit 78", async () => {

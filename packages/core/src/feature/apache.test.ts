@@ -18,10 +18,18 @@ describe("apache feature", () => {
     expect(c.ports).toEqual([8080, 8443]);
     expect(c.stopSignal).toBe("SIGTERM");
     expect(c.env).toEqual({ KILN_HTTPD_TLS_PORT: "8443", HTTPD_TLS_CERTIFICATES: "/etc/letsencrypt", HTTPD_TLS_DOMAIN: "" });
-    expect(Object.keys(c.runtimeEnv).sort()).toEqual(["HTTPD_HSTS_MAX_AGE", "HTTPD_TLS_CERTIFICATES", "HTTPD_TLS_DOMAIN", "HTTPD_TLS_PUBLIC_PORT"]);
+    expect(Object.keys(c.runtimeEnv).sort()).toEqual([
+      "HTTPD_HSTS_MAX_AGE",
+      "HTTPD_TLS_CERTIFICATES",
+      "HTTPD_TLS_DOMAIN",
+      "HTTPD_TLS_PUBLIC_PORT",
+    ]);
     expect(c.files).toEqual([expect.objectContaining({ src: "kiln-httpd", dest: "/usr/local/bin/kiln-httpd", mode: "0755" })]);
     expect(c.tests.map((t) => t.name)).toEqual(
-      expect.arrayContaining(["with TLS on and no certificate, kiln-httpd refuses with exit 78 and names the file", "docker stop ends httpd gracefully"]),
+      expect.arrayContaining([
+        "with TLS on and no certificate, kiln-httpd refuses with exit 78 and names the file",
+        "docker stop ends httpd gracefully",
+      ]),
     );
   });
 
@@ -66,7 +74,9 @@ describe("apache feature", () => {
     expect(text).toContain("CustomLog /proc/self/fd/1 combined env=!kiln_health_probe");
     expect(text).toContain("ErrorLog /proc/self/fd/2");
     expect(text).toContain("SSLProtocol -all +TLSv1.2 +TLSv1.3");
-    expect(text).toContain("<VirtualHost *:9080>\n    Include /tmp/kiln-httpd/http.conf\n</VirtualHost>\nInclude /tmp/kiln-httpd/https.conf");
+    expect(text).toContain(
+      "<VirtualHost *:9080>\n    Include /tmp/kiln-httpd/http.conf\n</VirtualHost>\nInclude /tmp/kiln-httpd/https.conf",
+    );
   });
 
   test("the TLS port, certificate directory and a default domain can be set", () => {
@@ -84,7 +94,13 @@ describe("apache feature", () => {
     [{ port: 8443 }, /features\[0\]\.tls\.port: HTTP and HTTPS on one port/],
     [{ prot: 80 }, /features\[0\]/],
   ])("options that cannot go into httpd's configuration are refused, naming the file and the field: %j", (options, message) => {
-    const definition = defineImage({ name: "web", description: "web", base: "debian:bookworm", features: [apache(options as ApacheOptions)], user: "www-data" });
+    const definition = defineImage({
+      name: "web",
+      description: "web",
+      base: "debian:bookworm",
+      features: [apache(options as ApacheOptions)],
+      user: "www-data",
+    });
     let error: unknown;
     try {
       resolveImage(definition, { file: "images/web/image.ts" });
