@@ -2,24 +2,34 @@ import { describe, expect, test } from "vitest";
 import { alpine } from "../distro/alpine.js";
 import { debian } from "../distro/debian.js";
 import { DefinitionError } from "../errors.js";
-import { apache } from "./apache.js";
+import { apache, type ApacheOptions } from "./apache.js";
 import { featureContributionSchema } from "./feature.js";
+import { resolveImage } from "../resolve/resolve.js";
+import { defineImage } from "../spec/define.js";
 
 const contribution = (feature: ReturnType<typeof apache>, distro = debian) =>
   featureContributionSchema.parse(feature.contribute({ distro, imageName: "web" }));
 const script = (c: ReturnType<typeof contribution>) => c.steps.map((step) => step.run).join("\n");
 
 describe("apache feature", () => {
-  test("kiln-httpd start is the command; HTTP and HTTPS ports, SIGWINCH and the TLS defaults are declared", () => {
+  test("kiln-httpd start is the command; HTTP and HTTPS ports, SIGTERM and the TLS defaults are declared", () => {
     const c = contribution(apache());
     expect(c.cmd).toEqual(["kiln-httpd", "start"]);
     expect(c.ports).toEqual([8080, 8443]);
-    expect(c.stopSignal).toBe("SIGWINCH");
+    expect(c.stopSignal).toBe("SIGTERM");
     expect(c.env).toEqual({ KILN_HTTPD_TLS_PORT: "8443", HTTPD_TLS_CERTIFICATES: "/etc/letsencrypt", HTTPD_TLS_DOMAIN: "" });
-    expect(Object.keys(c.runtimeEnv).sort()).toEqual(["HTTPD_HSTS_MAX_AGE", "HTTPD_TLS_CERTIFICATES", "HTTPD_TLS_DOMAIN", "HTTPD_TLS_PUBLIC_PORT"]);
+    expect(Object.keys(c.runtimeEnv).sort()).toEqual([
+      "HTTPD_HSTS_MAX_AGE",
+      "HTTPD_TLS_CERTIFICATES",
+      "HTTPD_TLS_DOMAIN",
+      "HTTPD_TLS_PUBLIC_PORT",
+    ]);
     expect(c.files).toEqual([expect.objectContaining({ src: "kiln-httpd", dest: "/usr/local/bin/kiln-httpd", mode: "0755" })]);
     expect(c.tests.map((t) => t.name)).toEqual(
-      expect.arrayContaining(["with TLS on and no certificate, kiln-httpd refuses with exit 78 and names the file", "docker stop ends httpd gracefully"]),
+      expect.arrayContaining([
+        "with TLS on and no certificate, kiln-httpd refuses with exit 78 and names the file",
+        "docker stop ends httpd gracefully",
+      ]),
     );
   });
 
@@ -64,7 +74,9 @@ describe("apache feature", () => {
     expect(text).toContain("CustomLog /proc/self/fd/1 combined env=!kiln_health_probe");
     expect(text).toContain("ErrorLog /proc/self/fd/2");
     expect(text).toContain("SSLProtocol -all +TLSv1.2 +TLSv1.3");
-    expect(text).toContain("<VirtualHost *:9080>\n    Include /tmp/kiln-httpd/http.conf\n</VirtualHost>\nInclude /tmp/kiln-httpd/https.conf");
+    expect(text).toContain(
+      "<VirtualHost *:9080>\n    Include /tmp/kiln-httpd/http.conf\n</VirtualHost>\nInclude /tmp/kiln-httpd/https.conf",
+    );
   });
 
   test("the TLS port, certificate directory and a default domain can be set", () => {
@@ -75,13 +87,28 @@ describe("apache feature", () => {
   });
 
   test.each([
-    [{ root: "/srv/my site" }, /apache\(\{ root \}\): "\/srv\/my site" is not a plain absolute path/],
-    [{ healthPath: 'health"z' }, /apache\(\{ healthPath \}\)/],
-    [{ tls: { certificates: "relative/dir" } }, /apache\(\{ tls\.certificates \}\)/],
-    [{ tls: { domain: "a b.example" } }, /apache\(\{ tls\.domain \}\): "a b\.example" is not a domain name/],
-    [{ port: 8443 }, /HTTP and HTTPS both on 8443/],
-  ])("options that cannot go into httpd's configuration are refused: %j", (options, message) => {
-    expect(() => apache(options)).toThrow(DefinitionError);
-    expect(() => apache(options)).toThrow(message);
+    [{ root: "/srv/my site" }, /features\[0\]\.root: expected a plain absolute path/],
+    [{ healthPath: 'health"z' }, /features\[0\]\.healthPath: expected a plain absolute path/],
+    [{ tls: { certificates: "relative/dir" } }, /features\[0\]\.tls\.certificates: expected a plain absolute path/],
+    [{ tls: { domain: "a b.example" } }, /features\[0\]\.tls\.domain: expected a domain name like "example\.org"/],
+    [{ port: 8443 }, /features\[0\]\.tls\.port: HTTP and HTTPS on one port/],
+    [{ prot: 80 }, /features\[0\]/],
+  ])("options that cannot go into httpd's configuration are refused, naming the file and the field: %j", (options, message) => {
+    const definition = defineImage({
+      name: "web",
+      description: "web",
+      base: "debian:bookworm",
+      features: [apache(options as ApacheOptions)],
+      user: "www-data",
+    });
+    let error: unknown;
+    try {
+      resolveImage(definition, { file: "images/web/image.ts" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DefinitionError);
+    expect((error as DefinitionError).message).toMatch(/^images\/web\/image\.ts \(feature apache\)/);
+    expect((error as DefinitionError).message).toMatch(message);
   });
 });

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { DefinitionError } from "../errors.js";
+import { z } from "zod";
 import { defineFeature, type Feature } from "./feature.js";
 import { featureFilesDirectory } from "./feature-files.js";
 import { httpProbe } from "./http-probe.js";
@@ -30,10 +30,46 @@ const runtimeDir = "/tmp/kiln-httpd";
 const healthDir = "/usr/share/kiln-httpd";
 
 /** Modules the configuration uses. Each is loaded unless built in: Debian compiles some in, Alpine none. */
-const modules = ["mpm_event", "unixd", "authz_core", "mime", "dir", "alias", "log_config", "setenvif", "rewrite", "headers", "socache_shmcb", "ssl"];
+const modules = [
+  "mpm_event",
+  "unixd",
+  "authz_core",
+  "mime",
+  "dir",
+  "alias",
+  "log_config",
+  "setenvif",
+  "rewrite",
+  "headers",
+  "socache_shmcb",
+  "ssl",
+];
 
+const portNumber = z.number().int().min(1, "ports are 1 to 65535").max(65535, "ports are 1 to 65535");
 /** Paths end up inside httpd's configuration, quoted: keep them to characters that need no escaping. */
-const plainPath = /^\/[A-Za-z0-9._/-]*$/;
+const plainPath = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._/-]*$/, "expected a plain absolute path (letters, digits and . _ - /): httpd's configuration holds it as is");
+const apacheOptionsSchema: z.ZodType<ApacheOptions> = z
+  .strictObject({
+    port: portNumber.optional(),
+    root: plainPath.optional(),
+    healthPath: plainPath.optional(),
+    tls: z
+      .strictObject({
+        port: portNumber.optional(),
+        certificates: plainPath.optional(),
+        domain: z
+          .string()
+          .regex(/^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/, 'expected a domain name like "example.org"')
+          .optional(),
+      })
+      .optional(),
+  })
+  .refine((o) => (o.port ?? 8080) !== (o.tls?.port ?? 8443), {
+    message: "HTTP and HTTPS on one port: give HTTPS its own (the default is 8443)",
+    path: ["tls", "port"],
+  });
 
 /**
  * Apache httpd that serves a directory and passes health checks, as a non-root user, with HTTPS
@@ -47,32 +83,25 @@ const plainPath = /^\/[A-Za-z0-9._/-]*$/;
  * reload after a certificate renewal.
  */
 export function apache(options: ApacheOptions = {}): Feature {
-  const port = options.port ?? 8080;
-  const root = options.root ?? "/data/html";
-  const healthPath = options.healthPath ?? "/healthz";
-  const tls = { port: options.tls?.port ?? 8443, certificates: options.tls?.certificates ?? "/etc/letsencrypt", domain: options.tls?.domain ?? "" };
-  for (const [field, value] of [["root", root], ["healthPath", healthPath], ["tls.certificates", tls.certificates]] as const) {
-    if (!plainPath.test(value)) {
-      throw new DefinitionError(
-        `apache({ ${field} }): ${JSON.stringify(value)} is not a plain absolute path`,
-        "use an absolute path of letters, digits and . _ - / (httpd's configuration quotes it as is)",
-      );
-    }
-  }
-  if (tls.domain !== "" && !/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(tls.domain)) {
-    throw new DefinitionError(`apache({ tls.domain }): ${JSON.stringify(tls.domain)} is not a domain name`, 'write a name like "example.org", or leave it out');
-  }
-  if (port === tls.port) {
-    throw new DefinitionError(`apache({ port, tls.port }): HTTP and HTTPS both on ${port}`, "give HTTPS its own port (the default is 8443)");
-  }
-
-  return defineFeature("apache", ({ distro }) => {
+  return defineFeature("apache", { schema: apacheOptionsSchema, value: options }, ({ distro }, checked) => {
+    const port = checked.port ?? 8080;
+    const root = checked.root ?? "/data/html";
+    const healthPath = checked.healthPath ?? "/healthz";
+    const tls = {
+      port: checked.tls?.port ?? 8443,
+      certificates: checked.tls?.certificates ?? "/etc/letsencrypt",
+      domain: checked.tls?.domain ?? "",
+    };
     const paths = distro.paths;
-    // A regular expression matching the health path exactly, for SetEnvIf and RewriteRule.
+    // The health path as a regular expression: SetEnvIf marks it, so the log and the redirect leave it out.
     const healthPattern = `^${healthPath.replace(/[.]/g, "\\.")}$`;
     const configuration = [
       "# Written by kiln's apache feature: the whole configuration, none of the package's.",
-      ...modules.flatMap((name) => [`<IfModule !${name}_module>`, `    LoadModule ${name}_module ${paths.apacheModules}/mod_${name}.so`, "</IfModule>"]),
+      ...modules.flatMap((name) => [
+        `<IfModule !${name}_module>`,
+        `    LoadModule ${name}_module ${paths.apacheModules}/mod_${name}.so`,
+        "</IfModule>",
+      ]),
       // UseCanonicalName Off (the default) keeps self-referential URLs on the Host the client used.
       "ServerName localhost",
       "ServerTokens Prod",
@@ -123,7 +152,14 @@ export function apache(options: ApacheOptions = {}): Feature {
     const ownsBinaryName = paths.apacheBinary.endsWith("/httpd");
     return {
       packages: [...distro.packageSets.apache, ...distro.packageSets.apacheTls],
-      files: [{ contextDir: featureFilesDirectory(import.meta.url, "apache"), src: "kiln-httpd", dest: "/usr/local/bin/kiln-httpd", mode: "0755" }],
+      files: [
+        {
+          contextDir: featureFilesDirectory(import.meta.url, "apache"),
+          src: "kiln-httpd",
+          dest: "/usr/local/bin/kiln-httpd",
+          mode: "0755",
+        },
+      ],
       steps: [
         {
           why: "apache: our own configuration (non-root, event MPM, logs to stdout/stderr, pid and runtime files in /tmp)",
@@ -159,15 +195,31 @@ export function apache(options: ApacheOptions = {}): Feature {
       ],
       env: { KILN_HTTPD_TLS_PORT: String(tls.port), HTTPD_TLS_CERTIFICATES: tls.certificates, HTTPD_TLS_DOMAIN: tls.domain },
       runtimeEnv: {
-        HTTPD_TLS_DOMAIN: { default: tls.domain || "unset", description: `turns HTTPS on for this domain, on port ${tls.port}; plain HTTP then answers 301` },
-        HTTPD_TLS_CERTIFICATES: { default: tls.certificates, description: "the Let's Encrypt directory holding live/<domain>/fullchain.pem and privkey.pem" },
-        HTTPD_TLS_PUBLIC_PORT: { default: "443", description: "the HTTPS port clients see (behind a port mapping), used in the 301's Location" },
+        HTTPD_TLS_DOMAIN: {
+          default: tls.domain || "unset",
+          description: `turns HTTPS on for this domain, on port ${tls.port}; plain HTTP then answers 301`,
+        },
+        HTTPD_TLS_CERTIFICATES: {
+          default: tls.certificates,
+          description: "the Let's Encrypt directory holding live/<domain>/fullchain.pem and privkey.pem",
+        },
+        HTTPD_TLS_PUBLIC_PORT: {
+          default: "443",
+          description: "the HTTPS port clients see (behind a port mapping), used in the 301's Location",
+        },
         HTTPD_HSTS_MAX_AGE: { default: "unset", description: "seconds of Strict-Transport-Security; unset sends no HSTS header" },
       },
       ports: [port, tls.port],
-      healthcheck: { test: httpProbe(distro, port, healthPath), intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 5, startIntervalSeconds: 1, retries: 3 },
-      // SIGWINCH is httpd's graceful stop: stop accepting, finish requests in flight, exit.
-      stopSignal: "SIGWINCH",
+      healthcheck: {
+        test: httpProbe(distro, port, healthPath),
+        intervalSeconds: 30,
+        timeoutSeconds: 5,
+        startPeriodSeconds: 5,
+        startIntervalSeconds: 1,
+        retries: 3,
+      },
+      // What docker stop and Kubernetes send; kiln-httpd turns it into httpd's graceful stop (SIGWINCH).
+      stopSignal: "SIGTERM",
       cmd: ["kiln-httpd", "start"],
       tests: [
         { kind: "http", name: "GET / answers 200 from the document root", port, path: "/", status: 200 },
