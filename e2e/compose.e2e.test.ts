@@ -28,7 +28,8 @@ describe.skipIf(!engine.available)("the compose fixture workspace", () => {
     expect(synth.exitCode, synth.stderr).toBe(0);
     const build = await kiln(["build", ...parents, ...names, "--mirror", debianBaseMirror, "--progress", "plain"], { cwd: workspace });
     expect(build.exitCode, build.stderr.slice(-4000)).toBe(0);
-  });
+    // Three parents and three fixtures, arm64 under QEMU: more than the suite's default hook time.
+  }, 60 * 60_000);
 
   afterAll(async () => {
     await containers.removeAll();
