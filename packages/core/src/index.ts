@@ -1,3 +1,7 @@
+/**
+ * Image definitions, features, distros, Dockerfile synthesis, stages and the build plan.
+ * @module @kiln/core
+ */
 export * from "./errors.js";
 export { execute, formatCommand, type Command, type ExecOptions, type ExecResult } from "./exec/exec.js";
 export { knownPlatforms, defaultPlatforms, machineByPlatform, type Platform } from "./spec/platform.js";
@@ -6,7 +10,7 @@ export * from "./spec/grammar.js";
 export { shellQuote } from "./shell/shell-quote.js";
 export { compareCodePoints, entriesByKey, sortedByCodePoint } from "./text/code-point-order.js";
 export type { ImageTest, ImageTestInput } from "./spec/test-spec.js";
-export { defineImage, isImageDefinition, type ImageDefinition, type ImageInput } from "./spec/define.js";
+export { defineImage, isImageDefinition, type ImageDefinition, type ImageFields, type ImageInput } from "./spec/define.js";
 export {
   defineFeature,
   isFeature,
@@ -16,7 +20,10 @@ export {
   type FeatureContributionInput,
   type FeatureFile,
 } from "./feature/feature.js";
-/** zod, for a feature's options schema: the same instance core checks them with. */
+/**
+ * zod, for a feature's options schema: the same instance core checks them with.
+ * @hidden
+ */
 export { z } from "zod";
 export { tini, type TiniOptions } from "./feature/tini.js";
 export { nginx, type NginxOptions, type NginxTlsOptions } from "./feature/nginx.js";

@@ -36,6 +36,13 @@ export const hostKeyDirectory = "/etc/ssh/keys";
  * image; authorized_keys is rebuilt from the environment and mounted secrets on every start. The
  * login user's shadow entry is `*`: Alpine's `adduser -D` writes `!`, a locked account that sshd
  * refuses even with a valid key, and a random password would only be a secret to leak.
+ *
+ * @example
+ * ```ts
+ * // A child of debian-ssh with its own login user on port 22: nothing is installed again.
+ * features: [ssh({ user: "admin", port: 22 })],
+ * users: [{ name: "admin", uid: 10002, login: true }],
+ * ```
  */
 export function ssh(options: SshOptions = {}): Feature {
   return defineFeature("ssh", { schema: sshOptionsSchema, value: options }, ({ distro }, checked) => {

@@ -9,6 +9,12 @@ export const cronCommand = "/usr/local/bin/kiln-crond";
  * mails job output and logs to syslog, neither of which a container has; Debian's plain busybox
  * lacks crond, so apt distros get busybox-static. The feature installs the command; who runs it
  * (the ssh feature's start script, an init service) is up to the image.
+ *
+ * @example
+ * ```ts
+ * // With ssh(), kiln-ssh-start runs crond beside sshd; with init(), as a service.
+ * features: [ssh(), cron()],
+ * ```
  */
 export function cron(): Feature {
   return defineFeature("cron", ({ distro }) => ({

@@ -91,6 +91,16 @@ export type FeatureContribution = z.output<typeof featureContributionSchema>;
  * Builds a feature object; the contribution is validated when the image is resolved. A feature
  * with options passes them with their schema (a `z.strictObject`, so a misspelt option is an
  * error), and `contribute` receives the checked value.
+ *
+ * @example
+ * ```ts
+ * const motdSchema = z.strictObject({ text: z.string().min(1) });
+ * export function motd(options: { text: string }): Feature {
+ *   return defineFeature("motd", { schema: motdSchema, value: options }, (_context, checked) => ({
+ *     steps: [{ run: `printf '%s\\n' ${JSON.stringify(checked.text)} > /etc/motd` }],
+ *   }));
+ * }
+ * ```
  */
 export function defineFeature(name: string, contribute: (context: FeatureContext) => FeatureContributionInput): Feature;
 export function defineFeature<S extends z.ZodType>(

@@ -60,6 +60,12 @@ const generatedDir = "/tmp/kiln-nginx";
  * which a non-root process cannot bind. This feature replaces both with one server block,
  * moves pid and temp files to /tmp (so the root filesystem can be read-only) and logs to
  * stdout/stderr.
+ *
+ * @example
+ * ```ts
+ * features: [nginx({ port: 8080, root: "/data/html", tls: { port: 8443 } })],
+ * user: "www-data",
+ * ```
  */
 export function nginx(options: NginxOptions = {}): Feature {
   return defineFeature("nginx", { schema: nginxOptionsSchema, value: options }, ({ distro }, checked) => {

@@ -26,6 +26,11 @@ const nodeOptionsSchema: z.ZodType<NodeOptions> = z.strictObject({
  * packages (Debian splits it into node-* packages), and corepack is not packaged everywhere; pnpm's
  * tarball is self-contained, so Node downloads it itself, through KILN_NPM_REGISTRY when a mirror
  * profile sets one, and checks it against the pinned sha512 before anything runs it.
+ *
+ * @example
+ * ```ts
+ * features: [node({ pnpm: { version: "10.34.8", integrity: "sha512-…" } })],
+ * ```
  */
 export function node(options: NodeOptions = {}): Feature {
   return defineFeature("node", { schema: nodeOptionsSchema, value: options }, (_context, checked) => nodeContribution(checked.pnpm ?? defaultPnpm));

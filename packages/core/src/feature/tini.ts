@@ -19,6 +19,11 @@ const tiniOptionsSchema: z.ZodType<TiniOptions> = z.strictObject({
 /**
  * tini as PID 1: reaps orphaned zombies and forwards signals, which a shell or most daemons do
  * not do when they find themselves PID 1.
+ *
+ * @example
+ * ```ts
+ * features: [tini({ successOnSigterm: true })],
+ * ```
  */
 export function tini(options: TiniOptions = {}): Feature {
   return defineFeature("tini", { schema: tiniOptionsSchema, value: options }, ({ distro }, checked) => ({

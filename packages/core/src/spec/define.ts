@@ -3,10 +3,31 @@ import type { ImageTestInput } from "./test-spec.js";
 import type { z } from "zod";
 import type { imageDataSchema } from "./schema.js";
 
-/** What a user writes in images/<name>/image.ts. */
-type StageInput = z.input<typeof imageDataSchema>["stages"] extends (infer S)[] | undefined ? S : never;
+/** The data fields of a definition, as `defineImage()` takes them (see ImageInput for the rest). */
+export type ImageFields = z.input<typeof imageDataSchema>;
 
-export type ImageInput = Omit<z.input<typeof imageDataSchema>, "tests" | "stages"> & {
+type StageInput = ImageFields["stages"] extends (infer S)[] | undefined ? S : never;
+
+/**
+ * What a user writes in images/<name>/image.ts: the fields of {@link ImageFields}, with `base`,
+ * `stages`, `features` and `tests`.
+ *
+ * @example
+ * ```ts
+ * import { defineImage, nginx } from "@kiln/core";
+ * import debianBase from "debian-base/image";
+ *
+ * export default defineImage({
+ *   name: "my-site",
+ *   description: "my site on nginx",
+ *   base: debianBase,
+ *   features: [nginx({ port: 8080 })],
+ *   files: [{ src: "index.html", dest: "/data/html/index.html", mode: "0644" }],
+ *   user: "www-data",
+ * });
+ * ```
+ */
+export type ImageInput = Omit<ImageFields, "tests" | "stages"> & {
   /** an image reference ("alpine:3.22") or another image's definition (imported from its package) */
   base: string | ImageDefinition;
   /** build stages; `from` may be another image of the workspace, as `base` may */

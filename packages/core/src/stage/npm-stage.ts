@@ -23,6 +23,11 @@ export interface NpmStageOptions {
  * source (the install layer is reused until they change), npm's cache in a cache mount, the
  * mirror profile's npm registry (KILN_NPM_REGISTRY) and CA bundle. It runs once, natively: a
  * bundle or a static site is the same for every platform.
+ *
+ * @example
+ * ```ts
+ * stages: [npmStage({ name: "site", from: debianNode, source: "site", build: "npm run build", output: "dist", to: "/data/html/" })],
+ * ```
  */
 export function npmStage(options: NpmStageOptions): StageInput {
   const source = options.source.replace(/\/+$/, "");

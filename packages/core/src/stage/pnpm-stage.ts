@@ -28,6 +28,11 @@ export interface PnpmStageOptions {
  * or the lock file changes; pnpm's store is a cache mount, so even a changed lock file downloads
  * only what is new. The npm mirror of the mirror profile (KILN_NPM_REGISTRY) is used when set,
  * and its CA bundle (ca=FILE) is trusted when given.
+ *
+ * @example
+ * ```ts
+ * stages: [pnpmStage({ name: "site", from: debianNode, source: "site", build: "pnpm run build", output: "dist", to: "/data/html/" })],
+ * ```
  */
 export function pnpmStage(options: PnpmStageOptions): StageInput {
   const source = options.source.replace(/\/+$/, "");

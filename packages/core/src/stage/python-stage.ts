@@ -38,6 +38,14 @@ const pythonPackages: Record<DistroName, { interpreter: string[]; venv: string[]
  * here only) and the code compiled to bytecode. The image installs only the interpreter
  * (`packages: ["python3"]`) and gets the venv and code from this stage, so no compiler, pip or
  * header ships. It runs per target platform: wheels and bytecode belong to the target's Python.
+ *
+ * @example
+ * ```ts
+ * // app/ holds server.py (and requirements.txt, when it has dependencies).
+ * packages: ["python3"],
+ * stages: [pythonStage({ name: "compile", from: debianBase, source: "app" })],
+ * cmd: ["/opt/venv/bin/python", "/opt/app/server.py"],
+ * ```
  */
 export function pythonStage(options: PythonStageOptions): StageInput {
   const venv = options.venv ?? "/opt/venv";

@@ -48,6 +48,19 @@ export interface StageOptions {
  * A build stage with kiln's defaults: the distro's pipefail SHELL, root for installs (a build stage
  * ships nothing but its output, so a non-root base is switched to root), the mirror profile's
  * archives for its packages, and cache mounts for package managers' downloads.
+ *
+ * @example
+ * ```ts
+ * stages: [
+ *   stage({
+ *     name: "tool",
+ *     from: debianBase,
+ *     packages: ["build-essential"],
+ *     steps: [{ copy: ["src/"] }, { run: "make && make install DESTDIR=/out", cache: ["/root/.cache/tool"] }],
+ *     output: [{ from: "/out/usr/local/bin/", to: "/usr/local/bin/" }],
+ *   }),
+ * ],
+ * ```
  */
 export function stage(options: StageOptions): StageInput {
   const distro = distros[options.distro ?? stageDistro(options.from, options.name)];
