@@ -126,7 +126,7 @@ describe("kiln lint", () => {
     fixture.write("images/web/README.md", "# web\n\nnginx.\n");
     const missing = await kiln(["lint", "--no-shellcheck"], fixture.root);
     expect(missing.exitCode).toBe(1);
-    expect(missing.stdout).toContain("images/web/README.md:1  KL100 warning  the README does not document the port 8080");
+    expect(missing.stdout).toContain("images/web/README.md:1:1 KL100 warning: the README does not document the port 8080");
     expect(missing.stdout).not.toContain("images/base/README.md");
     fixture.write("images/web/README.md", "# web\n\nnginx on port `8080`.\n");
     const documented = await kiln(["lint", "--no-shellcheck"], fixture.root);

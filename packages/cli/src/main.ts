@@ -35,11 +35,13 @@ export function buildParser(argv: string[]) {
     )
     .command(
       "lint [files..]",
-      "lint Dockerfiles (hadolint-style rules, plus shellcheck on RUN scripts when installed)",
+      "lint Dockerfiles with hadolint's rules and .hadolint.yaml, plus shellcheck on RUN scripts when installed",
       (y) =>
         withJson(y)
-          .positional("files", { type: "string", array: true, default: [] as string[], describe: "Dockerfiles (default: every image's)" })
-          .option("level", { choices: ["error", "warning", "info"] as const, default: "warning" as const, describe: "lowest severity reported" })
+          .positional("files", { type: "string", array: true, default: [] as string[], describe: "Dockerfiles, directories of them, or - for stdin (default: every image's)" })
+          .option("level", { choices: ["error", "warning", "info", "style"] as const, default: "warning" as const, describe: "lowest severity reported (and failing, unless .hadolint.yaml sets failure-threshold)" })
+          .option("format", { choices: ["tty", "json", "sarif", "checkstyle", "gitlab_codeclimate"] as const, describe: "output format (default tty; --json means json)" })
+          .option("config", { type: "string", describe: "hadolint config file (default: ./.hadolint.yaml, then the user's)" })
           .option("shellcheck", { type: "boolean", default: true, describe: "run shellcheck on RUN scripts (--no-shellcheck to skip)" }),
       async (args) => (await import("./commands/lint.js")).lint(args, interrupt.signal),
     )
