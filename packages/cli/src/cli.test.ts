@@ -135,6 +135,20 @@ describe("kiln lint", () => {
   });
 });
 
+describe("kiln lint on any Dockerfile", () => {
+  test("reads - from standard input, and a missing file is exit 2 after the other files' findings", async () => {
+    fixture = workspaceWithNginx();
+    fixture.write("other/Dockerfile", "FROM debian:12\nMAINTAINER someone\n");
+    const stdin = await execute({ command: process.execPath, args: [bin, "lint", "--no-shellcheck", "-"] }, { cwd: fixture.root, input: "FROM debian\n", env: { KILN_MIRROR: "" } });
+    expect(stdin.stdout).toContain("-:1:1 DL3006 warning:");
+    expect(stdin.exitCode).toBe(1);
+    const missing = await kiln(["lint", "--no-shellcheck", "other/Dockerfile", "nope/Dockerfile"], fixture.root);
+    expect(missing.stdout).toContain("other/Dockerfile:2:1 DL4000 error:");
+    expect(missing.stderr).toContain("nope/Dockerfile: no such file or directory");
+    expect(missing.exitCode).toBe(2);
+  });
+});
+
 describe("kiln new", () => {
   test("scaffolds an image on a workspace parent that synthesizes and lints clean", async () => {
     fixture = workspaceWithNginx();
