@@ -21,7 +21,12 @@ function tree(files: Record<string, string>): string {
 
 describe("files, directories and standard input", () => {
   test("a directory lints the Dockerfiles in it; a missing path is reported without dropping the others' findings", async () => {
-    const dir = tree({ "a/Dockerfile": "FROM debian:12\nMAINTAINER x\n", "b/app.Dockerfile": "FROM debian:12\nMAINTAINER y\n", "node_modules/x/Dockerfile": "MAINTAINER z\n", "README.md": "no" });
+    const dir = tree({
+      "a/Dockerfile": "FROM debian:12\nMAINTAINER x\n",
+      "b/app.Dockerfile": "FROM debian:12\nMAINTAINER y\n",
+      "node_modules/x/Dockerfile": "MAINTAINER z\n",
+      "README.md": "no",
+    });
     const run = await lintPaths([dir, path.join(dir, "missing/Dockerfile")], { shellcheck: "off" });
     expect(run.findings.map((f) => [path.relative(dir, f.file), f.code])).toEqual([
       ["a/Dockerfile", "DL4000"],
@@ -32,7 +37,7 @@ describe("files, directories and standard input", () => {
   });
 
   test("- reads standard input once", async () => {
-    const run = await lintPaths(["-"], { shellcheck: "off", stdin: async () => new TextEncoder().encode("FROM debian\n") });
+    const run = await lintPaths(["-"], { shellcheck: "off", stdin: () => Promise.resolve(new TextEncoder().encode("FROM debian\n")) });
     expect(run.findings.map((f) => [f.file, f.code])).toEqual([["-", "DL3006"]]);
   });
 });
@@ -44,8 +49,8 @@ describe("kiln-lint", () => {
     const stdout = process.stdout.write.bind(process.stdout);
     const stderr = process.stderr.write.bind(process.stderr);
     const before = process.cwd();
-    process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => err.push(chunk) > 0) as typeof process.stderr.write;
+    process.stdout.write = (chunk: string) => out.push(chunk) > 0;
+    process.stderr.write = (chunk: string) => err.push(chunk) > 0;
     try {
       if (cwd) process.chdir(cwd);
       const code = await main(args);

@@ -44,14 +44,22 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    if (positionals.length === 0) throw new LintInputError("no Dockerfile given", "pass paths of Dockerfiles or directories, or - for standard input");
-    if (!(formats as readonly string[]).includes(values.format)) throw new LintInputError(`--format ${values.format} is not a format`, `use one of ${formats.join(", ")}`);
-    if (!(levels as readonly string[]).includes(values.level)) throw new LintInputError(`--level ${values.level} is not a level`, `use one of ${levels.join(", ")}`);
+    if (positionals.length === 0)
+      throw new LintInputError("no Dockerfile given", "pass paths of Dockerfiles or directories, or - for standard input");
+    if (!(formats as readonly string[]).includes(values.format))
+      throw new LintInputError(`--format ${values.format} is not a format`, `use one of ${formats.join(", ")}`);
+    if (!(levels as readonly string[]).includes(values.level))
+      throw new LintInputError(`--level ${values.level} is not a level`, `use one of ${levels.join(", ")}`);
     const configFile = values.config ?? findConfigFile(process.cwd());
     const loaded: LintConfig = configFile ? loadConfig(configFile) : defaultConfig;
     const threshold = values["failure-threshold"] ?? loaded.failureThreshold ?? "info";
-    if (![...levels, "none"].includes(threshold as never)) throw new LintInputError(`--failure-threshold ${threshold} is not a level`, `use one of ${[...levels, "none"].join(", ")}`);
-    const config: LintConfig = { ...loaded, ignored: [...loaded.ignored, ...values.ignore.map((c) => c.toUpperCase())], trustedRegistries: [...loaded.trustedRegistries, ...values["trusted-registry"]] };
+    if (!([...levels, "none"] as string[]).includes(threshold))
+      throw new LintInputError(`--failure-threshold ${threshold} is not a level`, `use one of ${[...levels, "none"].join(", ")}`);
+    const config: LintConfig = {
+      ...loaded,
+      ignored: [...loaded.ignored, ...values.ignore.map((c) => c.toUpperCase())],
+      trustedRegistries: [...loaded.trustedRegistries, ...values["trusted-registry"]],
+    };
     const run = await lintPaths(positionals, { config, shellcheck: values["no-shellcheck"] ? "off" : "auto" });
     const shown = run.findings.filter((f) => atLeast(f.severity, values.level as Severity));
     const output = formatFindings(shown, values.format as Format);

@@ -66,7 +66,10 @@ export function loadConfig(file: string): LintConfig {
 
 export function parseConfig(raw: unknown, file: string): LintConfig {
   const bad = (field: string, expected: string): never => {
-    throw new LintInputError(`${file}: ${field} must be ${expected}`, `fix ${field} in ${file} (see the README of @kiln/lint for the keys)`);
+    throw new LintInputError(
+      `${file}: ${field} must be ${expected}`,
+      `fix ${field} in ${file} (see the README of @kiln/lint for the keys)`,
+    );
   };
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) bad("the file", "a mapping of settings");
   const map = raw as Record<string, unknown>;
@@ -82,7 +85,8 @@ export function parseConfig(raw: unknown, file: string): LintConfig {
   };
   const override: LintConfig["override"] = {};
   if (map.override !== undefined && map.override !== null) {
-    if (typeof map.override !== "object" || Array.isArray(map.override)) bad("override", "a mapping of error/warning/info/style to rule codes");
+    if (typeof map.override !== "object" || Array.isArray(map.override))
+      bad("override", "a mapping of error/warning/info/style to rule codes");
     for (const [level, list] of Object.entries(map.override as Record<string, unknown>)) {
       if (!["error", "warning", "info", "style"].includes(level)) bad(`override.${level}`, "one of error, warning, info, style");
       override[level as keyof LintConfig["override"]] = codes(list, `override.${level}`);
@@ -98,9 +102,11 @@ export function parseConfig(raw: unknown, file: string): LintConfig {
     }
   }
   const threshold = map["failure-threshold"];
-  if (threshold !== undefined && threshold !== null && !([...severities, "none"] as string[]).includes(threshold as string)) bad("failure-threshold", "one of error, warning, info, style, ignore, none");
+  if (threshold !== undefined && threshold !== null && !([...severities, "none"] as string[]).includes(threshold as string))
+    bad("failure-threshold", "one of error, warning, info, style, ignore, none");
   const registries = map.trustedRegistries;
-  if (registries !== undefined && registries !== null && (!Array.isArray(registries) || !registries.every((r) => typeof r === "string"))) bad("trustedRegistries", "a list of registry names");
+  if (registries !== undefined && registries !== null && (!Array.isArray(registries) || !registries.every((r) => typeof r === "string")))
+    bad("trustedRegistries", "a list of registry names");
   return {
     ignored: codes(map.ignored, "ignored"),
     override,

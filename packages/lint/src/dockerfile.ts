@@ -78,7 +78,24 @@ export interface Dockerfile {
 }
 
 const knownKeywords = new Set([
-  "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+  "ADD",
+  "ARG",
+  "CMD",
+  "COPY",
+  "ENTRYPOINT",
+  "ENV",
+  "EXPOSE",
+  "FROM",
+  "HEALTHCHECK",
+  "LABEL",
+  "MAINTAINER",
+  "ONBUILD",
+  "RUN",
+  "SHELL",
+  "STOPSIGNAL",
+  "USER",
+  "VOLUME",
+  "WORKDIR",
 ]);
 
 /** A piece of an instruction: the text of one physical line that belongs to it. */
@@ -164,7 +181,11 @@ export function parseDockerfile(input: string): Dockerfile {
     const heredocs: Heredoc[] = [];
     if (keyword === "RUN" || keyword === "COPY" || keyword === "ADD") {
       const logical = pieces.map((piece) => piece.text).join(" ");
-      const markers = logical.includes("<<") ? splitWords(logical).slice(1).flatMap((word) => heredocMarker(word) ?? []) : [];
+      const markers = logical.includes("<<")
+        ? splitWords(logical)
+            .slice(1)
+            .flatMap((word) => heredocMarker(word) ?? [])
+        : [];
       for (const marker of markers) {
         const body: string[] = [];
         let terminated = false;
@@ -178,7 +199,8 @@ export function parseDockerfile(input: string): Dockerfile {
           }
           body.push(marker.stripTabs ? bodyLine.replace(/^\t+/, "") : bodyLine);
         }
-        if (!terminated) problems.push({ line, column, message: `the heredoc <<${marker.name} is never closed: the rest of the file became its body` });
+        if (!terminated)
+          problems.push({ line, column, message: `the heredoc <<${marker.name} is never closed: the rest of the file became its body` });
         heredocs.push({ name: marker.name, body: body.join("\n"), terminated });
       }
     }
@@ -249,7 +271,9 @@ function skipWordsAndFlags(pieces: Piece[], count: number): { at: Position; flag
       return { at, flags };
     }
     const equals = word.word.indexOf("=");
-    flags.push(equals < 0 ? { name: word.word.slice(2), value: "" } : { name: word.word.slice(2, equals), value: word.word.slice(equals + 1) });
+    flags.push(
+      equals < 0 ? { name: word.word.slice(2), value: "" } : { name: word.word.slice(2, equals), value: word.word.slice(equals + 1) },
+    );
     at = word.end;
   }
 }
@@ -262,14 +286,16 @@ function buildInstruction(
   place: { line: number; column: number; comments: string[]; stage: number; onbuild: boolean },
 ): Instruction {
   // Only these take --flags; a word like --x elsewhere (LABEL --x=1) is an argument.
-  const start = ["RUN", "COPY", "ADD", "FROM", "HEALTHCHECK"].includes(keyword) ? skipWordsAndFlags(pieces, skip) : { at: skipWordsOnly(pieces, skip), flags: [] };
+  const start = ["RUN", "COPY", "ADD", "FROM", "HEALTHCHECK"].includes(keyword)
+    ? skipWordsAndFlags(pieces, skip)
+    : { at: skipWordsOnly(pieces, skip), flags: [] };
   return finish(keyword, pieces, start.at, start.flags, heredocs, place);
 }
 
 function skipWordsOnly(pieces: Piece[], count: number): Position {
   let piece = 0;
   let offset = 0;
-  for (let i = 0; i < count && piece < pieces.length; ) {
+  for (let i = 0; i < count && piece < pieces.length;) {
     const text = (pieces[piece] as Piece).text;
     const match = /^\s*\S+/.exec(text.slice(offset));
     if (!match) {
@@ -291,7 +317,9 @@ function finish(
   heredocs: Heredoc[],
   place: { line: number; column: number; comments: string[]; stage: number; onbuild: boolean },
 ): Instruction {
-  const rest = pieces.slice(at.piece).map((piece, i) => (i === 0 ? { ...piece, text: piece.text.slice(at.offset), column: piece.column + at.offset } : piece));
+  const rest = pieces
+    .slice(at.piece)
+    .map((piece, i) => (i === 0 ? { ...piece, text: piece.text.slice(at.offset), column: piece.column + at.offset } : piece));
   const args = rest
     .filter((piece) => !piece.heredoc)
     .map((piece) => piece.text.trim())
@@ -327,17 +355,27 @@ function finish(
 function scriptOf(instruction: Instruction, rest: Piece[]): Script {
   const first = rest.find((piece) => !piece.heredoc);
   if (instruction.json) {
-    return { text: instruction.json.join(" "), origins: [{ line: first?.line ?? instruction.line, column: first?.column ?? instruction.column }], form: "exec" };
+    return {
+      text: instruction.json.join(" "),
+      origins: [{ line: first?.line ?? instruction.line, column: first?.column ?? instruction.column }],
+      form: "exec",
+    };
   }
   const onlyHeredoc = /^<<-?(["']?)([^\s"']+)\1$/.exec(instruction.args);
   if (onlyHeredoc && instruction.heredocs.length === 1) {
     const body = rest.filter((piece) => piece.heredoc);
     const bodyLines = body.slice(0, instruction.heredocs[0]?.terminated ? -1 : undefined);
-    return { text: bodyLines.map((piece) => piece.text).join("\n"), origins: bodyLines.map((piece) => ({ line: piece.line, column: piece.column })), form: "heredoc" };
+    return {
+      text: bodyLines.map((piece) => piece.text).join("\n"),
+      origins: bodyLines.map((piece) => ({ line: piece.line, column: piece.column })),
+      form: "heredoc",
+    };
   }
   // Two argument pieces in a row were a continuation: the script keeps it as a shell line
   // continuation, so its lines stay the Dockerfile's lines (whatever the escape character).
-  const withContinuations = rest.map((piece, i) => (!piece.heredoc && rest[i + 1] && !rest[i + 1]?.heredoc ? `${piece.text}\\` : piece.text));
+  const withContinuations = rest.map((piece, i) =>
+    !piece.heredoc && rest[i + 1] && !rest[i + 1]?.heredoc ? `${piece.text}\\` : piece.text,
+  );
   return { text: withContinuations.join("\n"), origins: rest.map((piece) => ({ line: piece.line, column: piece.column })), form: "shell" };
 }
 
@@ -391,7 +429,9 @@ export function keyValuePairs(instruction: Instruction): { key: string; value: s
   if (!first.includes("=") && instruction.keyword !== "ARG") return [{ key: unquote(first), value: unquote(others.join(" ")) }];
   return instruction.words.map((word) => {
     const equals = word.indexOf("=");
-    return equals < 0 ? { key: unquote(word), value: undefined } : { key: unquote(word.slice(0, equals)), value: unquote(word.slice(equals + 1)) };
+    return equals < 0
+      ? { key: unquote(word), value: undefined }
+      : { key: unquote(word.slice(0, equals)), value: unquote(word.slice(equals + 1)) };
   });
 }
 
@@ -406,7 +446,8 @@ function stageOf(from: Instruction, index: number): Stage {
   const tag = colon > lastSlash ? withoutDigest.slice(colon + 1) : undefined;
   const imageName = colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
   const firstPart = imageName.split("/")[0] as string;
-  const registry = imageName.includes("/") && (firstPart.includes(".") || firstPart.includes(":") || firstPart === "localhost") ? firstPart : undefined;
+  const registry =
+    imageName.includes("/") && (firstPart.includes(".") || firstPart.includes(":") || firstPart === "localhost") ? firstPart : undefined;
   return {
     index,
     line: from.line,

@@ -14,7 +14,8 @@ export interface LintRun {
 }
 
 /** Dockerfile, Dockerfile.dev, app.Dockerfile, build.dockerfile */
-export const isDockerfileName = (name: string) => /^(Dockerfile|Containerfile)(\..+)?$/.test(name) || /\.(Dockerfile|dockerfile|Containerfile)$/.test(name);
+export const isDockerfileName = (name: string) =>
+  /^(Dockerfile|Containerfile)(\..+)?$/.test(name) || /\.(Dockerfile|dockerfile|Containerfile)$/.test(name);
 
 /** The Dockerfiles under a directory, sorted, skipping dependency and VCS directories. */
 export function dockerfilesIn(dir: string): string[] {
@@ -53,8 +54,9 @@ export async function lintPaths(paths: string[], options: PathOptions = {}): Pro
     }
     const stat = statSync(given, { throwIfNoEntry: false });
     if (!stat) missing.push(given);
-    else if (stat.isDirectory()) sources.push(...dockerfilesIn(given).map((file) => ({ name: file, read: async () => readFileSync(file) })));
-    else sources.push({ name: given, read: async () => readFileSync(given) });
+    else if (stat.isDirectory())
+      sources.push(...dockerfilesIn(given).map((file) => ({ name: file, read: () => Promise.resolve(readFileSync(file)) })));
+    else sources.push({ name: given, read: () => Promise.resolve(readFileSync(given)) });
   }
   const pool = options.pool ?? new ProcessPool();
   const parallel = options.parallel ?? availableParallelism() * 2;

@@ -9,11 +9,21 @@ const findings: Finding[] = [
 
 describe("output formats", () => {
   test("tty: file:line:column code severity: message, one per line", () => {
-    expect(formatFindings(findings, "tty").split("\n")).toEqual(['images/a/Dockerfile:3:5 DL3008 warning: pin <versions> & "such"', "images/b/Dockerfile:1:1 SC2086 info: quote it"]);
+    expect(formatFindings(findings, "tty").split("\n")).toEqual([
+      'images/a/Dockerfile:3:5 DL3008 warning: pin <versions> & "such"',
+      "images/b/Dockerfile:1:1 SC2086 info: quote it",
+    ]);
   });
 
   test("json: hadolint's fields", () => {
-    expect(JSON.parse(formatFindings(findings, "json"))[0]).toEqual({ file: "images/a/Dockerfile", line: 3, column: 5, code: "DL3008", level: "warning", message: 'pin <versions> & "such"' });
+    expect(JSON.parse(formatFindings(findings, "json"))[0]).toEqual({
+      file: "images/a/Dockerfile",
+      line: 3,
+      column: 5,
+      code: "DL3008",
+      level: "warning",
+      message: 'pin <versions> & "such"',
+    });
   });
 
   test("sarif 2.1.0: rules, results with level and region", () => {
@@ -32,13 +42,19 @@ describe("output formats", () => {
   test("checkstyle: one <file> per file, attributes escaped", () => {
     const xml = formatFindings(findings, "checkstyle");
     expect(xml).toContain('<file name="images/a/Dockerfile">');
-    expect(xml).toContain('<error line="3" column="5" severity="warning" message="pin &lt;versions&gt; &amp; &quot;such&quot;" source="DL3008"/>');
+    expect(xml).toContain(
+      '<error line="3" column="5" severity="warning" message="pin &lt;versions&gt; &amp; &quot;such&quot;" source="DL3008"/>',
+    );
     expect(xml.endsWith("</checkstyle>")).toBe(true);
   });
 
   test("gitlab codeclimate: severity, location and a stable, distinct fingerprint", () => {
     const issues = JSON.parse(formatFindings(findings, "gitlab_codeclimate"));
-    expect(issues[0]).toMatchObject({ check_name: "DL3008", severity: "major", location: { path: "images/a/Dockerfile", lines: { begin: 3 } } });
+    expect(issues[0]).toMatchObject({
+      check_name: "DL3008",
+      severity: "major",
+      location: { path: "images/a/Dockerfile", lines: { begin: 3 } },
+    });
     expect(issues[0].fingerprint).not.toBe(issues[1].fingerprint);
     expect(JSON.parse(formatFindings(findings, "gitlab_codeclimate"))[0].fingerprint).toBe(issues[0].fingerprint);
   });

@@ -6,14 +6,33 @@ import { rules } from "./rules/catalog.js";
 export const formats = ["tty", "json", "sarif", "checkstyle", "gitlab_codeclimate"] as const;
 export type Format = (typeof formats)[number];
 
-const helpUri = (code: string) => (code.startsWith("SC") ? `https://www.shellcheck.net/wiki/${code}` : code.startsWith("DL") ? `https://github.com/hadolint/hadolint/wiki/${code}` : undefined);
+const helpUri = (code: string) =>
+  code.startsWith("SC")
+    ? `https://www.shellcheck.net/wiki/${code}`
+    : code.startsWith("DL")
+      ? `https://github.com/hadolint/hadolint/wiki/${code}`
+      : undefined;
 
 export function formatFindings(findings: Finding[], format: Format): string {
   switch (format) {
     case "tty":
-      return findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.code} ${f.severity}: ${f.message}${f.fix ? `\n    fix: ${f.fix}` : ""}`).join("\n");
+      return findings
+        .map((f) => `${f.file}:${f.line}:${f.column} ${f.code} ${f.severity}: ${f.message}${f.fix ? `\n    fix: ${f.fix}` : ""}`)
+        .join("\n");
     case "json":
-      return JSON.stringify(findings.map((f) => ({ file: f.file, line: f.line, column: f.column, code: f.code, level: f.severity, message: f.message, ...(f.fix ? { fix: f.fix } : {}) })), null, 2);
+      return JSON.stringify(
+        findings.map((f) => ({
+          file: f.file,
+          line: f.line,
+          column: f.column,
+          code: f.code,
+          level: f.severity,
+          message: f.message,
+          ...(f.fix ? { fix: f.fix } : {}),
+        })),
+        null,
+        2,
+      );
     case "sarif":
       return JSON.stringify(sarif(findings), null, 2);
     case "checkstyle":
@@ -36,7 +55,11 @@ function sarif(findings: Finding[]) {
           driver: {
             name: "kiln-lint",
             informationUri: "https://github.com/hadolint/hadolint#rules",
-            rules: codes.map((code) => ({ id: code, shortDescription: { text: summaries.get(code) ?? code }, ...(helpUri(code) ? { helpUri: helpUri(code) } : {}) })),
+            rules: codes.map((code) => ({
+              id: code,
+              shortDescription: { text: summaries.get(code) ?? code },
+              ...(helpUri(code) ? { helpUri: helpUri(code) } : {}),
+            })),
           },
         },
         results: findings.map((f) => ({
@@ -50,7 +73,8 @@ function sarif(findings: Finding[]) {
   };
 }
 
-const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+const xml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 
 function checkstyle(findings: Finding[]): string {
   const byFile = new Map<string, Finding[]>();

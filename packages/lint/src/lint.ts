@@ -40,7 +40,8 @@ export function atLeast(severity: Severity, level: Severity): boolean {
 
 /** Decodes a file's bytes; a binary, UTF-16 or non-UTF-8 file is a DL1000 finding, not an exception. */
 export function decodeDockerfile(bytes: Uint8Array): { text: string } | { problem: string } {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { problem: "the file is UTF-16: save it as UTF-8" };
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return { problem: "the file is UTF-16: save it as UTF-8" };
   if (bytes.includes(0)) return { problem: "the file is binary, not a Dockerfile" };
   try {
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
@@ -65,19 +66,39 @@ export async function lintText(text: string, file: string, options: LintOptions 
   await loadShellParser();
   const config = options.config ?? defaultConfig;
   const dockerfile = parseDockerfile(text);
-  const context = ruleContext(dockerfile, { trustedRegistries: config.trustedRegistries, labelSchema: config.labelSchema, strictLabels: config.strictLabels, buildContexts: options.buildContexts ?? [] });
-  const found: { code: string; severity: Severity; line: number; column: number; message: string }[] = dockerfile.problems.map((problem) => ({ code: "DL1000", severity: "error", ...problem }));
+  const context = ruleContext(dockerfile, {
+    trustedRegistries: config.trustedRegistries,
+    labelSchema: config.labelSchema,
+    strictLabels: config.strictLabels,
+    buildContexts: options.buildContexts ?? [],
+  });
+  const found: { code: string; severity: Severity; line: number; column: number; message: string }[] = dockerfile.problems.map(
+    (problem) => ({ code: "DL1000", severity: "error", ...problem }),
+  );
   for (const rule of rules) {
     for (const finding of rule.check(context)) {
-      found.push({ code: rule.code, severity: rule.severity, line: finding.line, column: finding.column ?? 1, message: finding.message ?? rule.summary });
+      found.push({
+        code: rule.code,
+        severity: rule.severity,
+        line: finding.line,
+        column: finding.column ?? 1,
+        message: finding.message ?? rule.summary,
+      });
     }
   }
   if (options.shellcheck !== "off" && dockerfile.problems.length === 0) {
     const installed = await shellcheckAvailable();
     if (!installed && options.shellcheck === "on") throw new Error("shellcheck is not installed");
-    if (installed) found.push(...(await shellcheckFindings(context, options.pool ?? new ProcessPool(), options.shellcheckTimeoutMs ?? 10_000)).map((f: ScriptFinding) => f));
+    if (installed)
+      found.push(
+        ...(await shellcheckFindings(context, options.pool ?? new ProcessPool(), options.shellcheckTimeoutMs ?? 10_000)).map(
+          (f: ScriptFinding) => f,
+        ),
+      );
   }
-  const ignores = config.disableIgnorePragma ? { global: new Set<string>(), byLine: new Map<number, Set<string>>() } : ignoresOf(dockerfile);
+  const ignores = config.disableIgnorePragma
+    ? { global: new Set<string>(), byLine: new Map<number, Set<string>>() }
+    : ignoresOf(dockerfile);
   const ignored = new Set(config.ignored);
   const overrides = new Map<string, Severity>();
   for (const [level, codes] of Object.entries(config.override)) for (const code of codes ?? []) overrides.set(code, level as Severity);
@@ -85,7 +106,13 @@ export async function lintText(text: string, file: string, options: LintOptions 
   const findings: Finding[] = [];
   for (const finding of found) {
     const severity = overrides.get(finding.code) ?? finding.severity;
-    if (severity === "ignore" || ignored.has(finding.code) || ignores.global.has(finding.code) || ignores.byLine.get(finding.line)?.has(finding.code)) continue;
+    if (
+      severity === "ignore" ||
+      ignored.has(finding.code) ||
+      ignores.global.has(finding.code) ||
+      ignores.byLine.get(finding.line)?.has(finding.code)
+    )
+      continue;
     // One finding per rule and place: a rule never repeats itself on one instruction.
     const key = finding.code.startsWith("SC") ? `${finding.code}:${finding.line}:${finding.column}` : `${finding.code}:${finding.line}`;
     if (seen.has(key)) continue;

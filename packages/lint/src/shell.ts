@@ -189,7 +189,8 @@ export function flagValues(command: Command, short: string, long: string): Word[
     if (arg.value === `-${short}` || arg.value === `--${long}`) {
       if (next !== undefined) values.push(next);
     } else if (arg.value.startsWith(`--${long}=`)) values.push({ value: arg.value.slice(long.length + 3), literal: arg.literal });
-    else if (arg.value.startsWith(`-${short}`) && !arg.value.startsWith("--") && arg.value.length > 2) values.push({ value: arg.value.slice(2), literal: arg.literal });
+    else if (arg.value.startsWith(`-${short}`) && !arg.value.startsWith("--") && arg.value.length > 2)
+      values.push({ value: arg.value.slice(2), literal: arg.literal });
   });
   return values;
 }

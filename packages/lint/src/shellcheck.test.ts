@@ -17,7 +17,12 @@ describe("shellcheck on RUN scripts", () => {
   test("a heredoc script maps to its own lines; ARG and ENV names count as set", async () => {
     const text = ["FROM debian:12", "ARG version", "RUN <<EOF", 'echo "$version"', "cd /tmp", "ls `pwd`", "EOF"].join("\n");
     const findings = (await lintText(text, "Dockerfile")).filter((f) => f.code.startsWith("SC"));
-    expect(findings.map((f) => [f.code, f.line, f.column])).toEqual(expect.arrayContaining([["SC2164", 5, 1], ["SC2006", 6, 4]]));
+    expect(findings.map((f) => [f.code, f.line, f.column])).toEqual(
+      expect.arrayContaining([
+        ["SC2164", 5, 1],
+        ["SC2006", 6, 4],
+      ]),
+    );
     expect(findings.map((f) => f.code)).not.toContain("SC2154");
   });
 
@@ -30,7 +35,20 @@ describe("shellcheck on RUN scripts", () => {
   });
 
   test("SC1090/SC1091 are off; pwsh stages, python heredocs and exec form are not checked", async () => {
-    const text = ["FROM debian:12", ". /etc/os-release", "RUN . /etc/os-release && echo $ID", "RUN <<EOF", "#!/usr/bin/env python3", "print('$x')", "EOF", 'RUN ["sh", "-c", "echo $1"]', 'SHELL ["pwsh", "-Command"]', "RUN Write-Host $env:X"].join("\n").replace(". /etc/os-release\n", "");
+    const text = [
+      "FROM debian:12",
+      ". /etc/os-release",
+      "RUN . /etc/os-release && echo $ID",
+      "RUN <<EOF",
+      "#!/usr/bin/env python3",
+      "print('$x')",
+      "EOF",
+      'RUN ["sh", "-c", "echo $1"]',
+      'SHELL ["pwsh", "-Command"]',
+      "RUN Write-Host $env:X",
+    ]
+      .join("\n")
+      .replace(". /etc/os-release\n", "");
     const codes = (await lintText(text, "Dockerfile")).map((f) => f.code);
     expect(codes.filter((c) => c.startsWith("SC") && c !== "SC2086")).toEqual([]);
     expect(codes.filter((c) => c === "SC2086").length).toBe(1);

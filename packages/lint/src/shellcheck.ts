@@ -80,7 +80,8 @@ function declaredNames(dockerfile: Dockerfile): Map<Instruction, string[]> {
   const result = new Map<Instruction, string[]>();
   const names = new Set<string>(predefined);
   for (const instruction of dockerfile.instructions) {
-    if (instruction.keyword === "ARG" || instruction.keyword === "ENV") for (const { key } of keyValuePairs(instruction)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) names.add(key);
+    if (instruction.keyword === "ARG" || instruction.keyword === "ENV")
+      for (const { key } of keyValuePairs(instruction)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) names.add(key);
     if (instruction.keyword === "RUN") result.set(instruction, [...names]);
   }
   return result;
@@ -90,26 +91,47 @@ async function checkRun(run: Instruction, dialect: string, names: string[], time
   const script = run.script as NonNullable<Instruction["script"]>;
   const prelude = names.map((name) => `export ${name}=1`);
   const input = `${[...prelude, script.text].join("\n")}\n`;
-  const result = await runShellcheck(["--shell", dialect, "--format", "json1", "--severity", "style", "--exclude", excluded.join(","), "-"], input, timeoutMs);
-  if (result === "timeout") {
-    return [{ code: "KL004", severity: "warning", line: run.line, column: run.column, message: `shellcheck did not finish this RUN within ${timeoutMs / 1000} s: the script was not checked` }];
+  const result = await runShellcheck(
+    ["--shell", dialect, "--format", "json1", "--severity", "style", "--exclude", excluded.join(","), "-"],
+    input,
+    timeoutMs,
+  );
+  if (result === undefined) {
+    return [
+      {
+        code: "KL004",
+        severity: "warning",
+        line: run.line,
+        column: run.column,
+        message: `shellcheck did not finish this RUN within ${timeoutMs / 1000} s: the script was not checked`,
+      },
+    ];
   }
   const comments = (JSON.parse(result || '{"comments":[]}') as { comments: ShellcheckComment[] }).comments;
   return comments.flatMap((comment) => {
     const origin = script.origins[comment.line - prelude.length - 1];
     if (!origin) return [];
-    return [{ code: `SC${comment.code}`, severity: comment.level, line: origin.line, column: origin.column + comment.column - 1, message: comment.message }];
+    return [
+      {
+        code: `SC${comment.code}`,
+        severity: comment.level,
+        line: origin.line,
+        column: origin.column + comment.column - 1,
+        message: comment.message,
+      },
+    ];
   });
 }
 
-function runShellcheck(args: string[], input: string, timeoutMs: number): Promise<string | "timeout"> {
+/** shellcheck's JSON output, or undefined when it ran out of time (and was killed). */
+function runShellcheck(args: string[], input: string, timeoutMs: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const child = spawn("shellcheck", args, { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      resolve("timeout");
+      resolve(undefined);
     }, timeoutMs);
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));

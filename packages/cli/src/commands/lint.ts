@@ -36,7 +36,12 @@ export async function lint(args: LintArgs, signal: AbortSignal): Promise<void> {
   let config: LintConfig;
   if (args.files.length > 0) {
     config = lintConfig(args.config, workspaceRootOf(process.cwd()));
-    const run = await lintPaths(args.files, { config, shellcheck, beforeFiles: () => checkpoint(signal), onFile: (_file, found) => stream(found) });
+    const run = await lintPaths(args.files, {
+      config,
+      shellcheck,
+      beforeFiles: () => checkpoint(signal),
+      onFile: (_file, found) => stream(found),
+    });
     findings.push(...run.findings);
     missing.push(...run.missing);
     files = run.files;
@@ -50,7 +55,15 @@ export async function lint(args: LintArgs, signal: AbortSignal): Promise<void> {
       const dockerfile = relative(path.join(pkg.dir, "Dockerfile"));
       const readme = path.join(pkg.dir, "README.md");
       const found = readmeFindings(resolved, existsSync(readme) ? readFileSync(readme, "utf8") : undefined, relative(readme));
-      if (existsSync(dockerfile)) found.push(...(await lintBytes(readFileSync(dockerfile), dockerfile, { config, shellcheck, pool, buildContexts: imageBuildContexts(resolved) })));
+      if (existsSync(dockerfile))
+        found.push(
+          ...(await lintBytes(readFileSync(dockerfile), dockerfile, {
+            config,
+            shellcheck,
+            pool,
+            buildContexts: imageBuildContexts(resolved),
+          })),
+        );
       else missing.push(dockerfile);
       stream(found);
       findings.push(...found);
@@ -60,15 +73,22 @@ export async function lint(args: LintArgs, signal: AbortSignal): Promise<void> {
   }
   const reported = shown(findings);
   if (format !== "tty") printLine(formatFindings(reported, format));
-  else if (reported.length === 0 && missing.length === 0) note(undefined, "lint", `${files} Dockerfile(s)${readmes > 0 ? ` and ${readmes} README(s)` : ""}, no findings`);
+  else if (reported.length === 0 && missing.length === 0)
+    note(undefined, "lint", `${files} Dockerfile(s)${readmes > 0 ? ` and ${readmes} README(s)` : ""}, no findings`);
   if (missing.length > 0) {
-    throw new UsageError(`${missing.join(", ")}: no such file or directory`, "pass Dockerfiles, directories of them, or - for standard input, e.g. kiln lint images/*/Dockerfile (or run kiln synth first)");
+    throw new UsageError(
+      `${missing.join(", ")}: no such file or directory`,
+      "pass Dockerfiles, directories of them, or - for standard input, e.g. kiln lint images/*/Dockerfile (or run kiln synth first)",
+    );
   }
   // .hadolint.yaml's failure-threshold decides what fails; without one, what is shown fails.
   const threshold = config.failureThreshold ?? args.level;
   const failing = threshold === "none" || config.noFail ? [] : reported.filter((f) => atLeast(f.severity, threshold));
   if (failing.length > 0) {
-    throw new CheckFailedError(`${failing.length} lint finding(s)`, "each finding says what to change; for a rule that does not fit: ignored: in .hadolint.yaml, or # hadolint ignore=CODE above the instruction");
+    throw new CheckFailedError(
+      `${failing.length} lint finding(s)`,
+      "each finding says what to change; for a rule that does not fit: ignored: in .hadolint.yaml, or # hadolint ignore=CODE above the instruction",
+    );
   }
 }
 

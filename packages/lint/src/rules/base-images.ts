@@ -22,14 +22,22 @@ export const baseImageRules: Rule[] = [
     summary: "tag the base image explicitly (image:tag or image@digest)",
     check: ({ dockerfile }) =>
       dockerfile.stages
-        .filter((stage) => stage.imageName !== "scratch" && !stage.digest && stage.tag === undefined && !stage.image.startsWith("$") && !isStageName(dockerfile, stage.imageName, stage.index))
+        .filter(
+          (stage) =>
+            stage.imageName !== "scratch" &&
+            !stage.digest &&
+            stage.tag === undefined &&
+            !stage.image.startsWith("$") &&
+            !isStageName(dockerfile, stage.imageName, stage.index),
+        )
         .map((stage) => ({ line: stage.line })),
   },
   {
     code: "DL3007",
     severity: "warning",
     summary: "do not build FROM :latest: pin a release tag (or a digest) so rebuilds are reproducible",
-    check: ({ dockerfile }) => dockerfile.stages.filter((stage) => stage.tag === "latest" && !stage.digest).map((stage) => ({ line: stage.line })),
+    check: ({ dockerfile }) =>
+      dockerfile.stages.filter((stage) => stage.tag === "latest" && !stage.digest).map((stage) => ({ line: stage.line })),
   },
   {
     code: "DL3024",
@@ -53,9 +61,17 @@ export const baseImageRules: Rule[] = [
       const allowed = settings.trustedRegistries;
       if (allowed.length === 0) return [];
       const trusted = (reference: string, before: number) => {
-        if (reference === "scratch" || isStageName(dockerfile, reference, before) || reference.startsWith("$") || settings.buildContexts.includes(reference)) return true;
+        if (
+          reference === "scratch" ||
+          isStageName(dockerfile, reference, before) ||
+          reference.startsWith("$") ||
+          settings.buildContexts.includes(reference)
+        )
+          return true;
         const registry = registryOf(reference);
-        return registry ? allowed.some((p) => registryMatches(p, registry)) : allowed.some((p) => registryMatches(p, "docker.io") || registryMatches(p, "hub.docker.com"));
+        return registry
+          ? allowed.some((p) => registryMatches(p, registry))
+          : allowed.some((p) => registryMatches(p, "docker.io") || registryMatches(p, "hub.docker.com"));
       };
       const findings: RuleFinding[] = [];
       for (const instruction of dockerfile.instructions) {
@@ -66,7 +82,14 @@ export const baseImageRules: Rule[] = [
           const from = instruction.flags.find((flag) => flag.name === "from")?.value;
           if (from && !/^\d+$/.test(from) && !trusted(from, instruction.stage + 1)) findings.push({ line: instruction.line });
         } else if (instruction.keyword === "RUN") {
-          const images = instruction.flags.filter((f) => f.name === "mount").flatMap((f) => f.value.split(",").filter((o) => o.startsWith("from=")).map((o) => o.slice(5)));
+          const images = instruction.flags
+            .filter((f) => f.name === "mount")
+            .flatMap((f) =>
+              f.value
+                .split(",")
+                .filter((o) => o.startsWith("from="))
+                .map((o) => o.slice(5)),
+            );
           if (images.some((image) => !trusted(image, instruction.stage + 1))) findings.push({ line: instruction.line });
         }
       }
@@ -78,19 +101,28 @@ export const baseImageRules: Rule[] = [
     severity: "warning",
     summary: "do not pin FROM --platform to one architecture: use $BUILDPLATFORM or $TARGETPLATFORM, or leave it out",
     check: ({ dockerfile }) =>
-      dockerfile.stages.filter((stage) => stage.platform !== undefined && !stage.platform.includes("BUILDPLATFORM") && !stage.platform.includes("TARGETPLATFORM")).map((stage) => ({ line: stage.line })),
+      dockerfile.stages
+        .filter(
+          (stage) =>
+            stage.platform !== undefined && !stage.platform.includes("BUILDPLATFORM") && !stage.platform.includes("TARGETPLATFORM"),
+        )
+        .map((stage) => ({ line: stage.line })),
   },
   {
     code: "DL3065",
     severity: "warning",
     summary: "FROM --platform=$TARGETPLATFORM says what is already the default: leave it out",
-    check: ({ dockerfile }) => dockerfile.stages.filter((stage) => stage.platform === "$TARGETPLATFORM" || stage.platform === "${TARGETPLATFORM}").map((stage) => ({ line: stage.line })),
+    check: ({ dockerfile }) =>
+      dockerfile.stages
+        .filter((stage) => stage.platform === "$TARGETPLATFORM" || stage.platform === "${TARGETPLATFORM}")
+        .map((stage) => ({ line: stage.line })),
   },
   {
     code: "DL3063",
     severity: "warning",
     summary: "do not name a stage scratch or context: both words mean something else to the builder",
-    check: ({ dockerfile }) => dockerfile.stages.filter((stage) => stage.name === "scratch" || stage.name === "context").map((stage) => ({ line: stage.line })),
+    check: ({ dockerfile }) =>
+      dockerfile.stages.filter((stage) => stage.name === "scratch" || stage.name === "context").map((stage) => ({ line: stage.line })),
   },
   {
     code: "DL3061",
@@ -106,6 +138,9 @@ export const baseImageRules: Rule[] = [
     code: "DL3043",
     severity: "error",
     summary: "ONBUILD cannot trigger ONBUILD, FROM or MAINTAINER",
-    check: ({ dockerfile }) => ofKeyword(dockerfile, "ONBUILD").filter((i) => ["ONBUILD", "FROM", "MAINTAINER"].includes((i.words[0] ?? "").toUpperCase())).map((i) => ({ line: i.line })),
+    check: ({ dockerfile }) =>
+      ofKeyword(dockerfile, "ONBUILD")
+        .filter((i) => ["ONBUILD", "FROM", "MAINTAINER"].includes((i.words[0] ?? "").toUpperCase()))
+        .map((i) => ({ line: i.line })),
   },
 ];

@@ -10,6 +10,14 @@ import { runCommandRules } from "./run-commands.js";
 import { secretRules } from "./secret-rules.js";
 
 /** Every rule kiln lint runs, by code. DL1000 (the file cannot be read) comes from the parser. */
-export const rules: Rule[] = [...instructionRules, ...baseImageRules, ...copyAddRules, ...osPackageRules, ...languagePackageRules, ...runCommandRules, ...labelRules, ...secretRules, ...kilnRules].sort((a, b) =>
-  a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
-);
+export const rules: Rule[] = [
+  ...instructionRules,
+  ...baseImageRules,
+  ...copyAddRules,
+  ...osPackageRules,
+  ...languagePackageRules,
+  ...runCommandRules,
+  ...labelRules,
+  ...secretRules,
+  ...kilnRules,
+].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));

@@ -2,7 +2,26 @@ import { isStageName, type Instruction } from "../dockerfile.js";
 import { flagsOf, operands } from "../shell.js";
 import { dropQuotes, ofKeyword, type Rule, type RuleFinding } from "./rule.js";
 
-const archiveExtensions = [".tar", ".gz", ".tgz", ".bz2", ".tbz", ".tbz2", ".tb2", ".xz", ".txz", ".lz", ".lzma", ".tlz", ".zst", ".tzst", ".Z", ".tZ", ".zip", ".7z"];
+const archiveExtensions = [
+  ".tar",
+  ".gz",
+  ".tgz",
+  ".bz2",
+  ".tbz",
+  ".tbz2",
+  ".tb2",
+  ".xz",
+  ".txz",
+  ".lz",
+  ".lzma",
+  ".tlz",
+  ".zst",
+  ".tzst",
+  ".Z",
+  ".tZ",
+  ".zip",
+  ".7z",
+];
 const isArchive = (path: string) => archiveExtensions.some((ext) => dropQuotes(path).endsWith(ext));
 const isUrl = (path: string) => /^(https?:\/\/|git@)/.test(dropQuotes(path));
 const basename = (path: string) => dropQuotes(path).split(/[\\/]/).at(-1) ?? "";
@@ -18,7 +37,10 @@ const fromFlag = (instruction: Instruction) => instruction.flags.find((flag) => 
 const isAbsolute = (path: string) => path.startsWith("/") || /^[A-Za-z]:/.test(path) || path.startsWith("$");
 
 /** Stages that have set a WORKDIR, inherited by stages built FROM them. */
-function stagesWithWorkdir(instructions: Instruction[], stageParent: (stage: number) => number | undefined): (instruction: Instruction) => boolean {
+function stagesWithWorkdir(
+  instructions: Instruction[],
+  stageParent: (stage: number) => number | undefined,
+): (instruction: Instruction) => boolean {
   const set = new Set<number>();
   const seenBefore = new Map<Instruction, boolean>();
   for (const instruction of instructions) {
@@ -106,7 +128,12 @@ export const copyAddRules: Rule[] = [
       ofKeyword(dockerfile, "COPY")
         .filter((copy) => {
           const args = copyArguments(copy);
-          return fromFlag(copy) !== undefined && args !== undefined && args.sources.some((s) => dropQuotes(s) === "/") && dropQuotes(args.target) === "/";
+          return (
+            fromFlag(copy) !== undefined &&
+            args !== undefined &&
+            args.sources.some((s) => dropQuotes(s) === "/") &&
+            dropQuotes(args.target) === "/"
+          );
         })
         .map((copy) => ({ line: copy.line })),
   },
@@ -131,11 +158,19 @@ export const copyAddRules: Rule[] = [
           if (!script) continue;
           for (const command of script.commands) {
             const extracts =
-              (command.name === "tar" && (command.args.some((a) => a.value === "--extract" || a.value === "--get") || flagsOf(command).includes("x") || /^x/.test(command.args[0]?.value ?? ""))) ||
+              (command.name === "tar" &&
+                (command.args.some((a) => a.value === "--extract" || a.value === "--get") ||
+                  flagsOf(command).includes("x") ||
+                  /^x/.test(command.args[0]?.value ?? ""))) ||
               ["unzip", "gunzip", "bunzip2", "unlzma", "unxz", "zgz", "uncompress", "zcat", "gzcat"].includes(command.name);
             if (!extracts) continue;
-            const named = new Set(operands(command, ["C", "directory", "f", "file"]).map((w) => basename(w.value)).concat(command.args.map((w) => basename(w.value))));
-            for (const archive of archives) if (named.has(archive.name) && !findings.some((f) => f.line === archive.line)) findings.push({ line: archive.line });
+            const named = new Set(
+              operands(command, ["C", "directory", "f", "file"])
+                .map((w) => basename(w.value))
+                .concat(command.args.map((w) => basename(w.value))),
+            );
+            for (const archive of archives)
+              if (named.has(archive.name) && !findings.some((f) => f.line === archive.line)) findings.push({ line: archive.line });
           }
         }
       }

@@ -36,7 +36,9 @@ export const instructionRules: Rule[] = [
       const lastUser = new Map<number, Instruction>();
       for (const user of ofKeyword(dockerfile, "USER")) lastUser.set(user.stage, user);
       // kiln writes why an image runs as root right above its USER: that is a decision, not an accident.
-      return [...lastUser.values()].filter((user) => isRoot(user.args) && !user.comments.some((c) => /^kiln: runs as root because \S/.test(c))).map((user) => ({ line: user.line }));
+      return [...lastUser.values()]
+        .filter((user) => isRoot(user.args) && !user.comments.some((c) => /^kiln: runs as root because \S/.test(c)))
+        .map((user) => ({ line: user.line }));
     },
   },
   {
@@ -63,7 +65,11 @@ export const instructionRules: Rule[] = [
     summary: "EXPOSE ports range from 0 to 65535",
     check: ({ dockerfile }) =>
       ofKeyword(dockerfile, "EXPOSE", { onbuild: true })
-        .filter((expose) => expose.words.some((word) => (dropQuotes(word).split("/")[0] ?? "").split("-").some((port) => /^\d+$/.test(port) && Number(port) > 65535)))
+        .filter((expose) =>
+          expose.words.some((word) =>
+            (dropQuotes(word).split("/")[0] ?? "").split("-").some((port) => /^\d+$/.test(port) && Number(port) > 65535),
+          ),
+        )
         .map((expose) => ({ line: expose.line })),
   },
   {
@@ -113,7 +119,12 @@ export const instructionRules: Rule[] = [
         const references = pairs.some(
           ({ key }, index) =>
             !defined.has(key) &&
-            pairs.some(({ value }, other) => other !== index && value !== undefined && (value.includes(`\${${key}}`) || new RegExp(`\\$${key}(?![A-Za-z0-9_])`).test(value))),
+            pairs.some(
+              ({ value }, other) =>
+                other !== index &&
+                value !== undefined &&
+                (value.includes(`\${${key}}`) || new RegExp(`\\$${key}(?![A-Za-z0-9_])`).test(value)),
+            ),
         );
         if (references) findings.push({ line: instruction.line });
         for (const { key } of pairs) defined.add(key);
@@ -149,6 +160,7 @@ export const instructionRules: Rule[] = [
     code: "DL1001",
     severity: "ignore",
     summary: "an inline ignore pragma hides a finding: fix the Dockerfile instead",
-    check: ({ dockerfile }) => dockerfile.comments.filter((comment) => ignorePragma(comment.text) !== undefined).map((comment) => ({ line: comment.line })),
+    check: ({ dockerfile }) =>
+      dockerfile.comments.filter((comment) => ignorePragma(comment.text) !== undefined).map((comment) => ({ line: comment.line })),
   },
 ];

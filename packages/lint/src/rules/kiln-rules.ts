@@ -5,7 +5,8 @@ export const kilnRules: Rule[] = [
   {
     code: "KL002",
     severity: "warning",
-    summary: "a # syntax= directive makes every build pull that frontend image, which fails offline; the built-in frontend has heredocs, --mount and --chmod",
+    summary:
+      "a # syntax= directive makes every build pull that frontend image, which fails offline; the built-in frontend has heredocs, --mount and --chmod",
     check: ({ dockerfile }) => (dockerfile.directives.syntax ? [{ line: 1 }] : []),
   },
   {
@@ -17,7 +18,11 @@ export const kilnRules: Rule[] = [
       return perRunCommand(
         context,
         (command, run) =>
-          run.stage === final && !run.onbuild && command.name === "sed" && command.args.some((a) => /^-[a-zA-Z]*i/.test(a.value) || a.value.startsWith("--in-place")) && command.args.some((a) => /\/etc\/apk\/repositories|\/etc\/apt\/sources\.list/.test(a.value)),
+          run.stage === final &&
+          !run.onbuild &&
+          command.name === "sed" &&
+          command.args.some((a) => /^-[a-zA-Z]*i/.test(a.value) || a.value.startsWith("--in-place")) &&
+          command.args.some((a) => /\/etc\/apk\/repositories|\/etc\/apt\/sources\.list/.test(a.value)),
       );
     },
   },

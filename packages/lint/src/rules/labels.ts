@@ -9,13 +9,18 @@ function spdx(): Set<string> {
   return spdxIds;
 }
 
-const semver = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+const semver =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const email = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 const validators: Partial<Record<LabelType, { code: string; what: string; valid: (value: string) => boolean }>> = {
   url: { code: "DL3052", what: "a URL", valid: (value) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) && URL.canParse(value) },
-  rfc3339: { code: "DL3053", what: "an RFC 3339 time", valid: (value) => rfc3339.test(value) && !Number.isNaN(Date.parse(value.replace(" ", "T"))) },
+  rfc3339: {
+    code: "DL3053",
+    what: "an RFC 3339 time",
+    valid: (value) => rfc3339.test(value) && !Number.isNaN(Date.parse(value.replace(" ", "T"))),
+  },
   spdx: { code: "DL3054", what: "an SPDX license identifier", valid: (value) => spdx().has(value) },
   hash: { code: "DL3055", what: "a git commit hash (7 or 40 hex digits)", valid: (value) => /^([0-9a-f]{7}|[0-9a-f]{40})$/.test(value) },
   semver: { code: "DL3056", what: "a semantic version", valid: (value) => semver.test(value) },
@@ -38,20 +43,30 @@ function typedLabelRule(type: LabelType): Rule {
     check: (context) =>
       labels(context).flatMap(({ instruction, pairs }): RuleFinding[] => {
         const bad = pairs.filter(({ key, value }) => context.settings.labelSchema[key] === type && !validator.valid(value));
-        return bad.length > 0 ? [{ line: instruction.line, message: `label ${bad.map((b) => b.key).join(", ")} is not ${validator.what}` }] : [];
+        return bad.length > 0
+          ? [{ line: instruction.line, message: `label ${bad.map((b) => b.key).join(", ")} is not ${validator.what}` }]
+          : [];
       }),
   };
 }
 
 const validKey = (key: string) =>
-  /^[a-z]/.test(key) && /[a-z0-9]$/.test(key) && /^[a-z0-9.\-_/]+$/.test(key) && !/^(com\.docker\.|io\.docker\.|org\.dockerproject\.)/.test(key) && !key.includes("..") && !key.includes("--");
+  /^[a-z]/.test(key) &&
+  /[a-z0-9]$/.test(key) &&
+  /^[a-z0-9.\-_/]+$/.test(key) &&
+  !/^(com\.docker\.|io\.docker\.|org\.dockerproject\.)/.test(key) &&
+  !key.includes("..") &&
+  !key.includes("--");
 
 export const labelRules: Rule[] = [
   {
     code: "DL3048",
     severity: "style",
     summary: "label keys are lower-case reverse-DNS names (a-z, 0-9, . - _ /), outside Docker's own namespaces",
-    check: (context) => labels(context).filter(({ pairs }) => pairs.some(({ key }) => !validKey(key))).map(({ instruction }) => ({ line: instruction.line })),
+    check: (context) =>
+      labels(context)
+        .filter(({ pairs }) => pairs.some(({ key }) => !validKey(key)))
+        .map(({ instruction }) => ({ line: instruction.line })),
   },
   {
     code: "DL3049",
@@ -68,7 +83,9 @@ export const labelRules: Rule[] = [
         for (const { key } of pairs) set.add(key);
         perStage.set(instruction.stage, set);
       }
-      const copiedFrom = new Set(ofKeyword(dockerfile, "COPY").flatMap((copy) => copy.flags.filter((f) => f.name === "from").map((f) => f.value.toLowerCase())));
+      const copiedFrom = new Set(
+        ofKeyword(dockerfile, "COPY").flatMap((copy) => copy.flags.filter((f) => f.name === "from").map((f) => f.value.toLowerCase())),
+      );
       const has = (stage: number, label: string): boolean => {
         if (perStage.get(stage)?.has(label)) return true;
         const image = dockerfile.stages[stage]?.imageName.toLowerCase();

@@ -3,22 +3,65 @@ import { hasFlag, isCommand, operands, type Command } from "../shell.js";
 import { cacheMount, perRunCommand, runs, stagesThatShip, type Rule, type RuleContext } from "./rule.js";
 
 const pipValued = [
-  "abi", "b", "build", "e", "editable", "extra-index-url", "f", "find-links", "i", "index-url", "implementation", "no-binary", "only-binary", "platform", "prefix",
-  "progress-bar", "proxy", "python", "python-version", "root", "root-user-action", "src", "t", "target", "trusted-host", "upgrade-strategy", "c", "constraint", "r", "requirement",
-  "cache-dir", "log", "timeout", "retries", "cert", "client-cert", "exists-action", "global-option", "config-settings", "C",
+  "abi",
+  "b",
+  "build",
+  "e",
+  "editable",
+  "extra-index-url",
+  "f",
+  "find-links",
+  "i",
+  "index-url",
+  "implementation",
+  "no-binary",
+  "only-binary",
+  "platform",
+  "prefix",
+  "progress-bar",
+  "proxy",
+  "python",
+  "python-version",
+  "root",
+  "root-user-action",
+  "src",
+  "t",
+  "target",
+  "trusted-host",
+  "upgrade-strategy",
+  "c",
+  "constraint",
+  "r",
+  "requirement",
+  "cache-dir",
+  "log",
+  "timeout",
+  "retries",
+  "cert",
+  "client-cert",
+  "exists-action",
+  "global-option",
+  "config-settings",
+  "C",
 ];
 const vcsSchemes = /^(git|hg|svn|bzr)(\+[a-z-]+)?[:+]/;
 
 /** `pip install`, `pip3.12 install`, `python3 -m pip install` (not pipenv, pipx). */
 export function isPipInstall(command: Command): boolean {
   const args = command.args.map((arg) => arg.value);
-  const direct = command.name.split("/").at(-1)?.startsWith("pip") === true && !command.name.includes("pipenv") && !command.name.includes("pipx") && args.includes("install");
+  const direct =
+    command.name.split("/").at(-1)?.startsWith("pip") === true &&
+    !command.name.includes("pipenv") &&
+    !command.name.includes("pipx") &&
+    args.includes("install");
   const viaPython = (command.name.split("/").at(-1) ?? "").startsWith("python") && args.join(" ").includes("-m pip install");
   return direct || viaPython;
 }
 
 function pipPackages(command: Command): string[] {
-  const words = operands(command, pipValued).filter((word) => word.literal).map((word) => word.value);
+  const words = operands(command, pipValued)
+    .filter((word) => word.literal)
+    .map((word) => word.value);
   return words.slice(words.indexOf("install") + 1);
 }
 
@@ -45,10 +88,16 @@ function pipNoCacheStages(context: RuleContext): Set<number> {
     if (instruction.onbuild) continue;
     if (instruction.keyword === "FROM") {
       const stage = context.dockerfile.stages[instruction.stage];
-      const parent = context.dockerfile.stages.find((s) => s.index < instruction.stage && s.name && s.name === stage?.imageName.toLowerCase());
+      const parent = context.dockerfile.stages.find(
+        (s) => s.index < instruction.stage && s.name && s.name === stage?.imageName.toLowerCase(),
+      );
       if (parent && stages.has(parent.index)) stages.add(instruction.stage);
     }
-    if (instruction.keyword === "ENV" && keyValuePairs(instruction).some(({ key, value }) => key === "PIP_NO_CACHE_DIR" && truthy.has(value ?? ""))) stages.add(instruction.stage);
+    if (
+      instruction.keyword === "ENV" &&
+      keyValuePairs(instruction).some(({ key, value }) => key === "PIP_NO_CACHE_DIR" && truthy.has(value ?? ""))
+    )
+      stages.add(instruction.stage);
   }
   return stages;
 }
@@ -62,7 +111,14 @@ export const languagePackageRules: Rule[] = [
       perRunCommand(context, (command) => {
         if (!isPipInstall(command)) return false;
         const args = command.args.map((arg) => arg.value);
-        if (args.includes("-r") || args.includes("--requirement") || args.includes(".") || hasFlag(command, "constraint", "c") || args.some((a) => a.startsWith("--requirement=") || a.startsWith("--constraint="))) return false;
+        if (
+          args.includes("-r") ||
+          args.includes("--requirement") ||
+          args.includes(".") ||
+          hasFlag(command, "constraint", "c") ||
+          args.some((a) => a.startsWith("--requirement=") || a.startsWith("--constraint="))
+        )
+          return false;
         return pipPackages(command).some((pkg) => !pipPinned(pkg));
       }),
   },
@@ -77,7 +133,9 @@ export const languagePackageRules: Rule[] = [
         const script = context.shell(run);
         if (!script || cacheMount(run, ".cache/pip")) return [];
         if (/PIP_NO_CACHE_DIR=["']?(1|true|True|TRUE|on|On|ON|yes|Yes|YES)\b/.test(run.script?.text ?? "")) return [];
-        const forgot = script.commands.some((command) => isPipInstall(command) && !command.args.some((arg) => arg.value === "--no-cache-dir"));
+        const forgot = script.commands.some(
+          (command) => isPipInstall(command) && !command.args.some((arg) => arg.value === "--no-cache-dir"),
+        );
         return forgot ? [{ line: run.line }] : [];
       });
     },
@@ -144,12 +202,35 @@ export const languagePackageRules: Rule[] = [
     check: (context) =>
       perRunCommand(context, (command) => {
         if (command.name !== "go") return false;
-        const words = operands(command, ["o", "C", "tags", "ldflags", "gcflags", "mod", "modfile", "p", "exec", "overlay", "pgo", "toolexec", "asmflags", "buildmode", "compiler", "installsuffix", "pkgdir"]).filter((w) => w.literal);
+        const words = operands(command, [
+          "o",
+          "C",
+          "tags",
+          "ldflags",
+          "gcflags",
+          "mod",
+          "modfile",
+          "p",
+          "exec",
+          "overlay",
+          "pgo",
+          "toolexec",
+          "asmflags",
+          "buildmode",
+          "compiler",
+          "installsuffix",
+          "pkgdir",
+        ]).filter((w) => w.literal);
         const sub = words[0]?.value;
         let packages: string[] = [];
-        if (sub === "install" || sub === "get") packages = words.slice(1).map((w) => w.value).filter((w) => w !== "tool");
+        if (sub === "install" || sub === "get")
+          packages = words
+            .slice(1)
+            .map((w) => w.value)
+            .filter((w) => w !== "tool");
         else if (sub === "run") packages = words.slice(1, 2).map((w) => w.value);
-        const local = (p: string) => p === "." || p.startsWith("/") || p.startsWith(".") || p === "all" || p.endsWith("...") || p.endsWith(".go");
+        const local = (p: string) =>
+          p === "." || p.startsWith("/") || p.startsWith(".") || p === "all" || p.endsWith("...") || p.endsWith(".go");
         return packages.some((p) => !local(p) && (!p.includes("@") || p.endsWith("@latest") || p.endsWith("@none")));
       }),
   },

@@ -23,7 +23,8 @@ function cleansAfter(script: ShellScript, install: (command: Command) => boolean
 
 const aptValued = ["t", "target-release", "o", "option", "c", "config-file"];
 /** A real install: `apt-get install -s` (simulate) and its synonyms change nothing. */
-const aptGetInstall = (command: Command) => isCommand(command, "apt-get", ["install"]) && !hasFlag(command, "s", "simulate", "dry-run", "just-print", "no-act", "recon");
+const aptGetInstall = (command: Command) =>
+  isCommand(command, "apt-get", ["install"]) && !hasFlag(command, "s", "simulate", "dry-run", "just-print", "no-act", "recon");
 
 /** Version strings of rpm tools: `name-1.2.3`, `name-1.2-3.el9`; an ARG or ENV may hold the version. */
 function rpmVersionFixed(context: RuleContext, pkg: string, stage: number): boolean {
@@ -68,7 +69,12 @@ export const osPackageRules: Rule[] = [
     severity: "warning",
     summary: "pin the versions of apt-get install packages (pkg=version)",
     check: (context) =>
-      perRunCommand(context, (command) => aptGetInstall(command) && packagesOf(command, ["install"], aptValued).some((pkg) => !pkg.includes("=") && !pkg.includes("/") && !pkg.endsWith(".deb"))),
+      perRunCommand(
+        context,
+        (command) =>
+          aptGetInstall(command) &&
+          packagesOf(command, ["install"], aptValued).some((pkg) => !pkg.includes("=") && !pkg.includes("/") && !pkg.endsWith(".deb")),
+      ),
   },
   {
     code: "DL3009",
@@ -86,9 +92,12 @@ export const osPackageRules: Rule[] = [
           (command) =>
             (command.name === "rm" && command.args.some((arg) => arg.value.startsWith("/var/lib/apt/lists"))) ||
             isCommand(command, ["apt-get", "apt"], ["dist-clean"]) ||
-            (command.name === "find" && command.args.some((arg) => arg.value.startsWith("/var/lib/apt/lists")) && command.args.some((arg) => arg.value === "-delete")),
+            (command.name === "find" &&
+              command.args.some((arg) => arg.value.startsWith("/var/lib/apt/lists")) &&
+              command.args.some((arg) => arg.value === "-delete")),
         );
-        if (cleans || cacheMount(run, "/var/lib/apt/lists") || (cacheMount(run, "/var/lib/apt") && cacheMount(run, "/var/cache/apt"))) return [];
+        if (cleans || cacheMount(run, "/var/lib/apt/lists") || (cacheMount(run, "/var/lib/apt") && cacheMount(run, "/var/cache/apt")))
+          return [];
         return [{ line: run.line }];
       });
     },
@@ -102,7 +111,12 @@ export const osPackageRules: Rule[] = [
         if (!aptGetInstall(command)) return false;
         const flags = flagsOf(command);
         const yes = flags.some((flag) => ["y", "yes", "qq", "assume-yes"].includes(flag));
-        return !yes && flags.filter((flag) => flag === "q").length !== 2 && flags.filter((flag) => flag === "quiet").length !== 2 && !command.args.some((arg) => arg.value === "-q=2");
+        return (
+          !yes &&
+          flags.filter((flag) => flag === "q").length !== 2 &&
+          flags.filter((flag) => flag === "quiet").length !== 2 &&
+          !command.args.some((arg) => arg.value === "-q=2")
+        );
       }),
   },
   {
@@ -110,7 +124,13 @@ export const osPackageRules: Rule[] = [
     severity: "info",
     summary: "add --no-install-recommends to apt-get install to keep recommended packages out",
     check: (context) =>
-      perRunCommand(context, (command) => aptGetInstall(command) && !hasFlag(command, "no-install-recommends") && !command.args.some((arg) => arg.value === "APT::Install-Recommends=false")),
+      perRunCommand(
+        context,
+        (command) =>
+          aptGetInstall(command) &&
+          !hasFlag(command, "no-install-recommends") &&
+          !command.args.some((arg) => arg.value === "APT::Install-Recommends=false"),
+      ),
   },
   {
     code: "DL3027",
@@ -123,29 +143,51 @@ export const osPackageRules: Rule[] = [
     severity: "warning",
     summary: "pin the versions of apk add packages (pkg=version)",
     check: (context) =>
-      perRunCommand(context, (command) =>
-        isCommand(command, "apk", ["add"]) &&
-        packagesOf(command, ["add"], ["t", "virtual", "repository", "X", "repositories-file", "p", "root", "keys-dir", "arch", "cache-dir"]).some((pkg) => !/[=~<>]/.test(pkg) && !pkg.endsWith(".apk")),
+      perRunCommand(
+        context,
+        (command) =>
+          isCommand(command, "apk", ["add"]) &&
+          packagesOf(
+            command,
+            ["add"],
+            ["t", "virtual", "repository", "X", "repositories-file", "p", "root", "keys-dir", "arch", "cache-dir"],
+          ).some((pkg) => !/[=~<>]/.test(pkg) && !pkg.endsWith(".apk")),
       ),
   },
   {
     code: "DL3019",
     severity: "info",
     summary: "use apk add --no-cache instead of --update and deleting /var/cache/apk",
-    check: (context) => perRunCommand(context, (command, run) => isCommand(command, "apk", ["add"]) && !hasFlag(command, "no-cache") && !cacheMount(run, "/var/cache/apk")),
+    check: (context) =>
+      perRunCommand(
+        context,
+        (command, run) => isCommand(command, "apk", ["add"]) && !hasFlag(command, "no-cache") && !cacheMount(run, "/var/cache/apk"),
+      ),
   },
   {
     code: "DL3030",
     severity: "warning",
     summary: "give yum install -y so it never waits for an answer",
-    check: (context) => perRunCommand(context, (command) => isCommand(command, "yum", ["install", "groupinstall", "localinstall"]) && !hasFlag(command, "y", "assumeyes")),
+    check: (context) =>
+      perRunCommand(
+        context,
+        (command) => isCommand(command, "yum", ["install", "groupinstall", "localinstall"]) && !hasFlag(command, "y", "assumeyes"),
+      ),
   },
   {
     code: "DL3032",
     severity: "warning",
     summary: "run yum clean all after yum install in the same RUN",
     check: (context) =>
-      perRun(context, (script) => !cleansAfter(script, (c) => isCommand(c, "yum", ["install"]), (c) => isCommand(c, "yum", ["clean"]) || (c.name === "rm" && c.args.some((a) => a.value.startsWith("/var/cache/yum"))))),
+      perRun(
+        context,
+        (script) =>
+          !cleansAfter(
+            script,
+            (c) => isCommand(c, "yum", ["install"]),
+            (c) => isCommand(c, "yum", ["clean"]) || (c.name === "rm" && c.args.some((a) => a.value.startsWith("/var/cache/yum"))),
+          ),
+      ),
   },
   rpmPinning("DL3033", ["yum"], "pin the versions of yum install packages (name-version)"),
   {
@@ -153,7 +195,12 @@ export const osPackageRules: Rule[] = [
     severity: "warning",
     summary: "give zypper -n (--non-interactive) or -y so it never waits for an answer",
     check: (context) =>
-      perRunCommand(context, (command) => isCommand(command, "zypper", ["install", "in", "remove", "rm", "source-install", "si", "patch"]) && !hasFlag(command, "non-interactive", "n", "no-confirm", "y")),
+      perRunCommand(
+        context,
+        (command) =>
+          isCommand(command, "zypper", ["install", "in", "remove", "rm", "source-install", "si", "patch"]) &&
+          !hasFlag(command, "non-interactive", "n", "no-confirm", "y"),
+      ),
   },
   {
     code: "DL3035",
@@ -166,19 +213,39 @@ export const osPackageRules: Rule[] = [
     severity: "warning",
     summary: "run zypper clean after zypper install in the same RUN",
     check: (context) =>
-      perRun(context, (script, run) => !cacheMount(run, "/var/cache/zypp") && !cleansAfter(script, (c) => isCommand(c, "zypper", ["install", "in"]), (c) => isCommand(c, "zypper", ["clean", "cc"]))),
+      perRun(
+        context,
+        (script, run) =>
+          !cacheMount(run, "/var/cache/zypp") &&
+          !cleansAfter(
+            script,
+            (c) => isCommand(c, "zypper", ["install", "in"]),
+            (c) => isCommand(c, "zypper", ["clean", "cc"]),
+          ),
+      ),
   },
   {
     code: "DL3037",
     severity: "warning",
     summary: "pin the versions of zypper install packages (name=version)",
-    check: (context) => perRunCommand(context, (command) => isCommand(command, "zypper", ["install", "in"]) && packagesOf(command, ["install", "in"], []).some((pkg) => !/[=<>]/.test(pkg) && !pkg.endsWith(".rpm"))),
+    check: (context) =>
+      perRunCommand(
+        context,
+        (command) =>
+          isCommand(command, "zypper", ["install", "in"]) &&
+          packagesOf(command, ["install", "in"], []).some((pkg) => !/[=<>]/.test(pkg) && !pkg.endsWith(".rpm")),
+      ),
   },
   {
     code: "DL3038",
     severity: "warning",
     summary: "give dnf install -y so it never waits for an answer",
-    check: (context) => perRunCommand(context, (command) => isCommand(command, ["dnf", "microdnf"], ["install", "groupinstall", "localinstall"]) && !hasFlag(command, "y", "assumeyes")),
+    check: (context) =>
+      perRunCommand(
+        context,
+        (command) =>
+          isCommand(command, ["dnf", "microdnf"], ["install", "groupinstall", "localinstall"]) && !hasFlag(command, "y", "assumeyes"),
+      ),
   },
   {
     code: "DL3040",
@@ -192,7 +259,9 @@ export const osPackageRules: Rule[] = [
             !cleansAfter(
               script,
               (c) => isCommand(c, tool, ["install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei"]),
-              (c) => isCommand(c, tool, ["clean"]) || (c.name === "rm" && c.args.some((a) => a.value.startsWith("/var/cache/libdnf5") || a.value.startsWith("/var/cache/dnf"))),
+              (c) =>
+                isCommand(c, tool, ["clean"]) ||
+                (c.name === "rm" && c.args.some((a) => a.value.startsWith("/var/cache/libdnf5") || a.value.startsWith("/var/cache/dnf"))),
             ),
         );
       }),

@@ -47,7 +47,10 @@ export function ruleContext(dockerfile: Dockerfile, settings: RuleSettings): Rul
     shell(run) {
       if (!parsed.has(run)) {
         const script = run.script;
-        const posix = isPosixShell(run.onbuild ? undefined : shells.get(run)) && script !== undefined && (script.form !== "heredoc" || shebangIsShell(script.text));
+        const posix =
+          isPosixShell(run.onbuild ? undefined : shells.get(run)) &&
+          script !== undefined &&
+          (script.form !== "heredoc" || shebangIsShell(script.text));
         parsed.set(run, posix && script ? parseShell(script.text) : undefined);
       }
       return parsed.get(run);
@@ -63,7 +66,9 @@ export function shellsInEffect(dockerfile: Dockerfile): Map<Instruction, string[
     if (instruction.onbuild) continue;
     if (instruction.keyword === "FROM") {
       const stage = dockerfile.stages[instruction.stage];
-      const parent = dockerfile.stages.find((s) => s.index < instruction.stage && s.name !== undefined && s.name === stage?.imageName.toLowerCase());
+      const parent = dockerfile.stages.find(
+        (s) => s.index < instruction.stage && s.name !== undefined && s.name === stage?.imageName.toLowerCase(),
+      );
       byStage.set(instruction.stage, parent ? byStage.get(parent.index) : undefined);
     } else if (instruction.keyword === "SHELL" && instruction.json) byStage.set(instruction.stage, instruction.json);
     else if (instruction.keyword === "RUN") result.set(instruction, byStage.get(instruction.stage));
@@ -92,7 +97,9 @@ export function perRunCommand(context: RuleContext, matches: (command: Command, 
 export function cacheMount(run: Instruction, fragment: string): boolean {
   return run.flags.some((flag) => {
     if (flag.name !== "mount") return false;
-    const options = new Map(flag.value.split(",").map((part) => [part.split("=")[0]?.trim() ?? "", part.slice(part.indexOf("=") + 1)] as const));
+    const options = new Map(
+      flag.value.split(",").map((part) => [part.split("=")[0]?.trim() ?? "", part.slice(part.indexOf("=") + 1)] as const),
+    );
     const type = options.get("type");
     const target = options.get("target") ?? options.get("dst") ?? options.get("destination") ?? "";
     return (type === "cache" || type === "tmpfs") && target.includes(fragment);

@@ -29,7 +29,11 @@ export const runCommandRules: Rule[] = [
     check: (context) =>
       perRunCommand(
         context,
-        (command) => command.name === "useradd" && !hasFlag(command, "l", "no-log-init") && hasFlag(command, "u", "uid") && flagValues(command, "u", "uid").some((uid) => uid.literal && uid.value.length > 5),
+        (command) =>
+          command.name === "useradd" &&
+          !hasFlag(command, "l", "no-log-init") &&
+          hasFlag(command, "u", "uid") &&
+          flagValues(command, "u", "uid").some((uid) => uid.literal && uid.value.length > 5),
       ),
   },
   {
@@ -68,12 +72,14 @@ export const runCommandRules: Rule[] = [
     code: "DL4005",
     severity: "warning",
     summary: "use SHELL to change the shell instead of linking /bin/sh",
-    check: (context) => perRunCommand(context, (command) => command.name === "ln" && operands(command).some((word) => word.value === "/bin/sh")),
+    check: (context) =>
+      perRunCommand(context, (command) => command.name === "ln" && operands(command).some((word) => word.value === "/bin/sh")),
   },
   {
     code: "DL4006",
     severity: "warning",
-    summary: "set SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] (or /bin/ash) before a RUN with a pipe: a failing command before | does not fail the build",
+    summary:
+      'set SHELL ["/bin/bash", "-o", "pipefail", "-c"] (or /bin/ash) before a RUN with a pipe: a failing command before | does not fail the build',
     check: (context) => {
       const shells = shellsInEffect(context.dockerfile);
       return runs(context.dockerfile).flatMap((run): RuleFinding[] => {
@@ -81,8 +87,17 @@ export const runCommandRules: Rule[] = [
         const script = context.shell(run);
         if (!script?.hasPipe) return [];
         const shell = shells.get(run);
-        const pipefail = shell !== undefined && ["bash", "zsh", "ash"].includes(shell[0]?.split("/").at(-1) ?? "") && shell.includes("-o") && shell.includes("pipefail");
-        const setInScript = script.commands.some((command) => command.name === "set" && command.args.some((arg) => arg.value === "pipefail" || /^-[a-z]*o$/.test(arg.value)) && command.args.some((arg) => arg.value === "pipefail"));
+        const pipefail =
+          shell !== undefined &&
+          ["bash", "zsh", "ash"].includes(shell[0]?.split("/").at(-1) ?? "") &&
+          shell.includes("-o") &&
+          shell.includes("pipefail");
+        const setInScript = script.commands.some(
+          (command) =>
+            command.name === "set" &&
+            command.args.some((arg) => arg.value === "pipefail" || /^-[a-z]*o$/.test(arg.value)) &&
+            command.args.some((arg) => arg.value === "pipefail"),
+        );
         return pipefail || setInScript ? [] : [{ line: run.line }];
       });
     },
