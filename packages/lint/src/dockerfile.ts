@@ -266,6 +266,11 @@ function skipWordsAndFlags(pieces: Piece[], count: number): { at: Position; flag
   }
   for (;;) {
     const word = nextWord();
+    // A lone backslash between flags is an escaped space (`--a=1 \  --b=2` on one line).
+    if (word?.word === "\\") {
+      at = word.end;
+      continue;
+    }
     if (!word || !/^--[A-Za-z]/.test(word.word)) {
       if (word) at = word.start;
       return { at, flags };

@@ -2,6 +2,7 @@ import { isStageName, type Instruction } from "../dockerfile.js";
 import { flagsOf, operands } from "../shell.js";
 import { dropQuotes, ofKeyword, type Rule, type RuleFinding } from "./rule.js";
 
+/** What ADD unpacks (tar, optionally compressed); a .zip it copies as it is. */
 const archiveExtensions = [
   ".tar",
   ".gz",
@@ -19,8 +20,6 @@ const archiveExtensions = [
   ".tzst",
   ".Z",
   ".tZ",
-  ".zip",
-  ".7z",
 ];
 const isArchive = (path: string) => archiveExtensions.some((ext) => dropQuotes(path).endsWith(ext));
 const isUrl = (path: string) => /^(https?:\/\/|git@)/.test(dropQuotes(path));

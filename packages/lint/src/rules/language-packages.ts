@@ -46,14 +46,10 @@ const pipValued = [
 ];
 const vcsSchemes = /^(git|hg|svn|bzr)(\+[a-z-]+)?[:+]/;
 
-/** `pip install`, `pip3.12 install`, `python3 -m pip install` (not pipenv, pipx). */
+/** `pip install`, `pip3.12 install`, `pipx install`, `python3 -m pip install` (not pipenv). */
 export function isPipInstall(command: Command): boolean {
   const args = command.args.map((arg) => arg.value);
-  const direct =
-    command.name.split("/").at(-1)?.startsWith("pip") === true &&
-    !command.name.includes("pipenv") &&
-    !command.name.includes("pipx") &&
-    args.includes("install");
+  const direct = command.name.split("/").at(-1)?.startsWith("pip") === true && !command.name.includes("pipenv") && args.includes("install");
   const viaPython = (command.name.split("/").at(-1) ?? "").startsWith("python") && args.join(" ").includes("-m pip install");
   return direct || viaPython;
 }
@@ -134,7 +130,8 @@ export const languagePackageRules: Rule[] = [
         if (!script || cacheMount(run, ".cache/pip")) return [];
         if (/PIP_NO_CACHE_DIR=["']?(1|true|True|TRUE|on|On|ON|yes|Yes|YES)\b/.test(run.script?.text ?? "")) return [];
         const forgot = script.commands.some(
-          (command) => isPipInstall(command) && !command.args.some((arg) => arg.value === "--no-cache-dir"),
+          (command) =>
+            isPipInstall(command) && !command.name.includes("pipx") && !command.args.some((arg) => arg.value === "--no-cache-dir"),
         );
         return forgot ? [{ line: run.line }] : [];
       });

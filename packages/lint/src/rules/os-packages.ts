@@ -261,7 +261,13 @@ export const osPackageRules: Rule[] = [
               (c) => isCommand(c, tool, ["install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei"]),
               (c) =>
                 isCommand(c, tool, ["clean"]) ||
-                (c.name === "rm" && c.args.some((a) => a.value.startsWith("/var/cache/libdnf5") || a.value.startsWith("/var/cache/dnf"))),
+                (c.name === "rm" &&
+                  c.args.some(
+                    (a) =>
+                      a.value.startsWith("/var/cache/libdnf5") ||
+                      a.value.startsWith("/var/cache/dnf") ||
+                      a.value.startsWith("/var/cache/yum"),
+                  )),
             ),
         );
       }),

@@ -83,7 +83,7 @@ const cases: Record<string, RuleCase> = {
     clean: df("FROM debian:12 AS a", 'HEALTHCHECK CMD ["true"]', "FROM debian:12", "HEALTHCHECK NONE"),
   },
   DL3013: {
-    fires: df("FROM python:3.13", "RUN pip install --no-cache-dir flask"),
+    fires: df("FROM python:3.13", "RUN pipx install black"),
     clean: df(
       "FROM python:3.13",
       "RUN pip install --no-cache-dir flask==3.1.0 'requests>=2' -r requirements.txt && pip install --no-cache-dir . && pip install --no-cache-dir ./dist/app.whl",
@@ -116,7 +116,7 @@ const cases: Record<string, RuleCase> = {
     clean: df("FROM alpine:3.22", "RUN apk --no-cache add curl=1", "RUN --mount=type=cache,target=/var/cache/apk apk add jq=1"),
   },
   DL3020: {
-    fires: df("FROM debian:12", "ADD app.py /app/"),
+    fires: df("FROM debian:12", "ADD files.zip /app/"),
     clean: df("FROM debian:12", 'ADD "https://example.org/app.tar.gz" /tmp/', "ADD rootfs.tar.xz /"),
   },
   DL3021: {
@@ -319,7 +319,7 @@ const cases: Record<string, RuleCase> = {
     fires: df("FROM debian:12", "RUN curl -fsS https://example.org | sh"),
     clean: df(
       "FROM debian:12",
-      'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+      'SHELL ["/bin/bash", "-eo", "pipefail", "-c"]',
       "RUN curl -fsS https://example.org | sh",
       "FROM alpine:3.22",
       'RUN case "$(uname -m)" in x86_64|aarch64) echo ok ;; esac',

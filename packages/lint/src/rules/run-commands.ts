@@ -90,7 +90,7 @@ export const runCommandRules: Rule[] = [
         const pipefail =
           shell !== undefined &&
           ["bash", "zsh", "ash"].includes(shell[0]?.split("/").at(-1) ?? "") &&
-          shell.includes("-o") &&
+          shell.some((arg) => /^-[a-z]*o$/.test(arg)) &&
           shell.includes("pipefail");
         const setInScript = script.commands.some(
           (command) =>
