@@ -114,7 +114,7 @@ export const copyAddRules: Rule[] = [
       return ofKeyword(dockerfile, "COPY")
         .filter((copy) => {
           const args = copyArguments(copy);
-          return args !== undefined && !workdirSet(copy) && !isAbsolute(dropQuotes(args.target));
+          return args !== undefined && !workdirSet(copy) && !isAbsolute(args.target.replace(/^["']+|["']+$/g, ""));
         })
         .map((copy) => ({ line: copy.line }));
     },

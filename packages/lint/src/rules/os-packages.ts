@@ -161,7 +161,9 @@ export const osPackageRules: Rule[] = [
     check: (context) =>
       perRunCommand(
         context,
-        (command, run) => isCommand(command, "apk", ["add"]) && !hasFlag(command, "no-cache") && !cacheMount(run, "/var/cache/apk"),
+        // --no-network installs from what is already there: nothing is downloaded, nothing cached.
+        (command, run) =>
+          isCommand(command, "apk", ["add"]) && !hasFlag(command, "no-cache", "no-network") && !cacheMount(run, "/var/cache/apk"),
       ),
   },
   {

@@ -113,7 +113,12 @@ const cases: Record<string, RuleCase> = {
   },
   DL3019: {
     fires: df("FROM alpine:3.22", "RUN apk add curl=1"),
-    clean: df("FROM alpine:3.22", "RUN apk --no-cache add curl=1", "RUN --mount=type=cache,target=/var/cache/apk apk add jq=1"),
+    clean: df(
+      "FROM alpine:3.22",
+      "RUN apk --no-cache add curl=1",
+      "RUN --mount=type=cache,target=/var/cache/apk apk add jq=1",
+      "RUN apk add --no-network --virtual .run-deps so:libc.musl-x86_64.so.1",
+    ),
   },
   DL3020: {
     fires: df("FROM debian:12", "ADD files.zip /app/"),
@@ -216,7 +221,15 @@ const cases: Record<string, RuleCase> = {
   },
   DL3045: {
     fires: df("FROM debian:12", "COPY app.py app/"),
-    clean: df("FROM debian:12 AS base", "WORKDIR /srv", "COPY app.py app/", "FROM base", "COPY more.py ./", "COPY x /abs/"),
+    clean: df(
+      "FROM debian:12 AS base",
+      "WORKDIR /srv",
+      "COPY app.py app/",
+      "FROM base",
+      "COPY more.py ./",
+      "COPY x /abs/",
+      'COPY y "${HOME}"/y',
+    ),
   },
   DL3046: {
     fires: df("FROM debian:12", "RUN useradd -u 1000000 app"),
