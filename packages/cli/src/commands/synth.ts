@@ -1,3 +1,4 @@
+import path from "node:path";
 import { CheckFailedError, synthImages } from "@kiln/core";
 import { atLeast, formatFindings, lintText } from "@kiln/lint";
 import { commandContext, loadSelection } from "../context.js";
@@ -27,7 +28,7 @@ export async function synth(args: SynthArgs, signal: AbortSignal): Promise<void>
   // What synth writes must pass kiln lint: a finding here is a bug in the synthesizer or a feature.
   const config = forKilnImages(lintConfig(undefined, workspace.root));
   const contexts = new Map(workspace.selected.map((image) => [image.pkg.name, imageBuildContexts(image.resolved)]));
-  const written = results.filter((r) => r.status === "written");
+  const written = results.filter((r) => r.status === "written" && path.basename(r.path) === "Dockerfile");
   const linted = await Promise.all(written.map((r) => lintText(r.content, r.path, { config, shellcheck: "off", buildContexts: contexts.get(r.image) ?? [] })));
   const findings = linted.flat().filter((f) => atLeast(f.severity, "warning"));
   if (findings.length > 0) {
