@@ -78,6 +78,30 @@ export const scenarios = {
    * BuildKit cache. Timed twice for kiln: as `pnpm turbo build` and with turbo on PATH, because
    * pnpm's own start is most of the first.
    */
+  /**
+   * 7. kiln lint of 100 Dockerfiles in one process, without shellcheck: the Dockerfiles kiln synth
+   * writes for 100 generated definitions (RUN heredocs, COPY --from, multi-stage), whole process.
+   */
+  async lint({ runs }) {
+    const count = 100;
+    const root = syntheticWorkspace(count);
+    const removeWorkspace = atExit(() => rmSync(root, { recursive: true, force: true }));
+    try {
+      await kiln(["synth"], { cwd: root });
+      // --level error: the timing is the same, and hadolint's package-pinning warnings on the
+      // generated files (kiln pins base digests instead) would fail the run.
+      const lint = () => kiln(["lint", "--no-shellcheck", "--level", "error", path.join(root, "images")], { cwd: root });
+      const first = await lint();
+      if (!first.output.includes(`${count} Dockerfile(s)`)) throw new Error(`kiln lint did not lint ${count} Dockerfiles:\n${first.output}`);
+      const samples = await sampled(runs, async () => (await lint()).ms);
+      const target = 1000;
+      const stats = summarize(samples);
+      return [row("7 lint 100 Dockerfiles", "kiln lint, no shellcheck", stats, { target: `< ${target} ms`, met: stats.median < target, note: `${(stats.median / count).toFixed(2)} ms per file` })];
+    } finally {
+      removeWorkspace();
+    }
+  },
+
   async noop({ runs }) {
     await turbo(["build", familyFilter]);
     const file = await bakeFileFor(family);

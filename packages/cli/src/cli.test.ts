@@ -126,12 +126,26 @@ describe("kiln lint", () => {
     fixture.write("images/web/README.md", "# web\n\nnginx.\n");
     const missing = await kiln(["lint", "--no-shellcheck"], fixture.root);
     expect(missing.exitCode).toBe(1);
-    expect(missing.stdout).toContain("images/web/README.md:1  KL100 warning  the README does not document the port 8080");
+    expect(missing.stdout).toContain("images/web/README.md:1:1 KL100 warning: the README does not document the port 8080");
     expect(missing.stdout).not.toContain("images/base/README.md");
     fixture.write("images/web/README.md", "# web\n\nnginx on port `8080`.\n");
     const documented = await kiln(["lint", "--no-shellcheck"], fixture.root);
     expect(documented.stdout + documented.stderr).toContain("2 Dockerfile(s) and 2 README(s), no findings");
     expect(documented.exitCode).toBe(0);
+  });
+});
+
+describe("kiln lint on any Dockerfile", () => {
+  test("reads - from standard input, and a missing file is exit 2 after the other files' findings", async () => {
+    fixture = workspaceWithNginx();
+    fixture.write("other/Dockerfile", "FROM debian:12\nMAINTAINER someone\n");
+    const stdin = await execute({ command: process.execPath, args: [bin, "lint", "--no-shellcheck", "-"] }, { cwd: fixture.root, input: "FROM debian\n", env: { KILN_MIRROR: "" } });
+    expect(stdin.stdout).toContain("-:1:1 DL3006 warning:");
+    expect(stdin.exitCode).toBe(1);
+    const missing = await kiln(["lint", "--no-shellcheck", "other/Dockerfile", "nope/Dockerfile"], fixture.root);
+    expect(missing.stdout).toContain("other/Dockerfile:2:1 DL4000 error:");
+    expect(missing.stderr).toContain("nope/Dockerfile: no such file or directory");
+    expect(missing.exitCode).toBe(2);
   });
 });
 

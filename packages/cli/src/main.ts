@@ -14,8 +14,11 @@ const withJson = <T>(y: Argv<T>) => y.option("json", { type: "boolean", default:
 const withNames = <T>(y: Argv<T>) =>
   y.positional("names", { type: "string", array: true, default: [] as string[], describe: "images (default: the one in the current directory, else all)" });
 
+/** yargs drops a lone "-" (standard input for `kiln lint -`): it travels as this word instead. */
+const stdinArgument = "\u0000stdin";
+
 export function buildParser(argv: string[]) {
-  return yargs(argv)
+  return yargs(argv.map((arg) => (arg === "-" ? stdinArgument : arg)))
     .scriptName("kiln")
     .usage("$0 <command> [options]\n\nDefine container images in TypeScript; synthesize, lint, build and test them.")
     .command(
@@ -35,13 +38,15 @@ export function buildParser(argv: string[]) {
     )
     .command(
       "lint [files..]",
-      "lint Dockerfiles (hadolint-style rules, plus shellcheck on RUN scripts when installed)",
+      "lint Dockerfiles with hadolint's rules and .hadolint.yaml, plus shellcheck on RUN scripts when installed",
       (y) =>
         withJson(y)
-          .positional("files", { type: "string", array: true, default: [] as string[], describe: "Dockerfiles (default: every image's)" })
-          .option("level", { choices: ["error", "warning", "info"] as const, default: "warning" as const, describe: "lowest severity reported" })
+          .positional("files", { type: "string", array: true, default: [] as string[], describe: "Dockerfiles, directories of them, or - for stdin (default: every image's)" })
+          .option("level", { choices: ["error", "warning", "info", "style"] as const, default: "warning" as const, describe: "lowest severity reported (and failing, unless .hadolint.yaml sets failure-threshold)" })
+          .option("format", { choices: ["tty", "json", "sarif", "checkstyle", "gitlab_codeclimate"] as const, describe: "output format (default tty; --json means json)" })
+          .option("config", { type: "string", describe: "hadolint config file (default: ./.hadolint.yaml, then the user's)" })
           .option("shellcheck", { type: "boolean", default: true, describe: "run shellcheck on RUN scripts (--no-shellcheck to skip)" }),
-      async (args) => (await import("./commands/lint.js")).lint(args, interrupt.signal),
+      async (args) => (await import("./commands/lint.js")).lint({ ...args, files: args.files.map((file) => (file === stdinArgument ? "-" : file)) }, interrupt.signal),
     )
     .command(
       "build [names..]",

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
 import { execute } from "../exec/exec.js";
-import { shellcheckAvailable } from "../lint/shellcheck.js";
+import { shellcheckAvailable } from "@kiln/lint";
 
 /**
  * The scripts features copy into images (packages/<pkg>/files/**) run as PID 1's children on

@@ -1,3 +1,4 @@
+import { detectSecret } from "@kiln/lint/secrets";
 import { z } from "zod";
 import { knownPlatforms, defaultPlatforms } from "./platform.js";
 import { imageTestSchema } from "./test-spec.js";
@@ -121,16 +122,16 @@ export type Healthcheck = z.output<typeof healthcheckSchema>;
 
 const envNameSchema = z.string().max(maxNameLength, `at most ${maxNameLength} characters`).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name");
 
-/** Values that look like credentials must never be baked into ENV or ARG. */
-const secretName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+/** Values that look like credentials must never be baked into ENV (the detector kiln lint uses too). */
 export const envSchema = z.record(envNameSchema, singleLine()).superRefine((env, ctx) => {
   for (const [name, value] of Object.entries(env)) {
-    if (secretName.test(name) && value !== "") {
+    const secret = detectSecret(name, value);
+    if (secret) {
       ctx.addIssue({
         code: "custom",
         path: [name],
         message:
-          "looks like a secret: ENV values are visible in the image config to anyone who pulls it. " +
+          `looks like a secret (${secret.reason}): ENV values are visible in the image config to anyone who pulls it. ` +
           "Pass it at run time (docker run -e, or a *_FILE secret mount) and leave it out of the definition",
       });
     }

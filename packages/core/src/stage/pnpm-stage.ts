@@ -41,7 +41,7 @@ export function pnpmStage(options: PnpmStageOptions): StageInput {
     from: options.from,
     platform: "build",
     instructions: [
-      "# A build stage runs as root: nothing of it ships but the output copied below.",
+      "# kiln: runs as root because a build stage ships nothing but the output copied below.",
       "USER root",
       'ARG KILN_NPM_REGISTRY=""',
       "WORKDIR /build",

@@ -29,7 +29,7 @@ describe("stage()", () => {
       output: [{ from: "/out/usr/local/bin/", to: "/usr/local/bin/" }],
     });
     expect(built.instructions.slice(0, 3)).toEqual([
-      "# A build stage runs as root: nothing of it ships but the output copied below.",
+      "# kiln: runs as root because a build stage ships nothing but the output copied below.",
       "USER root",
       'SHELL ["/bin/bash", "-eo", "pipefail", "-c"]',
     ]);

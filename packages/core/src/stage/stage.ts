@@ -66,7 +66,7 @@ export function stage(options: StageOptions): StageInput {
   const distro = distros[options.distro ?? stageDistro(options.from, options.name)];
   const workdir = options.workdir ?? "/build";
   const instructions = [
-    "# A build stage runs as root: nothing of it ships but the output copied below.",
+    "# kiln: runs as root because a build stage ships nothing but the output copied below.",
     "USER root",
     `SHELL ${JSON.stringify(distro.shell).replace(/","/g, '", "')}`,
   ];

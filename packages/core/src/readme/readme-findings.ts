@@ -1,7 +1,7 @@
+import type { Finding } from "@kiln/lint";
 import type { ResolvedImage } from "../resolve/resolved-image.js";
-import type { LintFinding } from "./lint.js";
 
-/** The rule id of README findings; `kiln lint --level` and the exit code treat them like any rule. */
+/** The code of README findings; `kiln lint --level` and the exit code treat them like any rule's. */
 export const readmeRule = "KL100";
 
 /**
@@ -10,8 +10,8 @@ export const readmeRule = "KL100";
  * inherits is its parent's README's job). KILN_* names are kiln's own plumbing between a feature
  * and its scripts, or set by kiln from the mirror profile, and need no reader.
  */
-export function readmeFindings(image: ResolvedImage, readme: string | undefined, file: string): LintFinding[] {
-  const finding = (message: string, fix: string): LintFinding => ({ file, line: 1, rule: readmeRule, severity: "warning", message, fix });
+export function readmeFindings(image: ResolvedImage, readme: string | undefined, file: string): Finding[] {
+  const finding = (message: string, fix: string): Finding => ({ file, line: 1, column: 1, code: readmeRule, severity: "warning", message, fix });
   if (readme === undefined) {
     return [finding(`${image.name} has no README.md`, "write one: what the image is for, its environment, ports, volumes and exit codes")];
   }

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { defineFeature } from "../feature/feature.js";
 import { resolveImage } from "../resolve/resolve.js";
 import { defineImage } from "../spec/define.js";
-import { readmeFindings } from "./readme.js";
+import { readmeFindings } from "./readme-findings.js";
 
 const file = "images/web/README.md";
 const keyed = defineFeature("keyed", () => ({
@@ -34,7 +34,7 @@ describe("README findings (KL100)", () => {
       "the README does not document the port 2222",
       "the README does not document the volume /data",
     ]);
-    expect(readmeFindings(image, "# web", file)[0]).toMatchObject({ file, rule: "KL100", severity: "warning", fix: expect.stringContaining(file) });
+    expect(readmeFindings(image, "# web", file)[0]).toMatchObject({ file, code: "KL100", severity: "warning", fix: expect.stringContaining(file) });
   });
 
   test("a README that names them all has no finding; KILN_* plumbing needs no reader", () => {

@@ -1,0 +1,1 @@
+export { readmeFindings, readmeRule } from "./readme-findings.js";
