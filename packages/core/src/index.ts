@@ -5,6 +5,7 @@ export * from "./spec/schema.js";
 export * from "./spec/grammar.js";
 export { shellQuote } from "./shell/shell-quote.js";
 export { compareCodePoints, entriesByKey, sortedByCodePoint } from "./text/code-point-order.js";
+export { apkRepositorySchema, aptRepositorySchema, repositoriesSchema, type ApkRepository, type AptRepository, type Repositories } from "./spec/repository.js";
 export type { ImageTest, ImageTestInput } from "./spec/test-spec.js";
 export { defineImage, isImageDefinition, type ImageDefinition, type ImageInput } from "./spec/define.js";
 export {

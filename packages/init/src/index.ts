@@ -1,1 +1,4 @@
-export { init, environmentGroup, type InitOptions, type ServiceSpec } from "./init.js";
+export { init, environmentGroup, type InitOptions } from "./init.js";
+export { service, type ServiceSpec } from "./service.js";
+export { containerEnvironment, containerEnvironmentDirectory } from "./container-environment.js";
+export { serviceLogDirectory, type LogrotateOptions } from "./logrotate.js";

@@ -103,7 +103,8 @@ describe("package names follow the distro's package manager", () => {
   });
 
   test("each distro's own forms are accepted", () => {
-    expect(resolve({ packages: ["tool@testing", "curl=8.14.1-r1", "py3-pip"] }).packages).toEqual(["curl=8.14.1-r1", "py3-pip", "tool@testing"]);
+    // A tag needs its repository (repositories.apk, see distro/apk-repositories.test.ts).
+    expect(resolve({ packages: ["tool@testing", "curl=8.14.1-r1", "py3-pip"], repositories: { apk: [{ url: "edge/testing", tag: "testing" }] } }).packages).toEqual(["curl=8.14.1-r1", "py3-pip", "tool@testing"]);
     expect(resolve({ base: "debian:bookworm", packages: ["libssl3:arm64", "git/bookworm-backports"] }).packages).toHaveLength(2);
   });
 
