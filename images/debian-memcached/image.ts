@@ -35,6 +35,12 @@ export default defineImage({
     },
     {
       kind: "command",
+      name: "the services are the image's own (installing memcached re-enabled none of Debian's)",
+      run: ["ls", "/run/service"],
+      stdoutMatches: "^cron\\nlogrotate\\nmemcached\\nsshd\\nsyslog\\n$",
+    },
+    {
+      kind: "command",
       name: "memcached runs as memcache, not root",
       run: ["sh", "-c", "for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = memcached ] && stat -c %U $p; done"],
       stdoutMatches: "^memcache$",

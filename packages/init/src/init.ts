@@ -1,7 +1,7 @@
 import { defineFeature, featureFilesDirectory, type Feature } from "@kiln/core";
 import { containerEnvironmentDirectory, containerEnvironmentScript } from "./container-environment.js";
 import { logrotateConfig, logrotateService, serviceLogDirectory, type LogrotateOptions } from "./logrotate.js";
-import { serviceScript, serviceTest, type ServiceSpec } from "./service.js";
+import { disablePackageServices, serviceScript, serviceTest, type ServiceSpec } from "./service.js";
 
 export interface InitOptions {
   /** services under /etc/service/<name>; a string is the run script's body */
@@ -62,9 +62,7 @@ export function init(options: InitOptions = {}): Feature {
           why: "init: phusion's directories, the build-time environment, its paths to the dumps (on /run), and the services",
           run: [
             "mkdir -p /etc/my_init.d /etc/my_init.pre_shutdown.d /etc/my_init.post_shutdown.d /etc/service",
-            // Debian's runit and openssh-server packages enable their own services (default-syslog,
-            // ssh) by symlink; the services of this image are the ones it declares.
-            "find /etc/service/ -mindepth 1 -maxdepth 1 -type l -delete",
+            ...disablePackageServices,
             // A directory of the image, so `RUN echo v > /etc/container_environment/NAME` lasts.
             `mkdir -p ${containerEnvironmentDirectory}`,
             `chgrp docker_env ${containerEnvironmentDirectory}`,

@@ -32,6 +32,18 @@ export function serviceScript(name: string, spec: ServiceSpec): string[] {
   ];
 }
 
+/**
+ * Debian's runit packages enable the services they ship (runit's default-syslog, openssh's ssh) by
+ * a link in /etc/service, and re-enable them whenever a later install triggers runit again. A
+ * dot-named link is Debian's mark for "disabled by the administrator" (runit-helper leaves the
+ * service alone, runsvdir and my_init skip dot names): the image runs the services it declares.
+ */
+export const disablePackageServices = [
+  "for link in /etc/service/*; do",
+  '  if [ -L "$link" ]; then mv "$link" "/etc/service/.${link##*/}"; fi',
+  "done",
+];
+
 /** The image test that proves a service is supervised and up, or off when it ships a down file. */
 export function serviceTest(name: string, spec: ServiceSpec): ImageTestInput {
   return spec.enabled === false
@@ -46,7 +58,7 @@ export function serviceTest(name: string, spec: ServiceSpec): ImageTestInput {
 export function service(name: string, spec: string | ServiceSpec): Feature {
   const resolved = typeof spec === "string" ? { run: spec } : spec;
   return defineFeature(`init-service-${name}`, () => ({
-    steps: [{ why: `init: the ${name} service, supervised by runit`, run: serviceScript(name, resolved).join("\n") }],
+    steps: [{ why: `init: the ${name} service, supervised by runit (and none a package enabled)`, run: [...disablePackageServices, ...serviceScript(name, resolved)].join("\n") }],
     tests: [serviceTest(name, resolved)],
   }));
 }
