@@ -43,7 +43,12 @@ function coveringImages(images: ResolvedImage[]): ResolvedImage[] {
   while (left.size > 0) {
     const gain = (image: ResolvedImage) => scriptsOf(image).filter((script) => left.has(script)).length;
     // Ties go to an image with a health check (it runs its health script) and fewer packages (quicker to build).
-    const best = [...images].sort((a, b) => gain(b) - gain(a) || Number(b.healthcheck !== undefined) - Number(a.healthcheck !== undefined) || a.packages.length - b.packages.length)[0] as ResolvedImage;
+    const best = [...images].sort(
+      (a, b) =>
+        gain(b) - gain(a) ||
+        Number(b.healthcheck !== undefined) - Number(a.healthcheck !== undefined) ||
+        a.packages.length - b.packages.length,
+    )[0] as ResolvedImage;
     chosen.push(best);
     for (const script of scriptsOf(best)) left.delete(script);
   }
@@ -57,7 +62,8 @@ const notFromBusybox = ["bash", "chpst", "runsv", "runsvdir", "sv", "svlogd"];
  * Tests of the Alpine definitions that are about the image's config or its Alpine packages rather
  * than about a script, and so cannot hold on a Debian twin: they run on the Alpine images themselves.
  */
-const notAboutScripts = (test: ResolvedImage["tests"][number]) => test.kind === "metadata" || test.name === "the tools are on PATH: bash, curl, git, jq, less, ssh, sudo, vim, ps, cc, make, python3, node";
+const notAboutScripts = (test: ResolvedImage["tests"][number]) =>
+  test.kind === "metadata" || test.name === "the tools are on PATH: bash, curl, git, jq, less, ssh, sudo, vim, ps, cc, make, python3, node";
 
 function twinOf(alpine: ResolvedImage): ResolvedImage {
   const twin = byName.get(alpine.name.replace(/^alpine-/, "debian-"));
@@ -84,7 +90,7 @@ function overlayDockerfile(alpine: ResolvedImage, twin: ResolvedImage): string {
     `  for tool in ${notFromBusybox.join(" ")}; do rm -f /opt/busybox-only/$tool; done; \\`,
     "  for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do \\",
     '    for file in "$dir"/*; do \\',
-    '      name=${file##*/}; \\',
+    "      name=${file##*/}; \\",
     '      if [ -f "$file" ] && [ -x "$file" ] && [ ! -e "/opt/busybox-only/$name" ] && [ ! -e "/opt/other/$name" ]; then ln -s "$file" "/opt/other/$name"; fi; \\',
     "    done; \\",
     "  done; \\",
@@ -92,7 +98,9 @@ function overlayDockerfile(alpine: ResolvedImage, twin: ResolvedImage): string {
     "  ln -sf /usr/bin/tini /sbin/tini",
     "ENV PATH=/opt/busybox-only:/opt/other",
     ...(health
-      ? [`HEALTHCHECK --interval=${health.intervalSeconds}s --timeout=${health.timeoutSeconds}s --start-period=${health.startPeriodSeconds}s --start-interval=1s --retries=${health.retries} CMD ${JSON.stringify(health.test)}`]
+      ? [
+          `HEALTHCHECK --interval=${health.intervalSeconds}s --timeout=${health.timeoutSeconds}s --start-period=${health.startPeriodSeconds}s --start-interval=1s --retries=${health.retries} CMD ${JSON.stringify(health.test)}`,
+        ]
       : []),
     `USER ${twin.user}`,
     `ENTRYPOINT ${JSON.stringify(entrypoint)}`,
@@ -129,11 +137,22 @@ describe.skipIf(!engine.available)("Alpine images' scripts under BusyBox only", 
   });
 
   test("the images run here ship, together, every script of every Alpine image", () => {
-    const everyScript = new Set(workspace.images.filter((image) => image.resolved.distro.name === "alpine").flatMap((image) => scriptsOf(image.resolved)));
+    const everyScript = new Set(
+      workspace.images.filter((image) => image.resolved.distro.name === "alpine").flatMap((image) => scriptsOf(image.resolved)),
+    );
     const covered = new Set(alpineWithScripts.flatMap(scriptsOf));
     expect([...covered].sort()).toEqual([...everyScript].sort());
     expect([...covered].map((script) => path.basename(script)).sort()).toEqual(
-      expect.arrayContaining(["kiln-crond", "kiln-init-health", "kiln-nginx-start", "kiln-ssh-health", "kiln-ssh-prepare", "kiln-ssh-start", "my_init", "setuser"]),
+      expect.arrayContaining([
+        "kiln-crond",
+        "kiln-init-health",
+        "kiln-nginx-start",
+        "kiln-ssh-health",
+        "kiln-ssh-prepare",
+        "kiln-ssh-start",
+        "my_init",
+        "setuser",
+      ]),
     );
   });
 
@@ -152,8 +171,15 @@ describe.skipIf(!engine.available)("Alpine images' scripts under BusyBox only", 
   for (const alpine of alpineWithScripts) {
     test(`${alpine.name}'s own tests pass on ${twinOf(alpine).name} with BusyBox only`, async () => {
       const tests = alpine.tests.filter((t) => !notAboutScripts(t));
-      const ports = [...new Set([...alpine.ports.map((p) => `${p.port}/${p.protocol}`), ...tests.flatMap((t) => (t.kind === "http" ? [`${t.port}/tcp`] : []))])];
-      const report = await runImageTests([{ name: alpine.name, reference: overlayTag(alpine), platforms: [platform], tests, ports, env: alpine.testEnv }]);
+      const ports = [
+        ...new Set([
+          ...alpine.ports.map((p) => `${p.port}/${p.protocol}`),
+          ...tests.flatMap((t) => (t.kind === "http" ? [`${t.port}/tcp`] : [])),
+        ]),
+      ];
+      const report = await runImageTests([
+        { name: alpine.name, reference: overlayTag(alpine), platforms: [platform], tests, ports, env: alpine.testEnv },
+      ]);
       expect(failures(report.outcomes)).toBe("");
       // Every test ran, plus the platform check.
       expect(report.outcomes.filter((outcome) => outcome.passed).length).toBe(tests.length + 1);
@@ -163,8 +189,18 @@ describe.skipIf(!engine.available)("Alpine images' scripts under BusyBox only", 
   test("my_init runs as a BusyBox ash script and stops in order; its env dump, setuser and a startup script work", async () => {
     const scripts = path.join(work, "my_init.d");
     mkdirSync(scripts);
-    writeFileSync(path.join(scripts, "10-probe"), '#!/bin/sh\nprintf "%s" "$(readlink /proc/$$/exe)" > /run/startup-shell\n', { mode: 0o755 });
-    const id = await containers.start(["--platform", platform, "-v", `${scripts}:/etc/my_init.d:ro`, "-e", "FOO=a b'c", overlayTag(byName.get("alpine-init") as ResolvedImage)]);
+    writeFileSync(path.join(scripts, "10-probe"), '#!/bin/sh\nprintf "%s" "$(readlink /proc/$$/exe)" > /run/startup-shell\n', {
+      mode: 0o755,
+    });
+    const id = await containers.start([
+      "--platform",
+      platform,
+      "-v",
+      `${scripts}:/etc/my_init.d:ro`,
+      "-e",
+      "FOO=a b'c",
+      overlayTag(byName.get("alpine-init") as ResolvedImage),
+    ]);
     await containers.waitHealthy(id);
     const probe = await containers.docker([
       ...["exec", id, "sh", "-c"],
@@ -183,18 +219,67 @@ describe.skipIf(!engine.available)("Alpine images' scripts under BusyBox only", 
     mkdirSync(live, { recursive: true });
     const made = await execute({
       command: "openssl",
-      args: ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=example.test", "-keyout", path.join(live, "privkey.pem"), "-out", path.join(live, "fullchain.pem")],
+      args: [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=example.test",
+        "-keyout",
+        path.join(live, "privkey.pem"),
+        "-out",
+        path.join(live, "fullchain.pem"),
+      ],
     });
     expect(made.exitCode, made.stderr).toBe(0);
     await execute({ command: "chmod", args: ["-R", "a+rX", path.join(work, "letsencrypt")] });
     const id = await containers.start([
-      ...["--platform", platform, "-p", "127.0.0.1::8080", "-p", "127.0.0.1::8443", "-v", `${path.join(work, "letsencrypt")}:/etc/letsencrypt:ro`],
+      ...[
+        "--platform",
+        platform,
+        "-p",
+        "127.0.0.1::8080",
+        "-p",
+        "127.0.0.1::8443",
+        "-v",
+        `${path.join(work, "letsencrypt")}:/etc/letsencrypt:ro`,
+      ],
       ...["-e", "NGINX_TLS_DOMAIN=example.test", "-e", "NGINX_HSTS_MAX_AGE=600", overlayTag(byName.get("alpine-nginx") as ResolvedImage)],
     ]);
     await containers.waitHealthy(id);
-    const https = await execute({ command: "curl", args: ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", path.join(live, "fullchain.pem"), "--resolve", `example.test:${await containers.hostPort(id, "8443/tcp")}:127.0.0.1`, `https://example.test:${await containers.hostPort(id, "8443/tcp")}/`] });
+    const https = await execute({
+      command: "curl",
+      args: [
+        "-sS",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "--cacert",
+        path.join(live, "fullchain.pem"),
+        "--resolve",
+        `example.test:${await containers.hostPort(id, "8443/tcp")}:127.0.0.1`,
+        `https://example.test:${await containers.hostPort(id, "8443/tcp")}/`,
+      ],
+    });
     expect(https.stdout, https.stderr).toBe("200");
-    const http = await execute({ command: "curl", args: ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", `http://127.0.0.1:${await containers.hostPort(id, "8080/tcp")}/a/b`] });
+    const http = await execute({
+      command: "curl",
+      args: [
+        "-sS",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code} %{redirect_url}",
+        `http://127.0.0.1:${await containers.hostPort(id, "8080/tcp")}/a/b`,
+      ],
+    });
     expect(http.stdout).toMatch(/^301 https:\/\/127\.0\.0\.1\/a\/b$/);
     expect(await containers.logs(id)).toContain("kiln-nginx: HTTPS on port 8443 for example.test");
   });
@@ -203,13 +288,36 @@ describe.skipIf(!engine.available)("Alpine images' scripts under BusyBox only", 
     const key = path.join(work, "id");
     const made = await execute({ command: "ssh-keygen", args: ["-q", "-t", "ed25519", "-N", "", "-f", key] });
     expect(made.exitCode, made.stderr).toBe(0);
-    const id = await containers.start(["--platform", platform, "-p", "127.0.0.1::2222", "-e", `PUBLIC_KEY=${readFileSync(`${key}.pub`, "utf8")}`, overlayTag(byName.get("alpine-ssh") as ResolvedImage)]);
+    const id = await containers.start([
+      "--platform",
+      platform,
+      "-p",
+      "127.0.0.1::2222",
+      "-e",
+      `PUBLIC_KEY=${readFileSync(`${key}.pub`, "utf8")}`,
+      overlayTag(byName.get("alpine-ssh") as ResolvedImage),
+    ]);
     await containers.waitHealthy(id);
     const port = await containers.hostPort(id, "2222/tcp");
     const login = await execute({
       command: "ssh",
       args: [
-        ...["-i", key, "-p", String(port), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR"],
+        ...[
+          "-i",
+          key,
+          "-p",
+          String(port),
+          "-o",
+          "StrictHostKeyChecking=no",
+          "-o",
+          "UserKnownHostsFile=/dev/null",
+          "-o",
+          "BatchMode=yes",
+          "-o",
+          "IdentitiesOnly=yes",
+          "-o",
+          "LogLevel=ERROR",
+        ],
         ...["app@127.0.0.1", "readlink /proc/$$/exe; id -un"],
       ],
     });
@@ -220,17 +328,36 @@ describe.skipIf(!engine.available)("Alpine images' scripts under BusyBox only", 
   });
 
   test("the apk repositories script of every Alpine install step runs under BusyBox ash: tags kept, a hostile mirror URL as bytes", async () => {
-    const lines = apkRepositoriesScript([{ url: "edge/testing", tag: "testing" }], { shipped: "/tmp/repositories", build: "/tmp/build-repositories" });
+    const lines = apkRepositoriesScript([{ url: "edge/testing", tag: "testing" }], {
+      shipped: "/tmp/repositories",
+      build: "/tmp/build-repositories",
+    });
     const script = [
       "printf 'https://archive.example/alpine/v3.22/main\\n' > /tmp/repositories",
       ...lines,
       'cat /tmp/repositories "$repositories"',
     ].join("\n");
     const mirror = `https://m.example/a&b\\c'd"e#f`;
-    const run = await containers.run(["--platform", platform, "--entrypoint", "/bin/sh", "-e", `KILN_APK_MIRROR=${mirror}`, overlayTag(alpineWithScripts[0] as ResolvedImage), "-euc", script]);
+    const run = await containers.run([
+      "--platform",
+      platform,
+      "--entrypoint",
+      "/bin/sh",
+      "-e",
+      `KILN_APK_MIRROR=${mirror}`,
+      overlayTag(alpineWithScripts[0] as ResolvedImage),
+      "-euc",
+      script,
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toBe(
-      ["https://archive.example/alpine/v3.22/main", "@testing https://archive.example/alpine/edge/testing", `${mirror}/v3.22/main`, `@testing ${mirror}/edge/testing`, ""].join("\n"),
+      [
+        "https://archive.example/alpine/v3.22/main",
+        "@testing https://archive.example/alpine/edge/testing",
+        `${mirror}/v3.22/main`,
+        `@testing ${mirror}/edge/testing`,
+        "",
+      ].join("\n"),
     );
   });
 });

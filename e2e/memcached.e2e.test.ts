@@ -36,7 +36,11 @@ describe.skipIf(!engine.available)("debian-memcached", () => {
   });
 
   test("kiln test debian-memcached passes on both platforms (stats, the memcache user, health, stop)", async () => {
-    await expectImageTestsPass("debian-memcached", ["memcached answers stats on 11211", "memcached runs as memcache, not root", "the memcached service runs"]);
+    await expectImageTestsPass("debian-memcached", [
+      "memcached answers stats on 11211",
+      "memcached runs as memcache, not root",
+      "the memcached service runs",
+    ]);
   });
 
   describe.each(platforms)("on %s", (platform) => {
@@ -44,7 +48,17 @@ describe.skipIf(!engine.available)("debian-memcached", () => {
     let port: number;
 
     beforeAll(async () => {
-      id = await containers.start(["--platform", platform, "-p", "127.0.0.1::11211", "-e", "MEMCACHED_VERBOSE=1", "-e", "MEMCACHED_MEMORY_MB=32", image]);
+      id = await containers.start([
+        "--platform",
+        platform,
+        "-p",
+        "127.0.0.1::11211",
+        "-e",
+        "MEMCACHED_VERBOSE=1",
+        "-e",
+        "MEMCACHED_MEMORY_MB=32",
+        image,
+      ]);
       await containers.waitHealthy(id);
       port = await containers.hostPort(id, "11211/tcp");
     });

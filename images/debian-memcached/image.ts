@@ -16,7 +16,10 @@ export default defineImage({
   features: [
     // Defaults in phusion's way: build-time environment that every service sees and docker run -e overrides.
     containerEnvironment({ MEMCACHED_MEMORY_MB: "64", MEMCACHED_PORT: "11211" }),
-    service("memcached", 'exec /sbin/setuser memcache /usr/bin/memcached --port="$MEMCACHED_PORT" --memory-limit="$MEMCACHED_MEMORY_MB" ${MEMCACHED_VERBOSE:+-vv}'),
+    service(
+      "memcached",
+      'exec /sbin/setuser memcache /usr/bin/memcached --port="$MEMCACHED_PORT" --memory-limit="$MEMCACHED_MEMORY_MB" ${MEMCACHED_VERBOSE:+-vv}',
+    ),
   ],
   runtimeEnv: {
     MEMCACHED_MEMORY_MB: { default: "64", description: "memcached's memory for items, in megabytes" },
@@ -42,7 +45,7 @@ export default defineImage({
     {
       kind: "command",
       name: "memcached runs as memcache, not root",
-      run: ["sh", "-c", "for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = memcached ] && stat -c %U $p; done"],
+      run: ["sh", "-c", 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = memcached ] && stat -c %U $p; done'],
       stdoutMatches: "^memcache$",
     },
   ],

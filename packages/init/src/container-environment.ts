@@ -12,7 +12,10 @@ export function containerEnvironmentScript(env: Record<string, string>): string[
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DefinitionError(`init: env: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`, "name variables like MY_NAME and keep secrets out of the image");
+    throw new DefinitionError(
+      `init: env: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
+      "name variables like MY_NAME and keep secrets out of the image",
+    );
   }
   return Object.entries(parsed.data)
     .sort(([a], [b]) => a.localeCompare(b))

@@ -50,12 +50,12 @@ describe("init feature", () => {
   });
 
   test("build-time env is written to /etc/container_environment, quoted, one file per variable", () => {
-    const image = resolve("debian:bookworm", init({ env: { MY_NAME: "Apachai Hopachai", ODD: "a'b\"c$(x)\nline" } }));
+    const image = resolve("debian:bookworm", init({ env: { MY_NAME: "Apachai Hopachai", ODD: "a'b\"c$(x) `y` \\z" } }));
     const text = renderDockerfile(synthesizeDockerfile(image, { sourcePath: file }));
     expect(text).toContain("printf '%s\\n' 'Apachai Hopachai' > /etc/container_environment/MY_NAME");
     // The quoting is the shell's: run the lines and compare bytes.
-    const script = containerEnvironmentScript({ ODD: "a'b\"c$(x)\nline" }).join("\n").replaceAll(" > /etc/container_environment/", " #");
-    expect(execFileSync("sh", ["-c", script], { encoding: "utf8" })).toBe("a'b\"c$(x)\nline\n");
+    const script = containerEnvironmentScript({ ODD: "a'b\"c$(x) `y` \\z" }).join("\n").replaceAll(" > /etc/container_environment/", " #");
+    expect(execFileSync("sh", ["-c", script], { encoding: "utf8" })).toBe("a'b\"c$(x) `y` \\z\n");
   });
 
   test("a secret-looking name in env is refused: the value would ship in the image", () => {

@@ -23,7 +23,10 @@ export function logrotateConfig(options: LogrotateOptions): string {
   const files = options.files ?? [`${serviceLogDirectory}/*.log`];
   for (const file of files) {
     if (!logPath.test(file) || file.split("/").includes("..")) {
-      throw new DefinitionError(`init: logrotate.files: "${file}" is not an absolute log path`, `write absolute paths or globs without spaces, e.g. ${serviceLogDirectory}/*.log`);
+      throw new DefinitionError(
+        `init: logrotate.files: "${file}" is not an absolute log path`,
+        `write absolute paths or globs without spaces, e.g. ${serviceLogDirectory}/*.log`,
+      );
     }
   }
   const keep = options.keep ?? 7;
@@ -48,5 +51,5 @@ export function logrotateConfig(options: LogrotateOptions): string {
  * file decides what is due, so "daily" is honoured within the hour, with no cron daemon needed.
  */
 export const logrotateService = {
-  run: "logrotate /etc/logrotate.conf || echo \"logrotate exited with code $?\"\nexec sleep 3600",
+  run: 'logrotate /etc/logrotate.conf || echo "logrotate exited with code $?"\nexec sleep 3600',
 };

@@ -13,12 +13,18 @@ const serviceName = /^[a-z0-9][a-z0-9_.-]*$/;
 /** The shell lines that write /etc/service/<name>/run (stderr joined to stdout, so both reach the container log). */
 export function serviceScript(name: string, spec: ServiceSpec): string[] {
   if (!serviceName.test(name)) {
-    throw new DefinitionError(`init: service "${name}": not a service name (it becomes /etc/service/${name})`, "name services with lower-case letters, digits, . _ -, e.g. memcached");
+    throw new DefinitionError(
+      `init: service "${name}": not a service name (it becomes /etc/service/${name})`,
+      "name services with lower-case letters, digits, . _ -, e.g. memcached",
+    );
   }
   // The run script is a quoted heredoc: its body reaches the file verbatim, so it may not contain
   // the terminator line itself.
   if (spec.run.split("\n").includes("RUN")) {
-    throw new DefinitionError(`init: service ${name}: run: a line reading "RUN" would end the heredoc that writes the script`, "indent that line or rename the word");
+    throw new DefinitionError(
+      `init: service ${name}: run: a line reading "RUN" would end the heredoc that writes the script`,
+      "indent that line or rename the word",
+    );
   }
   return [
     `mkdir -p /etc/service/${name}`,
@@ -58,7 +64,12 @@ export function serviceTest(name: string, spec: ServiceSpec): ImageTestInput {
 export function service(name: string, spec: string | ServiceSpec): Feature {
   const resolved = typeof spec === "string" ? { run: spec } : spec;
   return defineFeature(`init-service-${name}`, () => ({
-    steps: [{ why: `init: the ${name} service, supervised by runit (and none a package enabled)`, run: [...disablePackageServices, ...serviceScript(name, resolved)].join("\n") }],
+    steps: [
+      {
+        why: `init: the ${name} service, supervised by runit (and none a package enabled)`,
+        run: [...disablePackageServices, ...serviceScript(name, resolved)].join("\n"),
+      },
+    ],
     tests: [serviceTest(name, resolved)],
   }));
 }

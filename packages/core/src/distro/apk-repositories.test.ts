@@ -17,7 +17,11 @@ afterEach(() => {
 });
 
 /** Runs the rendered lines in a real POSIX shell against a repositories file in a temp dir. */
-function run(repositories: ApkRepository[], shipped: string, mirror?: string): { shipped: string; build: string | undefined; used: string; dir: string } {
+function run(
+  repositories: ApkRepository[],
+  shipped: string,
+  mirror?: string,
+): { shipped: string; build: string | undefined; used: string; dir: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "kiln-apk-"));
   work.push(dir);
   const files = { shipped: path.join(dir, "repositories"), build: path.join(dir, "build-repositories") };
@@ -28,7 +32,12 @@ function run(repositories: ApkRepository[], shipped: string, mirror?: string): {
     env: { PATH: process.env.PATH, ...(mirror === undefined ? {} : { KILN_APK_MIRROR: mirror }) },
     encoding: "utf8",
   });
-  return { shipped: readFileSync(files.shipped, "utf8"), build: existsSync(files.build) ? readFileSync(files.build, "utf8") : undefined, used, dir };
+  return {
+    shipped: readFileSync(files.shipped, "utf8"),
+    build: existsSync(files.build) ? readFileSync(files.build, "utf8") : undefined,
+    used,
+    dir,
+  };
 }
 
 const base = "https://archive.example/alpine/v3.22/main\nhttps://archive.example/alpine/v3.22/community\n";
@@ -36,9 +45,20 @@ const hostileMirror = `https://m.example/x&y\\z'q"w#1`;
 
 describe("apk repositories", () => {
   test("the mirror rewrite keeps tags and takes &, \\, quotes and # as bytes", () => {
-    const out = run([], `${base}@testing https://archive.example/alpine/edge/testing\n#comment\nhttps://vendor.example/apk/main\n`, hostileMirror);
+    const out = run(
+      [],
+      `${base}@testing https://archive.example/alpine/edge/testing\n#comment\nhttps://vendor.example/apk/main\n`,
+      hostileMirror,
+    );
     expect(out.build).toBe(
-      [`${hostileMirror}/v3.22/main`, `${hostileMirror}/v3.22/community`, `@testing ${hostileMirror}/edge/testing`, "#comment", "https://vendor.example/apk/main", ""].join("\n"),
+      [
+        `${hostileMirror}/v3.22/main`,
+        `${hostileMirror}/v3.22/community`,
+        `@testing ${hostileMirror}/edge/testing`,
+        "#comment",
+        "https://vendor.example/apk/main",
+        "",
+      ].join("\n"),
     );
     expect(out.used).toBe(path.join(out.dir, "build-repositories"));
     // The shipped file is untouched: the mirror is for this build only.
@@ -85,7 +105,9 @@ describe("apk repositories", () => {
 
 describe("apk repositories in a definition", () => {
   const resolve = (input: Record<string, unknown>) =>
-    resolveImage(defineImage({ name: "x", description: "x", base: "alpine:3.22", user: "root", rootReason: "test", ...input } as never), { file: "images/x/image.ts" });
+    resolveImage(defineImage({ name: "x", description: "x", base: "alpine:3.22", user: "root", rootReason: "test", ...input }), {
+      file: "images/x/image.ts",
+    });
 
   test("foo@testing installs from the tagged repository declared with it", () => {
     const image = resolve({ packages: ["aports-tool@testing"], repositories: { apk: [{ url: "edge/testing", tag: "testing" }] } });
@@ -100,18 +122,33 @@ describe("apk repositories in a definition", () => {
   });
 
   test("a child may use its parent's tag", () => {
-    const parent = defineImage({ name: "p", description: "p", base: "alpine:3.22", user: "root", rootReason: "test", repositories: { apk: [{ url: "edge/testing", tag: "testing" }] } });
-    const child = resolveImage(defineImage({ name: "c", description: "c", base: parent, packages: ["tool@testing"], rootReason: "test" }), { file: "images/c/image.ts" });
+    const parent = defineImage({
+      name: "p",
+      description: "p",
+      base: "alpine:3.22",
+      user: "root",
+      rootReason: "test",
+      repositories: { apk: [{ url: "edge/testing", tag: "testing" }] },
+    });
+    const child = resolveImage(defineImage({ name: "c", description: "c", base: parent, packages: ["tool@testing"], rootReason: "test" }), {
+      file: "images/c/image.ts",
+    });
     expect(child.packages).toEqual(["tool@testing"]);
   });
 
   test("a newline in a repository URL is refused with the field named", () => {
-    expect(() => resolve({ repositories: { apk: [{ url: "https://v.example/a\nRUN evil" }] } })).toThrow(/repositories\.apk\[0\]\.url: a repository URL must be one word/);
+    expect(() => resolve({ repositories: { apk: [{ url: "https://v.example/a\nRUN evil" }] } })).toThrow(
+      /repositories\.apk\[0\]\.url: a repository URL must be one word/,
+    );
   });
 
   test("apt repositories on Alpine are refused", () => {
-    expect(() => resolve({ repositories: { apt: [{ name: "v", url: "https://v.example/debian", suites: ["bookworm"], signedBy: "/usr/share/keyrings/v.gpg" }] } })).toThrow(
-      /repositories\.apt: the image is Alpine/,
-    );
+    expect(() =>
+      resolve({
+        repositories: {
+          apt: [{ name: "v", url: "https://v.example/debian", suites: ["bookworm"], signedBy: "/usr/share/keyrings/v.gpg" }],
+        },
+      }),
+    ).toThrow(/repositories\.apt: the image is Alpine/);
   });
 });

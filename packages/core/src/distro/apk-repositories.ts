@@ -38,7 +38,7 @@ export function apkRepositoriesScript(repositories: ApkRepository[], files: ApkR
     if (repositories.some((repository) => !isAbsolute(repository.url))) {
       lines.push(
         "archive=''",
-        "while IFS= read -r line || [ -n \"$line\" ]; do",
+        'while IFS= read -r line || [ -n "$line" ]; do',
         '  case "$line" in *://*/alpine/*) archive="${line#@* }"; archive="${archive%%/alpine/*}/alpine"; break ;; esac',
         `done < ${shipped}`,
         'if [ -z "$archive" ]; then',
@@ -59,10 +59,10 @@ export function apkRepositoriesScript(repositories: ApkRepository[], files: ApkR
     `  repositories=${build}`,
     '  while IFS= read -r line || [ -n "$line" ]; do',
     '    tag=""',
-    '    url=$line',
+    "    url=$line",
     '    case "$url" in @*) tag="${url%% *} "; url="${url#* }"; url="${url#"${url%%[! ]*}"}" ;; esac',
     '    case "$url" in',
-    "      http://*/alpine/* | https://*/alpine/*) printf '%s%s/%s\\n' \"$tag\" \"$KILN_APK_MIRROR\" \"${url#*/alpine/}\" ;;",
+    '      http://*/alpine/* | https://*/alpine/*) printf \'%s%s/%s\\n\' "$tag" "$KILN_APK_MIRROR" "${url#*/alpine/}" ;;',
     "      *) printf '%s\\n' \"$line\" ;;",
     "    esac",
     `  done < ${shipped} > "$repositories"`,

@@ -22,11 +22,20 @@ const archives = [
 function run(repositories: AptRepository[], sources: Record<string, string>, env: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "kiln-apt-"));
   work.push(dir);
-  const files = { sourceList: path.join(dir, "sources.list"), sourceParts: path.join(dir, "sources.list.d"), build: path.join(dir, "build") };
+  const files = {
+    sourceList: path.join(dir, "sources.list"),
+    sourceParts: path.join(dir, "sources.list.d"),
+    build: path.join(dir, "build"),
+  };
   mkdirSync(files.sourceParts);
-  for (const [name, text] of Object.entries(sources)) writeFileSync(name === "sources.list" ? files.sourceList : path.join(files.sourceParts, name), text);
+  for (const [name, text] of Object.entries(sources))
+    writeFileSync(name === "sources.list" ? files.sourceList : path.join(files.sourceParts, name), text);
   const script = [...aptSourcesScript(archives, repositories, files), 'printf "%s\\n" "${apt_options[@]}"'].join("\n");
-  const options = execFileSync("bash", ["-euo", "pipefail", "-c", script], { cwd: dir, env: { PATH: process.env.PATH, ...env }, encoding: "utf8" });
+  const options = execFileSync("bash", ["-euo", "pipefail", "-c", script], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, ...env },
+    encoding: "utf8",
+  });
   const read = (sub: string) => Object.fromEntries(readdirSync(sub).map((name) => [name, readFileSync(path.join(sub, name), "utf8")]));
   let build: Record<string, string> = {};
   try {
@@ -70,9 +79,17 @@ const hostile = `https://m.example/a&b\\c'd"e#f`;
 
 describe("apt sources", () => {
   test("a mirror replaces each archive in deb822 URIs, byte for byte, the security archive apart", () => {
-    const out = run([], { "debian.sources": debianSources }, { KILN_APT_DEBIAN_MIRROR: hostile, KILN_APT_DEBIAN_SECURITY_MIRROR: `${hostile}-sec` });
+    const out = run(
+      [],
+      { "debian.sources": debianSources },
+      { KILN_APT_DEBIAN_MIRROR: hostile, KILN_APT_DEBIAN_SECURITY_MIRROR: `${hostile}-sec` },
+    );
     const copy = out.build["debian.sources"] as string;
-    expect(copy).toBe(debianSources.replace("URIs: http://deb.debian.org/debian-security", `URIs: ${hostile}-sec`).replace("URIs: http://deb.debian.org/debian\n", `URIs: ${hostile}\n`));
+    expect(copy).toBe(
+      debianSources
+        .replace("URIs: http://deb.debian.org/debian-security", `URIs: ${hostile}-sec`)
+        .replace("URIs: http://deb.debian.org/debian\n", `URIs: ${hostile}\n`),
+    );
     expect(out.options).toEqual(["-o", "Dir::Etc::SourceList=/dev/null", "-o", `Dir::Etc::SourceParts=${out.files.build}`]);
     // The shipped sources are untouched.
     expect(out.shipped["debian.sources"]).toBe(debianSources);
@@ -80,7 +97,8 @@ describe("apt sources", () => {
   });
 
   test("one-line sources keep their options; only the archive named by the set mirror changes", () => {
-    const list = "# a comment with http://deb.debian.org/debian\ndeb [signed-by=/usr/share/keyrings/k.gpg] http://deb.debian.org/debian bookworm main\ndeb http://deb.debian.org/debian-security bookworm-security main\n";
+    const list =
+      "# a comment with http://deb.debian.org/debian\ndeb [signed-by=/usr/share/keyrings/k.gpg] http://deb.debian.org/debian bookworm main\ndeb http://deb.debian.org/debian-security bookworm-security main\n";
     const out = run([], { "sources.list": list }, { KILN_APT_DEBIAN_MIRROR: "https://m.example/debian" });
     expect(out.build["sources.list"]).toBe(
       "# a comment with http://deb.debian.org/debian\ndeb [signed-by=/usr/share/keyrings/k.gpg] https://m.example/debian bookworm main\ndeb http://deb.debian.org/debian-security bookworm-security main\n",
@@ -93,10 +111,28 @@ describe("apt sources", () => {
     expect(out.build).toEqual({});
   });
 
-  const key = ["-----BEGIN PGP PUBLIC KEY BLOCK-----", "", "mDMEZkiln0WJKwYBBAHaRw8BAQdA", "=kiln", "-----END PGP PUBLIC KEY BLOCK-----", ""].join("\n");
+  const key = [
+    "-----BEGIN PGP PUBLIC KEY BLOCK-----",
+    "",
+    "mDMEZkiln0WJKwYBBAHaRw8BAQdA",
+    "=kiln",
+    "-----END PGP PUBLIC KEY BLOCK-----",
+    "",
+  ].join("\n");
 
   test("a third-party repository is a deb822 file with its key embedded, which apt parses", () => {
-    const out = run([{ name: "vendor", url: "https://vendor.example/a&b'c/debian", suites: ["bookworm"], components: ["main", "contrib"], signedBy: key }], {});
+    const out = run(
+      [
+        {
+          name: "vendor",
+          url: "https://vendor.example/a&b'c/debian",
+          suites: ["bookworm"],
+          components: ["main", "contrib"],
+          signedBy: key,
+        },
+      ],
+      {},
+    );
     expect(out.shipped["kiln-repo-vendor.sources"]).toBe(
       [
         "Types: deb",
@@ -119,7 +155,15 @@ describe("apt sources", () => {
 
   test("a mirror never rewrites a third-party repository, even one whose path ends in /debian", () => {
     const out = run(
-      [{ name: "vendor", url: "https://vendor.example/debian", suites: ["bookworm"], components: ["main"], signedBy: "/usr/share/keyrings/vendor.gpg" }],
+      [
+        {
+          name: "vendor",
+          url: "https://vendor.example/debian",
+          suites: ["bookworm"],
+          components: ["main"],
+          signedBy: "/usr/share/keyrings/vendor.gpg",
+        },
+      ],
       { "debian.sources": debianSources },
       { KILN_APT_DEBIAN_MIRROR: "https://m.example/debian" },
     );
@@ -135,18 +179,37 @@ describe("apt sources", () => {
     ["a key block with a field after it", { signedBy: `${key}Trusted: yes\n` }],
     ["no scheme", { url: "vendor.example/debian" }],
   ])("%s is refused", (_what, change) => {
-    const repository = { name: "vendor", url: "https://vendor.example/debian", suites: ["bookworm"], signedBy: "/usr/share/keyrings/v.gpg", ...change };
+    const repository = {
+      name: "vendor",
+      url: "https://vendor.example/debian",
+      suites: ["bookworm"],
+      signedBy: "/usr/share/keyrings/v.gpg",
+      ...change,
+    };
     expect(aptRepositorySchema.safeParse(repository).success).toBe(false);
   });
 
   test("a Debian definition's repositories reach the install step, and apk ones are refused", () => {
     const define = (repositories: unknown) =>
-      resolveImage(defineImage({ name: "x", description: "x", base: "debian:bookworm", user: "root", rootReason: "test", packages: ["vendor-tool"], repositories } as never), {
-        file: "images/x/image.ts",
-      });
-    const image = define({ apt: [{ name: "vendor", url: "https://vendor.example/debian", suites: ["bookworm"], signedBy: "/usr/share/keyrings/v.gpg" }] });
+      resolveImage(
+        defineImage({
+          name: "x",
+          description: "x",
+          base: "debian:bookworm",
+          user: "root",
+          rootReason: "test",
+          packages: ["vendor-tool"],
+          repositories,
+        } as never),
+        {
+          file: "images/x/image.ts",
+        },
+      );
+    const image = define({
+      apt: [{ name: "vendor", url: "https://vendor.example/debian", suites: ["bookworm"], signedBy: "/usr/share/keyrings/v.gpg" }],
+    });
     const script = image.distro.installScript(image.packages, [], [], image.repositories);
-    expect(script.indexOf("kiln-repo-vendor.sources")).toBeLessThan(script.indexOf("apt-get \"${apt_options[@]}\" update"));
+    expect(script.indexOf("kiln-repo-vendor.sources")).toBeLessThan(script.indexOf('apt-get "${apt_options[@]}" update'));
     expect(() => define({ apk: [{ url: "edge/testing", tag: "testing" }] })).toThrow(/repositories\.apk: the image is debian/);
   });
 });

@@ -16,7 +16,11 @@ export interface AptSourceFiles {
   build: string;
 }
 
-export const aptSourceFiles: AptSourceFiles = { sourceList: "/etc/apt/sources.list", sourceParts: "/etc/apt/sources.list.d", build: "/tmp/kiln-apt" };
+export const aptSourceFiles: AptSourceFiles = {
+  sourceList: "/etc/apt/sources.list",
+  sourceParts: "/etc/apt/sources.list.d",
+  build: "/tmp/kiln-apt",
+};
 
 /** The deb822 file a definition's repository is written to; mirrors leave these files alone. */
 export function aptRepositoryFile(name: string, files: AptSourceFiles = aptSourceFiles): string {

@@ -39,10 +39,16 @@ export const aptRepositorySchema = z.strictObject({
   suites: z.array(aptWord).min(1, "name at least one suite, e.g. bookworm"),
   components: z.array(aptWord).default(["main"]),
   signedBy: z.union([
-    z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "expected an absolute keyring path").refine((p) => !p.split("/").includes(".."), { message: "no .. in the keyring path" }),
     z
       .string()
-      .regex(/^-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n[\s\S]*-----END PGP PUBLIC KEY BLOCK-----\s*$/, "expected an absolute keyring path or an ASCII-armored public key block")
+      .regex(/^\/[A-Za-z0-9._/-]+$/, "expected an absolute keyring path")
+      .refine((p) => !p.split("/").includes(".."), { message: "no .. in the keyring path" }),
+    z
+      .string()
+      .regex(
+        /^-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n[\s\S]*-----END PGP PUBLIC KEY BLOCK-----\s*$/,
+        "expected an absolute keyring path or an ASCII-armored public key block",
+      )
       .refine((key) => !/[\p{Cc}]/u.test(key.replace(/\r?\n/g, "")), { message: "the key block has control characters" }),
   ]),
 });
