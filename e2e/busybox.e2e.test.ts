@@ -63,7 +63,8 @@ const notFromBusybox = ["bash", "chpst", "runsv", "runsvdir", "sv", "svlogd"];
  * than about a script, and so cannot hold on a Debian twin: they run on the Alpine images themselves.
  */
 const notAboutScripts = (test: ResolvedImage["tests"][number]) =>
-  test.kind === "metadata" || test.name === "the tools are on PATH: bash, curl, git, jq, less, ssh, sudo, vim, ps, cc, make, python3, node";
+  test.kind === "metadata" ||
+  ["GET / serves this image's page from /data/html", "the tools are on PATH: bash, curl, git, jq, less, ssh, sudo, vim, ps, cc, make, python3, node"].includes(test.name);
 
 function twinOf(alpine: ResolvedImage): ResolvedImage {
   const twin = byName.get(alpine.name.replace(/^alpine-/, "debian-"));
@@ -158,14 +159,14 @@ describe.skipIf(!engine.available)("Alpine images' scripts under BusyBox only", 
 
   test("in the BusyBox layer, sh is BusyBox ash and sed, grep, awk, stat are its applets, not GNU's", async () => {
     const alpine = alpineWithScripts[0] as ResolvedImage;
+    // Debian's busybox-static has no install applet (Alpine's has): kiln-ssh-prepare's install -m runs GNU's here.
+    const tools = ["sed", "grep", "awk", "stat", "cut", "tr", "head", "mktemp", "id", "wc"];
     const run = await containers.run([
       ...["--platform", platform, "--entrypoint", "/bin/sh", overlayTag(alpine), "-c"],
-      'readlink /proc/$$/exe; for tool in sed grep awk stat cut tr head install mktemp; do readlink "$(command -v $tool)"; done; sed --version 2>&1 | head -n 1',
+      `readlink /proc/$$/exe; for tool in ${tools.join(" ")}; do "$tool" --help 2>&1 | head -n 1 | cut -d ' ' -f 1; done`,
     ]);
     expect(run.exitCode, run.stderr).toBe(0);
-    const lines = run.stdout.trim().split("\n");
-    expect(lines.slice(0, 10)).toEqual(Array(10).fill("/opt/busybox"));
-    expect(lines[10]).not.toMatch(/GNU/);
+    expect(run.stdout.trim().split("\n")).toEqual(["/opt/busybox", ...tools.map(() => "BusyBox")]);
   });
 
   for (const alpine of alpineWithScripts) {

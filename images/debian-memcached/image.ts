@@ -30,6 +30,8 @@ export default defineImage({
   user: "root",
   rootReason: "my_init runs startup scripts and services as root; memcached drops to the memcache user with setuser",
   tests: [
+    // The parent's health test is not inherited, and the checks below need my_init's services up.
+    { kind: "health", name: "my_init is done and every service is up (health check)", timeoutSeconds: 90 },
     {
       kind: "command",
       name: "memcached answers stats on 11211",
@@ -45,7 +47,7 @@ export default defineImage({
     {
       kind: "command",
       name: "memcached runs as memcache, not root",
-      run: ["sh", "-c", 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = memcached ] && stat -c %U $p; done'],
+      run: ["sh", "-c", 'for p in /proc/[0-9]*; do if [ "$(cat $p/comm 2>/dev/null)" = memcached ]; then stat -c %U $p; fi; done'],
       stdoutMatches: "^memcache$",
     },
   ],
