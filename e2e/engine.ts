@@ -24,3 +24,9 @@ export const loopbackRegistry = "127.0.0.1:5000";
  */
 const caBundle = [process.env.SSL_CERT_FILE, "/etc/ssl/certs/ca-certificates.crt"].find((file) => file !== undefined && existsSync(file));
 export const debianBaseMirror = `registry.hub=${loopbackRegistry}${caBundle ? `,ca=${caBundle}` : ""}`;
+
+/**
+ * The mirror of builds that need more than Debian's archive: KILN_E2E_MIRROR adds its pairs
+ * (e.g. `apt.ubuntu=https://…,apt.ubuntu-ports=https://…` or `apk=https://…`) to the registry mirror.
+ */
+export const e2eMirror = process.env.KILN_E2E_MIRROR ? `${debianBaseMirror},${process.env.KILN_E2E_MIRROR}` : debianBaseMirror;

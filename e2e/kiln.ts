@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { execute, type ExecResult } from "@kiln/core";
-import { debianBaseMirror } from "./engine.js";
+import { e2eMirror } from "./engine.js";
 
 export const repositoryRoot = fileURLToPath(new URL("..", import.meta.url));
 
@@ -18,7 +18,7 @@ export async function kiln(args: string[], options: { env?: Record<string, strin
  * with the Debian base served from the loopback registry. BuildKit's cache makes repeats cheap.
  */
 export async function buildImages(names: string[]): Promise<void> {
-  const result = await kiln(["build", ...names, "--mirror", debianBaseMirror, "--progress", "plain"]);
+  const result = await kiln(["build", ...names, "--mirror", e2eMirror, "--progress", "plain"]);
   if (result.exitCode !== 0) {
     throw new Error(`kiln build ${names.join(" ")} failed (exit ${result.exitCode}):\n${result.stderr.slice(-4000)}`);
   }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { randomBytes, randomInt } from "node:crypto";
 import { execute } from "@kiln/core";
 
 /** A dockerd of the test's own: its own data root, exec root, pid file, socket and containerd. */
@@ -17,8 +18,10 @@ export interface PrivateEngine {
 /**
  * Starts a second Docker engine beside the machine's, for tests that need an engine to break
  * (stop it, point it at nothing) or a second store. The machine's engine, its containerd, its
- * networks and binfmt are never touched: this daemon has no bridge and writes no iptables rules
- * (containers use host networking), and its containerd runs under its own exec root.
+ * networks and binfmt are never touched: its containerd runs under its own exec root, and it
+ * writes no iptables rules. Its bridge is one of its own, made here and deleted on stop: not
+ * `--bridge none`, because a dockerd without a bridge deletes the interface named docker0 at
+ * start, which is the machine's engine's own.
  */
 export async function startPrivateEngine(): Promise<PrivateEngine> {
   // Short: a unix socket path must fit in 108 bytes, and containerd puts its sockets under this.
@@ -27,6 +30,12 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
   const configFile = path.join(directory, "daemon.json");
   writeFileSync(configFile, `${JSON.stringify({ features: { "containerd-snapshotter": true } })}\n`);
   const log = openSync(path.join(directory, "dockerd.log"), "a");
+  // 198.18.0.0/15 is reserved for benchmarks (RFC 2544): no real network of this machine uses it.
+  const bridge = `kiln${randomBytes(4).toString("hex")}`;
+  for (const args of [["link", "add", bridge, "type", "bridge"], ["addr", "add", `198.${18 + randomInt(2)}.${randomInt(256)}.1/24`, "dev", bridge]]) {
+    const result = await execute({ command: "ip", args });
+    if (result.exitCode !== 0) throw new Error(`ip ${args.join(" ")} failed: ${result.stderr}`);
+  }
   const daemon: ChildProcess = spawn(
     "dockerd",
     [
@@ -35,9 +44,10 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
       "--exec-root", path.join(directory, "exec"),
       "--pidfile", path.join(directory, "dockerd.pid"),
       "--host", `unix://${socket}`,
-      "--bridge", "none",
+      "--bridge", bridge,
       "--iptables=false",
       "--ip6tables=false",
+      "--ip-forward=false",
     ],
     { stdio: ["ignore", log, log], detached: true },
   );
@@ -49,6 +59,7 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
     async stop() {
       if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill("SIGTERM");
       await exited;
+      await execute({ command: "ip", args: ["link", "del", bridge] });
     },
     async remove() {
       await engine.stop();

@@ -10,6 +10,7 @@ export default defineImage({
   features: [
     init({
       syslog: true,
+      logrotate: true,
       services: {
         cron: `exec ${cronCommand}`,
         sshd: {

@@ -11,6 +11,7 @@ export default defineImage({
   features: [
     init({
       syslog: true,
+      logrotate: true,
       services: {
         cron: `exec ${cronCommand}`,
         sshd: {

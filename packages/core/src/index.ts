@@ -9,6 +9,9 @@ export * from "./spec/schema.js";
 export * from "./spec/grammar.js";
 export { shellQuote } from "./shell/shell-quote.js";
 export { compareCodePoints, entriesByKey, sortedByCodePoint } from "./text/code-point-order.js";
+export { apkRepositoriesScript, apkRepositoryFiles, type ApkRepositoryFiles } from "./distro/apk-repositories.js";
+export { aptSourcesScript, aptSourceFiles, type AptSourceFiles } from "./distro/apt-sources.js";
+export { apkRepositorySchema, aptRepositorySchema, repositoriesSchema, type ApkRepository, type AptRepository, type Repositories } from "./spec/repository.js";
 export type { ImageTest, ImageTestInput } from "./spec/test-spec.js";
 export { defineImage, isImageDefinition, type ImageDefinition, type ImageFields, type ImageInput } from "./spec/define.js";
 export {

@@ -3,7 +3,10 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { defineImage, renderDockerfile, resolveImage, synthesizeDockerfile } from "@kiln/core";
 import { undeclaredScriptVariables } from "../../core/src/testing/script-variables.js";
+import { execFileSync } from "node:child_process";
+import { containerEnvironment, containerEnvironmentScript } from "./container-environment.js";
 import { init } from "./init.js";
+import { service } from "./service.js";
 
 const file = "images/x/image.ts";
 const resolve = (base: string, feature = init()) =>
@@ -59,5 +62,46 @@ describe("init feature", () => {
 
   test("the scripts it copies exist in the package", () => {
     for (const copied of resolve("alpine:3.22").featureFiles) expect(existsSync(path.join(copied.contextDir, copied.src)), copied.src).toBe(true);
+  });
+
+  test("build-time env is written to /etc/container_environment, quoted, one file per variable", () => {
+    const image = resolve("debian:bookworm", init({ env: { MY_NAME: "Apachai Hopachai", ODD: "a'b\"c$(x) `y` \\z" } }));
+    const text = renderDockerfile(synthesizeDockerfile(image, { sourcePath: file }));
+    expect(text).toContain("printf '%s\\n' 'Apachai Hopachai' > /etc/container_environment/MY_NAME");
+    // The quoting is the shell's: run the lines and compare bytes.
+    const script = containerEnvironmentScript({ ODD: "a'b\"c$(x) `y` \\z" }).join("\n").replaceAll(" > /etc/container_environment/", " #");
+    expect(execFileSync("sh", ["-c", script], { encoding: "utf8" })).toBe("a'b\"c$(x) `y` \\z\n");
+  });
+
+  test("a secret-looking name in env is refused: the value would ship in the image", () => {
+    expect(() => resolve("debian:bookworm", init({ env: { API_TOKEN: "x" } }))).toThrow(/looks like a secret/);
+  });
+
+  test("service() and containerEnvironment() add to an image built on an init image, and disable package-enabled services", () => {
+    const parent = defineImage({ name: "p", description: "p", base: "debian:bookworm", features: [init()], user: "root", rootReason: "init" });
+    const child = resolveImage(
+      defineImage({ name: "c", description: "c", base: parent, features: [service("web", "exec web"), containerEnvironment({ PORT: "8080" })], rootReason: "init" }),
+      { file },
+    );
+    const text = renderDockerfile(synthesizeDockerfile(child, { sourcePath: file }));
+    expect(text).toContain('if [ -L "$link" ]; then mv "$link" "/etc/service/.${link##*/}"; fi');
+    expect(text).toContain("cat > /etc/service/web/run <<'RUN'");
+    expect(text).toContain("printf '%s\\n' 8080 > /etc/container_environment/PORT");
+    expect(child.tests.map((t) => t.name)).toContain("the web service runs");
+  });
+
+  test("a service name that is not a directory name, or a run script with a RUN line, is refused", () => {
+    expect(() => resolve("debian:bookworm", init({ services: { "a b": "exec x" } }))).toThrow(/a service name is letters, digits/);
+    expect(() => resolve("debian:bookworm", init({ services: { web: "echo\nRUN\nexec x" } }))).toThrow(/would end the heredoc/);
+  });
+
+  test("logrotate: true installs logrotate with the service-log rule and its hourly service", () => {
+    const image = resolve("debian:bookworm", init({ logrotate: true }));
+    const text = renderDockerfile(synthesizeDockerfile(image, { sourcePath: file }));
+    expect(image.packages).toContain("logrotate");
+    expect(text).toContain("/var/log/service/*.log {\n    daily\n    rotate 7");
+    expect(text).toContain("copytruncate");
+    expect(text).toContain("exec sleep 3600");
+    expect(() => resolve("debian:bookworm", init({ logrotate: { files: ["/var/log/a b.log"] } }))).toThrow(/not an absolute log path/);
   });
 });

@@ -1,26 +1,23 @@
-import { DefinitionError, defineFeature, featureFilesDirectory, scriptText, shellQuote, type Feature } from "@kiln/core";
-
-/** A supervised service: the body of its runit `run` script, which must exec the daemon in the foreground. */
-export interface ServiceSpec {
-  run: string;
-  /** false ships a `down` file: the service starts only with ENABLE_SERVICES="name" at run time */
-  enabled?: boolean;
-}
+import { defineFeature, featureFilesDirectory, type Feature } from "@kiln/core";
+import { containerEnvironmentDirectory, containerEnvironmentScript } from "./container-environment.js";
+import { logrotateConfig, logrotateService, serviceLogDirectory, type LogrotateOptions } from "./logrotate.js";
+import { disablePackageServices, serviceScript, serviceTest, type ServiceSpec } from "./service.js";
 
 export interface InitOptions {
   /** services under /etc/service/<name>; a string is the run script's body */
   services?: Record<string, string | ServiceSpec>;
   /** BusyBox syslogd as a service, writing to the container log, so `logger` and /dev/log work */
   syslog?: boolean;
-}
-
-/** A service is a directory of /etc/service: its name is one path segment, and its script a script. */
-function checkService(name: string, spec: ServiceSpec): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
-    throw new DefinitionError(`services.${JSON.stringify(name)}: a service name is letters, digits and . _ - (it names /etc/service/<name>)`, "rename the service");
-  }
-  const run = scriptText.safeParse(spec.run);
-  if (!run.success) throw new DefinitionError(`services.${name}.run: ${run.error.issues[0]?.message}`, "fix the service's run script");
+  /**
+   * Build-time environment, written to /etc/container_environment: every startup script and
+   * service sees it; ENV and `docker run -e` override it. Not for secrets (it is in the image).
+   */
+  env?: Record<string, string>;
+  /**
+   * logrotate for services that log to files: true rotates /var/log/service/*.log daily, keeps 7,
+   * compressed, by copytruncate; an object changes the files, period or count.
+   */
+  logrotate?: boolean | LogrotateOptions;
 }
 
 /** The group that may read the environment dumps (phusion's docker_env, same gid). */
@@ -37,28 +34,23 @@ export function init(options: InitOptions = {}): Feature {
   const services: Record<string, ServiceSpec> = {};
   if (options.syslog) services.syslog = { run: "# -O -: messages go to stdout, which runsv passes on to the container log.\nexec busybox syslogd -n -O -" };
   for (const [name, spec] of Object.entries(options.services ?? {})) services[name] = typeof spec === "string" ? { run: spec } : spec;
+  const logrotate = options.logrotate === true ? {} : options.logrotate === false ? undefined : options.logrotate;
+  if (logrotate !== undefined) services.logrotate = logrotateService;
 
   return defineFeature("init", ({ distro }) => {
     const contextDir = featureFilesDirectory(import.meta.url, "init");
-    const serviceScripts = Object.entries(services).flatMap(([name, spec]) => {
-      checkService(name, spec);
-      const dir = shellQuote(`/etc/service/${name}`);
-      // The heredoc's end marker must not be a line of the script, or the script would end there.
-      let marker = "RUN";
-      for (let n = 1; spec.run.split("\n").includes(marker); n++) marker = `RUN${n}`;
-      return [
-        `mkdir -p ${dir}`,
-        `cat > ${dir}/run <<'${marker}'`,
-        "#!/bin/sh",
-        "exec 2>&1",
-        spec.run,
-        marker,
-        `chmod 0755 ${dir}/run`,
-        ...(spec.enabled === false ? [`touch ${dir}/down`] : []),
-      ];
-    });
+    const serviceScripts = Object.entries(services).flatMap(([name, spec]) => serviceScript(name, spec));
+    const logrotateSteps =
+      logrotate === undefined
+        ? []
+        : [
+            `mkdir -p ${serviceLogDirectory}`,
+            "cat > /etc/logrotate.d/kiln-services <<'LOGROTATE'",
+            logrotateConfig(logrotate),
+            "LOGROTATE",
+          ];
     return {
-      packages: ["jq", "runit", "tini", ...(options.syslog ? distro.packageSets.busybox : [])],
+      packages: ["jq", "runit", "tini", ...(options.syslog ? distro.packageSets.busybox : []), ...(logrotate === undefined ? [] : ["logrotate"])],
       groups: [environmentGroup],
       files: [
         { contextDir, src: "my_init", dest: "/sbin/my_init", mode: "0755" },
@@ -67,16 +59,19 @@ export function init(options: InitOptions = {}): Feature {
       ],
       steps: [
         {
-          why: "init: phusion's directories, its paths to the environment dumps (now on /run), and the services",
+          why: "init: phusion's directories, the build-time environment, its paths to the dumps (on /run), and the services",
           run: [
             "mkdir -p /etc/my_init.d /etc/my_init.pre_shutdown.d /etc/my_init.post_shutdown.d /etc/service",
-            // Debian's runit and openssh-server packages enable their own services (default-syslog,
-            // ssh) by symlink; the services of this image are the ones it declares.
-            "find /etc/service/ -mindepth 1 -maxdepth 1 -type l -delete",
-            "ln -sfn /run/container_environment /etc/container_environment",
+            ...disablePackageServices,
+            // A directory of the image, so `RUN echo v > /etc/container_environment/NAME` lasts.
+            `mkdir -p ${containerEnvironmentDirectory}`,
+            `chgrp docker_env ${containerEnvironmentDirectory}`,
+            `chmod 0750 ${containerEnvironmentDirectory}`,
+            ...containerEnvironmentScript(options.env ?? {}),
             "ln -sf /run/container_environment.sh /etc/container_environment.sh",
             "ln -sf /run/container_environment.json /etc/container_environment.json",
             ...serviceScripts,
+            ...logrotateSteps,
           ].join("\n"),
         },
       ],
@@ -104,11 +99,10 @@ export function init(options: InitOptions = {}): Feature {
         },
         { kind: "command", name: "a user outside docker_env cannot read them", user: "nobody", run: ["sh", "-c", "cat /run/container_environment.sh"], exitCode: 1 },
         { kind: "command", name: "setuser runs a command as the user, with its HOME", run: ["setuser", "nobody", "sh", "-c", "id -u; echo $HOME"], stdoutMatches: "^65534\\n/" },
-        ...Object.entries(services).map(([name, spec]) =>
-          spec.enabled === false
-            ? { kind: "file" as const, name: `the ${name} service is off by default`, path: `/run/service/${name}/down` }
-            : { kind: "command" as const, name: `the ${name} service runs`, run: ["sv", "status", name], stdoutMatches: `^run: ${name}:` },
-        ),
+        ...Object.entries(services).map(([name, spec]) => serviceTest(name, spec)),
+        ...(logrotate === undefined
+          ? []
+          : [{ kind: "command" as const, name: "logrotate accepts the configuration, distro rules included", run: ["logrotate", "--debug", "/etc/logrotate.conf"] }]),
         { kind: "zombies", name: "orphaned zombies are reaped" },
         { kind: "stop", name: "docker stop shuts down in order, well inside 10 s", maxSeconds: 9 },
       ],

@@ -1,12 +1,14 @@
 import { shellQuote } from "../shell/shell-quote.js";
 import { shellId, type GroupSpec, type UserSpec } from "../spec/schema.js";
+import { apkRepositoriesScript } from "./apk-repositories.js";
 import type { DistroAdapter } from "./distro.js";
 
 /**
  * Alpine: apk, BusyBox ash, BusyBox adduser/addgroup.
  *
  * Mirrors are build-time only: with KILN_APK_MIRROR set, apk reads a rewritten copy of the
- * repositories file, and the image keeps the file its base shipped (unless KILN_MIRROR_PERSIST=1).
+ * repositories file, and the image keeps the file its base shipped, plus the definition's own
+ * repositories (unless KILN_MIRROR_PERSIST=1). See apk-repositories.ts.
  */
 export const alpine: DistroAdapter = {
   name: "alpine",
@@ -38,14 +40,8 @@ export const alpine: DistroAdapter = {
     apacheTls: ["apache2-ssl"],
   },
 
-  installScript(packages, buildPackages, buildSteps) {
-    const lines = [
-      "repositories=/etc/apk/repositories",
-      'if [ -n "${KILN_APK_MIRROR:-}" ]; then',
-      "  repositories=/tmp/kiln-apk-repositories",
-      '  sed -E "s#^.*/alpine/#${KILN_APK_MIRROR}/#" /etc/apk/repositories > "$repositories"',
-      "fi",
-    ];
+  installScript(packages, buildPackages, buildSteps, repositories) {
+    const lines = apkRepositoriesScript(repositories?.apk ?? []);
     if (packages.length > 0) {
       lines.push(`apk add --no-cache --repositories-file "$repositories" ${packages.map(shellQuote).join(" ")}`);
     }

@@ -1,19 +1,8 @@
 import { shellQuote } from "../shell/shell-quote.js";
 import { shellId, type GroupSpec, type UserSpec } from "../spec/schema.js";
+import { aptSourcesScript, type AptArchive } from "./apt-sources.js";
 import type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro.js";
 
-/** The archives of one apt-based distro, and the mirror build args that replace them. */
-export interface AptArchive {
-  /** path segment identifying the archive in a sources URI, e.g. "debian-security" */
-  pathSuffix: string;
-  mirrorArg: string;
-}
-
-/**
- * Debian and Ubuntu share apt, shadow-utils and bash. Mirrors are build-time only: apt reads
- * rewritten source files from /tmp/kiln-apt (Dir::Etc::SourceParts), so the image keeps the
- * sources its base shipped unless KILN_MIRROR_PERSIST=1.
- */
 /** Debian and Ubuntu name these the same. */
 const aptPackageSets: DistroPackageSets = {
   busybox: ["busybox-static"],
@@ -31,9 +20,12 @@ const aptPackageName = {
   examples: '"nginx", "libssl3:arm64", "curl=7.88.1-10+deb12u8", "git/bookworm-backports"',
 };
 
+/**
+ * Debian and Ubuntu share apt, shadow-utils and bash. Mirrors are build-time only: apt reads
+ * rewritten source files from /tmp/kiln-apt (Dir::Etc::SourceParts), so the image keeps the
+ * sources its base shipped unless KILN_MIRROR_PERSIST=1 (see apt-sources.ts).
+ */
 export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], paths: DistroPaths): DistroAdapter {
-  // Longer suffixes first: "debian-security" must be rewritten before "debian" matches its prefix.
-  const ordered = [...archives].sort((a, b) => b.pathSuffix.length - a.pathSuffix.length);
   const mirrorArgs = [...archives.map((archive) => archive.mirrorArg), "KILN_MIRROR_PERSIST"];
   return {
     name,
@@ -43,24 +35,9 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
     packageSets: aptPackageSets,
     packageName: aptPackageName,
 
-    installScript(packages, buildPackages, buildSteps) {
-      const anyMirror = archives.map((archive) => `\${${archive.mirrorArg}:-}`).join("");
-      const rewrites = ordered.map(
-        (archive) =>
-          `    [ -z "\${${archive.mirrorArg}:-}" ] || sed -i -E "s#https?://[^ ]+/${archive.pathSuffix}( |/|\\$)#\${${archive.mirrorArg}}\\1#g" "$copy"`,
-      );
+    installScript(packages, buildPackages, buildSteps, repositories) {
       const lines = [
-        "apt_options=()",
-        `if [ -n "${anyMirror}" ]; then`,
-        "  mkdir -p /tmp/kiln-apt",
-        "  for source in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do",
-        '    [ -f "$source" ] || continue',
-        '    copy="/tmp/kiln-apt/$(basename "$source")"',
-        '    cp "$source" "$copy"',
-        ...rewrites,
-        "  done",
-        "  apt_options=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=/tmp/kiln-apt)",
-        "fi",
+        ...aptSourcesScript(archives, repositories?.apt ?? []),
         'apt-get "${apt_options[@]}" update',
       ];
       if (packages.length > 0) {

@@ -1,3 +1,4 @@
+import type { Repositories } from "../spec/repository.js";
 import type { DistroName, GroupSpec, UserSpec } from "../spec/schema.js";
 
 /**
@@ -18,9 +19,10 @@ export interface DistroAdapter {
   /**
    * The script of the one RUN that installs packages. Build-only packages are installed as a
    * removable set, `buildSteps` run while they are present, and the set is removed in the same
-   * RUN so none of it reaches a layer. No package index or cache is left behind.
+   * RUN so none of it reaches a layer. No package index or cache is left behind. `repositories`
+   * are the definition's extra repositories (only those of this distro's package manager).
    */
-  installScript(packages: string[], buildPackages: string[], buildSteps: string[]): string;
+  installScript(packages: string[], buildPackages: string[], buildSteps: string[], repositories?: Repositories): string;
   /** commands creating groups then users, idempotent against ids the base already uses */
   accountScript(groups: GroupSpec[], users: UserSpec[]): string;
 }

@@ -67,7 +67,8 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
   out.push({ op: "comment", text: "errexit and pipefail for every RUN: a failing command in a pipe fails the build." });
   out.push({ op: "SHELL", argv: image.distro.shell });
 
-  const installs = image.packages.length > 0 || image.buildPackages.length > 0 || image.installSteps.length > 0;
+  const addsRepositories = image.repositories.apk.length > 0 || image.repositories.apt.length > 0;
+  const installs = image.packages.length > 0 || image.buildPackages.length > 0 || image.installSteps.length > 0 || addsRepositories;
   const rootWork =
     installs ||
     image.users.length > 0 ||
@@ -102,7 +103,7 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
           : "Packages, with no package index or cache left in the layer.",
     });
     const buildSteps = image.installSteps.flatMap((step) => [...(step.why ? [`# ${step.why}`] : []), step.run]);
-    out.push({ op: "RUN", script: image.distro.installScript(image.packages, image.buildPackages, buildSteps) });
+    out.push({ op: "RUN", script: image.distro.installScript(image.packages, image.buildPackages, buildSteps, image.repositories) });
   }
 
   if (later.length > 0) {

@@ -2,7 +2,8 @@ import { DefinitionError } from "../errors.js";
 import { featureContributionSchema, isFeature, type Feature, type FeatureContext, type FeatureContribution } from "../feature/feature.js";
 import { distroFromReference, distros } from "../distro/select.js";
 import { isImageDefinition, type ImageDefinition } from "../spec/define.js";
-import { imageDataSchema, imageNameSchema, imageReferenceSchema, type GroupSpec, type PortInput, type UserSpec } from "../spec/schema.js";
+import type { Repositories } from "../spec/repository.js";
+import { imageDataSchema, imageNameSchema, imageReferenceSchema, type DistroName, type GroupSpec, type PortInput, type UserSpec } from "../spec/schema.js";
 import { definitionErrorFromZod } from "../spec/validate.js";
 import { checkBaseTags, checkPackageNames, checkRoot, checkStageNames, isRootUser, rootAccounts } from "./checks.js";
 import type { AppliedState, Claimant, ExposedPort, ResolvedBase, ResolvedImage } from "./resolved-image.js";
@@ -105,6 +106,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     );
   }
 
+  const apkTags = checkRepositories(image.repositories, [...packages, ...buildPackages], distro.name, parent, file);
   const init = resolveInit(contributions, applied, file);
   const wrappers = contributions.flatMap((c) => (c.contribution.entrypoint?.role === "wrapper" ? [c.contribution.entrypoint.argv] : []));
   const initArgv = init?.argv ?? parent?.init;
@@ -144,6 +146,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     features: ownFeatureNames,
     packages,
     buildPackages,
+    repositories: image.repositories,
     groups,
     users,
     files: image.files,
@@ -180,6 +183,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
       cmd: parent ? (parent.cmd ?? parent.inherited.cmd) : undefined,
       packages: inheritedPackages,
       ...inheritedInterface,
+      apkTags,
     },
     init: initArgv,
     applied: {
@@ -465,6 +469,42 @@ function checkedOptions(feature: Feature, index: number, file: string): unknown 
   const parsed = feature.options.schema.safeParse(feature.options.value ?? {});
   if (!parsed.success) throw definitionErrorFromZod(`${file} (feature ${feature.name})`, parsed.error, [`features[${index}]`]);
   return parsed.data;
+}
+
+/**
+ * Repositories belong to one package manager, and a package `foo@tag` needs a repository with that
+ * tag in this image or an ancestor (apk would otherwise fail the build). Returns the ancestors' tags.
+ */
+function checkRepositories(
+  repositories: Repositories,
+  packages: string[],
+  distro: DistroName,
+  parent: ResolvedImage | undefined,
+  file: string,
+): string[] {
+  if (distro === "alpine" && repositories.apt.length > 0) {
+    throw new DefinitionError(`${file}: repositories.apt: the image is Alpine, which installs with apk`, "declare Alpine repositories under repositories.apk: [{ url, tag }]");
+  }
+  if (distro !== "alpine" && repositories.apk.length > 0) {
+    throw new DefinitionError(`${file}: repositories.apk: the image is ${distro}, which installs with apt`, "declare apt repositories under repositories.apt: [{ name, url, suites, components, signedBy }]");
+  }
+  const inherited = parent ? [...parent.inherited.apkTags, ...parent.repositories.apk.flatMap((r) => (r.tag ? [r.tag] : []))] : [];
+  const known = new Set([...inherited, ...repositories.apk.flatMap((r) => (r.tag ? [r.tag] : []))]);
+  for (const pkg of packages) {
+    // name@tag, optionally followed by a version constraint (tool@testing=1.2-r0)
+    const tag = /@([A-Za-z0-9._-]+)/.exec(pkg)?.[1];
+    if (tag === undefined) continue;
+    if (distro !== "alpine") {
+      throw new DefinitionError(`${file}: packages: "${pkg}": @tags are apk's; apt has none`, "name the package alone; a third-party apt repository goes in repositories.apt");
+    }
+    if (!known.has(tag)) {
+      throw new DefinitionError(
+        `${file}: packages: "${pkg}" needs a repository tagged "${tag}", and neither the image nor its parents declare one`,
+        `add it: repositories: { apk: [{ url: "edge/testing", tag: "${tag}" }] }`,
+      );
+    }
+  }
+  return [...new Set(inherited)].sort();
 }
 
 /** A `$NAME` uid or gid must name a declared build argument, or the RUN would see an empty id. */

@@ -11,6 +11,7 @@ import type {
   Step,
   UserSpec,
 } from "../spec/schema.js";
+import type { Repositories } from "../spec/repository.js";
 import type { ImageTest } from "../spec/test-spec.js";
 
 /** Where an image starts: a registry reference, or another image of the workspace. */
@@ -40,6 +41,8 @@ export interface ResolvedImage {
   features: string[];
   packages: string[];
   buildPackages: string[];
+  /** the repositories this image adds (its ancestors' are already in its base's files) */
+  repositories: Repositories;
   groups: GroupSpec[];
   users: UserSpec[];
   files: FileSpec[];
@@ -92,6 +95,8 @@ export interface ResolvedImage {
     ports: ExposedPort[];
     volumes: string[];
     runtimeEnv: Record<string, RuntimeVariable>;
+    /** apk tags the ancestors' repositories define, which this image's packages may use */
+    apkTags: string[];
   };
   /** the init fragment (e.g. tini) the image's ENTRYPOINT starts with, if any */
   init: string[] | undefined;

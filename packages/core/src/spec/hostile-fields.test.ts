@@ -42,6 +42,10 @@ const completeImage = {
   packages: ["curl"],
   buildPackages: ["gcc"],
   timezone: "Asia/Shanghai",
+  repositories: {
+    apk: [{ url: "https://mirror.example/alpine/edge/testing", tag: "testing" }],
+    apt: [{ name: "vendor", url: "https://apt.example/debian", suites: ["bookworm"], components: ["main"], signedBy: "/usr/share/keyrings/vendor.gpg" }],
+  },
   files: [{ src: "conf/app.conf", dest: "/etc/app.conf", mode: "0644", owner: "app:app" }],
   groups: [{ name: "staff", gid: 2000, system: false }],
   users: [
@@ -250,10 +254,15 @@ type Outcome = { error: DefinitionError } | { dockerfile: string };
 
 function synthesize(image: Record<string, unknown>, contribution: Record<string, unknown>, featureName = "probe"): Outcome {
   const feature = defineFeature(featureName, () => contribution);
+  // The complete image declares both kinds of repository; each distro family takes its own (the
+  // apk ones are walked on alpine, the apt ones on debian).
+  const repositories = image.repositories as { apk: unknown[]; apt: unknown[] };
+  const ownRepositories = image.distro === "debian" ? { apk: [], apt: repositories.apt } : { apk: repositories.apk, apt: [] };
   try {
     const resolved = resolveImage(
       defineImage({
         ...(image as unknown as ImageInput),
+        repositories: ownRepositories as ImageInput["repositories"],
         base: image.distro === "debian" ? "debian:bookworm" : "alpine:3.22",
         features: [feature],
       }),

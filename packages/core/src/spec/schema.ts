@@ -1,6 +1,7 @@
 import { detectSecret } from "@kiln/lint/secrets";
 import { z } from "zod";
 import { knownPlatforms, defaultPlatforms } from "./platform.js";
+import { repositoriesSchema } from "./repository.js";
 import { imageTestSchema } from "./test-spec.js";
 import {
   absolutePathSchema,
@@ -296,6 +297,8 @@ export const imageDataSchema = z.strictObject({
   platforms: z.array(platformSchema).min(1).default(defaultPlatforms),
   packages: z.array(packageNameSchema).default([]),
   buildPackages: z.array(packageNameSchema).default([]),
+  /** extra package repositories: apk ({ url, tag }) on Alpine, apt (deb822, signed) on Debian and Ubuntu */
+  repositories: repositoriesSchema.default({ apk: [], apt: [] }),
   files: z.array(fileSchema).default([]),
   groups: z.array(groupSchema).default([]),
   users: z.array(userSchema).default([]),

@@ -1,0 +1,30 @@
+import { defineImage, tini } from "@kiln/core";
+
+/** alpine-base's contract on Ubuntu 24.04, the base of phusion's baseimage (seed 004). */
+export default defineImage({
+  name: "ubuntu-base",
+  description: "Ubuntu 24.04 (noble) with tini as PID 1, CA certificates, time zones and a non-root user",
+  base: "ubuntu:24.04",
+  // tini comes from universe, which the Ubuntu image's sources enable.
+  packages: ["ca-certificates", "tzdata"],
+  features: [tini()],
+  users: [{ name: "app", uid: 10001 }],
+  user: "app",
+  workdir: "/home/app",
+  cmd: ["/bin/sh"],
+  runtimeEnv: { TZ: { default: "unset (UTC)", description: "the time zone, any zone from tzdata, e.g. Asia/Shanghai" } },
+  tests: [
+    { kind: "metadata", name: "runs as the non-root user app", user: "app" },
+    { kind: "command", name: "the user is app (uid 10001)", run: ["id", "-u"], stdoutIncludes: ["10001"] },
+    { kind: "command", name: "TZ works", run: ["env", "TZ=Asia/Shanghai", "date", "+%Z"], stdoutIncludes: ["CST"] },
+    { kind: "file", name: "no apt package lists are left", path: "/var/lib/apt/lists", empty: true },
+    { kind: "file", name: "CA certificates are installed", path: "/etc/ssl/certs/ca-certificates.crt" },
+    {
+      kind: "command",
+      name: "root has no usable password",
+      user: "root",
+      run: ["sh", "-c", "grep '^root:' /etc/shadow"],
+      stdoutMatches: "^root:[*!]",
+    },
+  ],
+});
