@@ -6,7 +6,15 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "bench/results/**", "apps/*/site/dist/**", "e2e/artifacts/**", "docs/reference/**"],
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "**/.turbo/**",
+      "bench/results/**",
+      "apps/*/site/dist/**",
+      "e2e/artifacts/**",
+      "docs/reference/**",
+    ],
   },
   js.configs.recommended,
   {
@@ -19,7 +27,10 @@ export default tseslint.config(
     },
     rules: {
       // `_name` marks a value destructured away on purpose ({ content: _content, ...rest }).
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       // Numbers and booleans in messages read fine; objects in templates are what this should catch.
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
     },
@@ -41,10 +52,18 @@ export default tseslint.config(
     languageOptions: { globals: { document: "readonly", location: "readonly", URLSearchParams: "readonly", window: "readonly" } },
   },
   {
-    files: ["**/*.js"],
+    files: ["**/*.js", "**/*.mjs"],
     ignores: ["apps/*/site/static/**"],
     languageOptions: {
-      globals: { process: "readonly", console: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setImmediate: "readonly", URL: "readonly", Buffer: "readonly" },
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setImmediate: "readonly",
+        URL: "readonly",
+        Buffer: "readonly",
+      },
     },
   },
 );

@@ -22,14 +22,18 @@ const runs = runsOption === undefined ? undefined : Number(runsOption);
 const only = option("only")?.split(",") ?? Object.keys(scenarios);
 const unknown = only.filter((name) => !(name in scenarios));
 if (unknown.length > 0 || (runs !== undefined && (!Number.isInteger(runs) || runs < 1))) {
-  console.error(`pnpm bench: ${unknown.length > 0 ? `unknown scenario ${unknown.join(", ")}` : "--runs takes a positive integer"}; scenarios: ${Object.keys(scenarios).join(", ")}`);
+  console.error(
+    `pnpm bench: ${unknown.length > 0 ? `unknown scenario ${unknown.join(", ")}` : "--runs takes a positive integer"}; scenarios: ${Object.keys(scenarios).join(", ")}`,
+  );
   process.exit(2);
 }
 
 try {
   execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "pipe" });
 } catch {
-  console.error("pnpm bench needs a Docker engine with buildx, QEMU and the loopback registry: run sudo bash scripts/provision-engine.sh && sudo bash scripts/make-debian-base.sh");
+  console.error(
+    "pnpm bench needs a Docker engine with buildx, QEMU and the loopback registry: run sudo bash scripts/provision-engine.sh && sudo bash scripts/make-debian-base.sh",
+  );
   process.exit(3);
 }
 
@@ -42,13 +46,29 @@ for (const name of only) {
   process.stderr.write(`bench: ${name} took ${((Date.now() - since) / 1000).toFixed(0)} s\n`);
 }
 
-const date = new Date().toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z");
+const date = new Date()
+  .toISOString()
+  .replace(/:/g, "-")
+  .replace(/\.\d+Z$/, "Z");
 const resultsDir = path.join(fileURLToPath(new URL(".", import.meta.url)), "results");
 mkdirSync(resultsDir, { recursive: true });
-const machine = { cpus: (await import("node:os")).cpus().length, node: process.version, totalSeconds: Math.round((Date.now() - started) / 1000) };
+const machine = {
+  cpus: (await import("node:os")).cpus().length,
+  node: process.version,
+  totalSeconds: Math.round((Date.now() - started) / 1000),
+};
 writeFileSync(path.join(resultsDir, `${date}.json`), `${JSON.stringify({ date, runs: runs ?? defaultRuns, machine, rows }, null, 2)}\n`);
 const table = resultsTable(rows);
-const runsText = runs === undefined ? Object.entries(defaultRuns).filter(([name]) => only.includes(name)).map(([name, n]) => `${name} ${n}`).join(", ") : String(runs);
-writeFileSync(path.join(resultsDir, `${date}.md`), `# kiln bench ${date}\n\n${machine.cpus} CPUs, Node ${machine.node}, runs per subject: ${runsText}; ${machine.totalSeconds} s in all.\n\n${table}`);
+const runsText =
+  runs === undefined
+    ? Object.entries(defaultRuns)
+        .filter(([name]) => only.includes(name))
+        .map(([name, n]) => `${name} ${n}`)
+        .join(", ")
+    : String(runs);
+writeFileSync(
+  path.join(resultsDir, `${date}.md`),
+  `# kiln bench ${date}\n\n${machine.cpus} CPUs, Node ${machine.node}, runs per subject: ${runsText}; ${machine.totalSeconds} s in all.\n\n${table}`,
+);
 process.stdout.write(table);
 process.stderr.write(`bench: wrote bench/results/${date}.json and .md (${machine.totalSeconds} s)\n`);

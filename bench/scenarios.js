@@ -30,7 +30,11 @@ const kiln = (args, options = {}) => timed(process.execPath, [kilnBin, ...args],
 /** `pnpm turbo build`, as the README tells users to run it. */
 const turbo = (args) => timed("pnpm", ["turbo", ...args, "--output-logs=new-only", "--ui=stream"], { cwd: repositoryRoot, env: turboEnv });
 /** The same, with turbo on PATH (Turborepo's own install advice): no pnpm process in front. */
-const turboDirect = (args) => timed(path.join(repositoryRoot, "node_modules/.bin/turbo"), [...args, "--output-logs=new-only", "--ui=stream"], { cwd: repositoryRoot, env: turboEnv });
+const turboDirect = (args) =>
+  timed(path.join(repositoryRoot, "node_modules/.bin/turbo"), [...args, "--output-logs=new-only", "--ui=stream"], {
+    cwd: repositoryRoot,
+    env: turboEnv,
+  });
 const docker = (args, options = {}) => timed("docker", args, { cwd: repositoryRoot, ...options });
 
 /** Writes docker-bake.json for the family to a temporary file (never over the user's own). */
@@ -65,8 +69,16 @@ export const scenarios = {
       const warm = await sampled(runs, async () => (await kiln(["synth"], { cwd: root })).ms);
       const target = 1500;
       return [
-        row("1 synth 500 images", "kiln synth, cold", summarize(cold), { target: `< ${target} ms`, met: summarize(cold).median < target, note: `${(summarize(cold).median / count).toFixed(2)} ms per image` }),
-        row("1 synth 500 images", "kiln synth, warm", summarize(warm), { target: `< ${target} ms`, met: summarize(warm).median < target, note: `${(summarize(warm).median / count).toFixed(2)} ms per image` }),
+        row("1 synth 500 images", "kiln synth, cold", summarize(cold), {
+          target: `< ${target} ms`,
+          met: summarize(cold).median < target,
+          note: `${(summarize(cold).median / count).toFixed(2)} ms per image`,
+        }),
+        row("1 synth 500 images", "kiln synth, warm", summarize(warm), {
+          target: `< ${target} ms`,
+          met: summarize(warm).median < target,
+          note: `${(summarize(warm).median / count).toFixed(2)} ms per image`,
+        }),
       ];
     } finally {
       removeWorkspace();
@@ -92,11 +104,18 @@ export const scenarios = {
       // generated files (kiln pins base digests instead) would fail the run.
       const lint = () => kiln(["lint", "--no-shellcheck", "--level", "error", path.join(root, "images")], { cwd: root });
       const first = await lint();
-      if (!first.output.includes(`${count} Dockerfile(s)`)) throw new Error(`kiln lint did not lint ${count} Dockerfiles:\n${first.output}`);
+      if (!first.output.includes(`${count} Dockerfile(s)`))
+        throw new Error(`kiln lint did not lint ${count} Dockerfiles:\n${first.output}`);
       const samples = await sampled(runs, async () => (await lint()).ms);
       const target = 1000;
       const stats = summarize(samples);
-      return [row("7 lint 100 Dockerfiles", "kiln lint, no shellcheck", stats, { target: `< ${target} ms`, met: stats.median < target, note: `${(stats.median / count).toFixed(2)} ms per file` })];
+      return [
+        row("7 lint 100 Dockerfiles", "kiln lint, no shellcheck", stats, {
+          target: `< ${target} ms`,
+          met: stats.median < target,
+          note: `${(stats.median / count).toFixed(2)} ms per file`,
+        }),
+      ];
     } finally {
       removeWorkspace();
     }
@@ -118,8 +137,18 @@ export const scenarios = {
     const directRatio = summarize(directTimes).median / summarize(bakeTimes).median;
     const note = buildxStarted ? "buildx ran" : "full Turborepo cache hit, no buildx";
     return [
-      row("2 no-op rebuild", "pnpm turbo build", summarize(kilnTimes), { ratio, target: "≤ 0.3× bake, no buildx", met: ratio <= 0.3 && !buildxStarted, note }),
-      row("2 no-op rebuild", "turbo build (turbo on PATH)", summarize(directTimes), { ratio: directRatio, target: "≤ 0.3× bake, no buildx", met: directRatio <= 0.3 && !buildxStarted, note }),
+      row("2 no-op rebuild", "pnpm turbo build", summarize(kilnTimes), {
+        ratio,
+        target: "≤ 0.3× bake, no buildx",
+        met: ratio <= 0.3 && !buildxStarted,
+        note,
+      }),
+      row("2 no-op rebuild", "turbo build (turbo on PATH)", summarize(directTimes), {
+        ratio: directRatio,
+        target: "≤ 0.3× bake, no buildx",
+        met: directRatio <= 0.3 && !buildxStarted,
+        note,
+      }),
       row("2 no-op rebuild", "docker buildx bake", summarize(bakeTimes)),
     ];
   },
@@ -148,7 +177,12 @@ export const scenarios = {
       });
       const ratio = summarize(kilnTimes).median / summarize(bakeTimes).median;
       return [
-        row("4 one-file change", "pnpm turbo build", summarize(kilnTimes), { ratio, target: "only the leaf rebuilds", met: onlyLeaf, note: onlyLeaf ? "the other five: cache hits" : "more than debian-nginx rebuilt" }),
+        row("4 one-file change", "pnpm turbo build", summarize(kilnTimes), {
+          ratio,
+          target: "only the leaf rebuilds",
+          met: onlyLeaf,
+          note: onlyLeaf ? "the other five: cache hits" : "more than debian-nginx rebuilt",
+        }),
         row("4 one-file change", "docker buildx bake", summarize(bakeTimes)),
       ];
     } finally {
@@ -160,13 +194,36 @@ export const scenarios = {
   /** 5. The same image from scratch per platform: what QEMU costs arm64 on this machine. */
   async platforms({ runs }) {
     const per = async (platform) =>
-      sampled(runs, async () => (await kiln(["build", "debian-nginx", "--no-cache", "--platform", platform, "--output", "cache-only", "--mirror", mirror, "--progress", "plain"])).ms);
+      sampled(
+        runs,
+        async () =>
+          (
+            await kiln([
+              "build",
+              "debian-nginx",
+              "--no-cache",
+              "--platform",
+              platform,
+              "--output",
+              "cache-only",
+              "--mirror",
+              mirror,
+              "--progress",
+              "plain",
+            ])
+          ).ms,
+      );
     const amd64 = await per("linux/amd64");
     const arm64 = await per("linux/arm64");
     const ratio = summarize(arm64).median / summarize(amd64).median;
     return [
       row("5 per platform", "debian-nginx linux/amd64", summarize(amd64)),
-      row("5 per platform", "debian-nginx linux/arm64", summarize(arm64), { ratio, target: "reported", met: true, note: "arm64 under QEMU ÷ amd64 native" }),
+      row("5 per platform", "debian-nginx linux/arm64", summarize(arm64), {
+        ratio,
+        target: "reported",
+        met: true,
+        note: "arm64 under QEMU ÷ amd64 native",
+      }),
     ];
   },
 
@@ -181,7 +238,22 @@ export const scenarios = {
       // The loopback registry (distribution 2.8) now and then answers a concurrent manifest HEAD
       // with a 500 during a push; kiln's own pushes retry, so the naive ones do too.
       await withRetries(3, () =>
-        docker(["buildx", "build", "--platform", "linux/amd64,linux/arm64", "--file", path.join(naiveDir, `${name}.Dockerfile`), "--build-context", "debian:bookworm=docker-image://127.0.0.1:5000/library/debian:bookworm", "--tag", naiveRef, "--push", "--progress", "plain", naiveDir]),
+        docker([
+          "buildx",
+          "build",
+          "--platform",
+          "linux/amd64,linux/arm64",
+          "--file",
+          path.join(naiveDir, `${name}.Dockerfile`),
+          "--build-context",
+          "debian:bookworm=docker-image://127.0.0.1:5000/library/debian:bookworm",
+          "--tag",
+          naiveRef,
+          "--push",
+          "--progress",
+          "plain",
+          naiveDir,
+        ]),
       );
       // kiln build --push tags the package's version (changesets moves it).
       const { version } = JSON.parse(readFileSync(path.join(repositoryRoot, "images", name, "package.json"), "utf8"));
@@ -189,7 +261,16 @@ export const scenarios = {
       const naiveSizes = await compressedSizes(naiveRef);
       for (const platform of Object.keys(kilnSizes)) {
         const ratio = kilnSizes[platform] / naiveSizes[platform];
-        rows.push({ scenario: "6 image size", subject: `${name} ${platform}`, median: kilnSizes[platform], unit: "bytes", ratio, target: "≤ naive", met: ratio <= 1, note: `naive: ${naiveSizes[platform]} bytes` });
+        rows.push({
+          scenario: "6 image size",
+          subject: `${name} ${platform}`,
+          median: kilnSizes[platform],
+          unit: "bytes",
+          ratio,
+          target: "≤ naive",
+          met: ratio <= 1,
+          note: `naive: ${naiveSizes[platform]} bytes`,
+        });
       }
     }
     return rows;
@@ -225,7 +306,12 @@ export const scenarios = {
     const vsBake = summarize(kilnTimes).median / summarize(bakeTimes).median;
     const vsScript = summarize(kilnTimes).median / summarize(scriptTimes).median;
     return [
-      row("3 cold family build", "pnpm turbo build", summarize(kilnTimes), { ratio: vsBake, target: "≤ 1.05× bake, < script", met: vsBake <= 1.05 && vsScript < 1, note: `${vsScript.toFixed(2)}× the script` }),
+      row("3 cold family build", "pnpm turbo build", summarize(kilnTimes), {
+        ratio: vsBake,
+        target: "≤ 1.05× bake, < script",
+        met: vsBake <= 1.05 && vsScript < 1,
+        note: `${vsScript.toFixed(2)}× the script`,
+      }),
       row("3 cold family build", "docker buildx bake", summarize(bakeTimes)),
       row("3 cold family build", "buildx build script", summarize(scriptTimes)),
     ];
@@ -260,7 +346,14 @@ export const scenarios = {
       for (const [subject, flags] of subjects) {
         const stats = summarize(await sampled(runs, () => push(flags)));
         plain ??= stats.median;
-        rows.push(row("7 push with SBOM and signing", subject, stats, { ratio: stats.median / plain, target: "reported", met: true, note: "debian-nginx, 2 platforms, cached build" }));
+        rows.push(
+          row("7 push with SBOM and signing", subject, stats, {
+            ratio: stats.median / plain,
+            target: "reported",
+            met: true,
+            note: "debian-nginx, 2 platforms, cached build",
+          }),
+        );
       }
       return rows;
     } finally {
@@ -295,7 +388,8 @@ async function forgetTurboBuilds(names) {
   const cacheDir = path.join(repositoryRoot, ".turbo/cache");
   for (const task of JSON.parse(dry.stdout).tasks) {
     if (task.task !== "build" || !names.includes(task.package)) continue;
-    for (const entry of readdirSync(cacheDir).filter((name) => name.startsWith(task.hash))) rmSync(path.join(cacheDir, entry), { force: true });
+    for (const entry of readdirSync(cacheDir).filter((name) => name.startsWith(task.hash)))
+      rmSync(path.join(cacheDir, entry), { force: true });
   }
 }
 
@@ -305,7 +399,9 @@ async function compressedSizes(reference) {
   const sizes = {};
   for (const entry of index.manifests ?? []) {
     if (!entry.platform || entry.platform.os === "unknown") continue;
-    const manifest = JSON.parse((await docker(["buildx", "imagetools", "inspect", "--raw", `${reference.split(":").slice(0, -1).join(":")}@${entry.digest}`])).output);
+    const manifest = JSON.parse(
+      (await docker(["buildx", "imagetools", "inspect", "--raw", `${reference.split(":").slice(0, -1).join(":")}@${entry.digest}`])).output,
+    );
     sizes[`${entry.platform.os}/${entry.platform.architecture}`] = manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
   }
   return sizes;

@@ -25,6 +25,11 @@ describe("bench statistics", () => {
       { scenario: "3 cold", subject: "c", median: 1, unit: "ms" },
       { scenario: "2 no-op", subject: "d", median: 1, unit: "ms" },
     ]);
-    expect(table.split("\n").slice(2, 6).map((line) => line.split(" | ")[1])).toEqual(["d", "b", "c", "a"]);
+    expect(
+      table
+        .split("\n")
+        .slice(2, 6)
+        .map((line) => line.split(" | ")[1]),
+    ).toEqual(["d", "b", "c", "a"]);
   });
 });

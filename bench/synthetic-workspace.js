@@ -24,13 +24,17 @@ export function syntheticWorkspace(count) {
   for (let r = 0; r < rootCount && made < count; r++, made++) {
     const name = `root-${r}`;
     const base = r % 2 === 0 ? "alpine:3.22" : "debian:bookworm";
-    write(name, undefined, `import { cron, defineImage, tini } from "@kiln/core";
+    write(
+      name,
+      undefined,
+      `import { cron, defineImage, tini } from "@kiln/core";
 export default defineImage({
   name: "${name}", description: "synthetic root ${r}", base: "${base}",
   packages: ["ca-certificates", "tzdata"], features: [tini(), cron()],
   users: [{ name: "app", uid: 10001 }], user: "app", cmd: ["/bin/sh"],
 });
-`);
+`,
+    );
     let parent = name;
     for (let d = 1; d <= chainDepth && made + 1 < count; d++, made++) {
       const child = `chain-${r}-${d}`;

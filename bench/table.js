@@ -10,7 +10,9 @@ export function resultsTable(rows) {
     const spread = row.spread === undefined ? "" : `${(row.spread * 100).toFixed(0)}%`;
     const ratio = row.ratio === undefined ? "" : `${row.ratio.toFixed(2)}×`;
     const met = row.met === undefined ? "" : row.met ? "yes" : "**no**";
-    lines.push(`| ${row.scenario} | ${row.subject} | ${median} | ${spread} | ${ratio} | ${row.target ?? ""} | ${met} | ${row.note ?? ""} |`);
+    lines.push(
+      `| ${row.scenario} | ${row.subject} | ${median} | ${spread} | ${ratio} | ${row.target ?? ""} | ${met} | ${row.note ?? ""} |`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

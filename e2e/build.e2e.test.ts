@@ -15,7 +15,10 @@ const engine = await engineForE2e();
 const env = { KILN_MIRROR: debianBaseMirror };
 
 function turbo(args: string[]) {
-  return execute({ command: "pnpm", args: ["turbo", ...args, "--output-logs=new-only", "--ui=stream"] }, { cwd: repositoryRoot, env: { ...env, TURBO_TELEMETRY_DISABLED: "1" } });
+  return execute(
+    { command: "pnpm", args: ["turbo", ...args, "--output-logs=new-only", "--ui=stream"] },
+    { cwd: repositoryRoot, env: { ...env, TURBO_TELEMETRY_DISABLED: "1" } },
+  );
 }
 function docker(args: string[]) {
   return execute({ command: "docker", args });
@@ -32,7 +35,10 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
       const record = JSON.parse(readFileSync(path.join(repositoryRoot, `images/${name}/dist/build.json`), "utf8"));
       expect(record).toMatchObject({ image: name, platforms: ["linux/amd64", "linux/arm64"], output: "load" });
       expect(record.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
-      for (const [platform, machine] of [["linux/amd64", "x86_64"], ["linux/arm64", "aarch64"]] as const) {
+      for (const [platform, machine] of [
+        ["linux/amd64", "x86_64"],
+        ["linux/arm64", "aarch64"],
+      ] as const) {
         const run = await docker(["run", "--rm", "--platform", platform, "--entrypoint", "uname", `kiln.local/${name}:0.1.0`, "-m"]);
         expect(run.stdout.trim(), run.stderr).toBe(machine);
       }
@@ -43,7 +49,12 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     const result = await kiln(["test", "debian-base", "debian-nginx"]);
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^\d+ passed, 0 failed$/m);
-    for (const line of ["✓ debian-nginx linux/arm64  uname -m is the linux/arm64 machine", "✓ debian-nginx linux/arm64  the health status becomes healthy", "✓ debian-base linux/arm64  orphaned zombies are reaped", "✓ debian-nginx linux/amd64  docker stop ends nginx gracefully"]) {
+    for (const line of [
+      "✓ debian-nginx linux/arm64  uname -m is the linux/arm64 machine",
+      "✓ debian-nginx linux/arm64  the health status becomes healthy",
+      "✓ debian-base linux/arm64  orphaned zombies are reaped",
+      "✓ debian-nginx linux/amd64  docker stop ends nginx gracefully",
+    ]) {
       expect(result.stdout).toContain(line);
     }
   });
@@ -98,7 +109,7 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     expect(catalog.exitCode, catalog.stderr).toBe(0);
     const nginx = JSON.parse(catalog.stdout).images.find((image: { name: string }) => image.name === "debian-nginx");
     expect(Object.keys(nginx.build.sizes)).toEqual(["linux/amd64", "linux/arm64"]);
-    for (const bytes of Object.values(nginx.build.sizes) as number[]) expect(bytes).toBeGreaterThan(10 * 1024 * 1024);
+    for (const bytes of Object.values<number>(nginx.build.sizes)) expect(bytes).toBeGreaterThan(10 * 1024 * 1024);
   });
 
   test("docker buildx bake on the file kiln bake wrote builds the same two images", async () => {
@@ -108,11 +119,33 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     expect(file.target["debian-nginx"].contexts["kiln.local/debian-base:local"]).toBe("target:debian-base");
     expect(file.target["debian-base"].contexts["debian:bookworm"]).toBe(`docker-image://${loopbackRegistry}/library/debian:bookworm`);
     const bake = await execute(
-      { command: "docker", args: ["buildx", "bake", "-f", "docker-bake.json", "--set", "debian-nginx.tags=kiln.local/bake-nginx:e2e", "--load", "--progress", "plain"] },
+      {
+        command: "docker",
+        args: [
+          "buildx",
+          "bake",
+          "-f",
+          "docker-bake.json",
+          "--set",
+          "debian-nginx.tags=kiln.local/bake-nginx:e2e",
+          "--load",
+          "--progress",
+          "plain",
+        ],
+      },
       { cwd: repositoryRoot },
     );
     expect(bake.exitCode, bake.stderr.slice(-3000)).toBe(0);
-    const run = await docker(["run", "--rm", "--platform", "linux/arm64", "--entrypoint", "cat", "kiln.local/bake-nginx:e2e", "/data/html/index.html"]);
+    const run = await docker([
+      "run",
+      "--rm",
+      "--platform",
+      "linux/arm64",
+      "--entrypoint",
+      "cat",
+      "kiln.local/bake-nginx:e2e",
+      "/data/html/index.html",
+    ]);
     expect(run.stdout).toContain("<h1>debian-nginx</h1>");
   });
 
@@ -130,7 +163,17 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     const result = await execute(
       {
         command: "unshare",
-        args: ["--mount", "--propagation", "private", "sh", "-c", 'mount -t tmpfs none /proc/sys/fs/binfmt_misc && exec "$0" "$@"', process.execPath, kilnBin, "doctor"],
+        args: [
+          "--mount",
+          "--propagation",
+          "private",
+          "sh",
+          "-c",
+          'mount -t tmpfs none /proc/sys/fs/binfmt_misc && exec "$0" "$@"',
+          process.execPath,
+          kilnBin,
+          "doctor",
+        ],
       },
       { cwd: repositoryRoot },
     );

@@ -64,7 +64,10 @@ const notFromBusybox = ["bash", "chpst", "runsv", "runsvdir", "sv", "svlogd"];
  */
 const notAboutScripts = (test: ResolvedImage["tests"][number]) =>
   test.kind === "metadata" ||
-  ["GET / serves this image's page from /data/html", "the tools are on PATH: bash, curl, git, jq, less, ssh, sudo, vim, ps, cc, make, python3, node"].includes(test.name);
+  [
+    "GET / serves this image's page from /data/html",
+    "the tools are on PATH: bash, curl, git, jq, less, ssh, sudo, vim, ps, cc, make, python3, node",
+  ].includes(test.name);
 
 function twinOf(alpine: ResolvedImage): ResolvedImage {
   const twin = byName.get(alpine.name.replace(/^alpine-/, "debian-"));

@@ -83,7 +83,12 @@ describe.skipIf(!engine.available)("apps/catalog", () => {
       await page.goto(`${site}/`);
       await page.fill("#q", "nginx");
       const visible = await page.locator("li.card:visible").evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.name));
-      expect(visible.sort()).toEqual(catalog.images.map((i) => i.name).filter((n) => n.includes("nginx")).sort());
+      expect(visible.sort()).toEqual(
+        catalog.images
+          .map((i) => i.name)
+          .filter((n) => n.includes("nginx"))
+          .sort(),
+      );
       await page.close();
 
       const context = await browser.newContext({ javaScriptEnabled: false });
@@ -126,18 +131,31 @@ describe.skipIf(!engine.available)("apps/catalog", () => {
     /** A self-signed certificate for catalog.test and 127.0.0.1, readable by the image's www-data. */
     function makeCertificate(): string {
       mkdirSync(live, { recursive: true });
-      execFileSync("openssl", [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"],
-        ...["-subj", "/CN=catalog.test", "-addext", "subjectAltName=DNS:catalog.test,IP:127.0.0.1"],
-        ...["-keyout", path.join(live, "privkey.pem"), "-out", path.join(live, "fullchain.pem")],
-      ], { stdio: "pipe" });
+      execFileSync(
+        "openssl",
+        [
+          ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"],
+          ...["-subj", "/CN=catalog.test", "-addext", "subjectAltName=DNS:catalog.test,IP:127.0.0.1"],
+          ...["-keyout", path.join(live, "privkey.pem"), "-out", path.join(live, "fullchain.pem")],
+        ],
+        { stdio: "pipe" },
+      );
       chmodSync(path.join(live, "privkey.pem"), 0o644);
       return new X509Certificate(readFileSync(path.join(live, "fullchain.pem"))).fingerprint256;
     }
 
     function connect(options: tls.ConnectionOptions = {}): Promise<tls.TLSSocket> {
       return new Promise((resolve, reject) => {
-        const socket = tls.connect({ host: "127.0.0.1", port: httpsPort, servername: "catalog.test", ca: readFileSync(path.join(live, "fullchain.pem")), ...options }, () => resolve(socket));
+        const socket = tls.connect(
+          {
+            host: "127.0.0.1",
+            port: httpsPort,
+            servername: "catalog.test",
+            ca: readFileSync(path.join(live, "fullchain.pem")),
+            ...options,
+          },
+          () => resolve(socket),
+        );
         socket.once("error", reject);
       });
     }
@@ -191,7 +209,18 @@ describe.skipIf(!engine.available)("apps/catalog", () => {
     test("curl --cacert gets 200 over HTTPS, with HSTS when asked for", async () => {
       const result = await execute({
         command: "curl",
-        args: ["-sS", "-D", "-", "-o", "/dev/null", "--cacert", path.join(live, "fullchain.pem"), "--resolve", `catalog.test:${httpsPort}:127.0.0.1`, `https://catalog.test:${httpsPort}/`],
+        args: [
+          "-sS",
+          "-D",
+          "-",
+          "-o",
+          "/dev/null",
+          "--cacert",
+          path.join(live, "fullchain.pem"),
+          "--resolve",
+          `catalog.test:${httpsPort}:127.0.0.1`,
+          `https://catalog.test:${httpsPort}/`,
+        ],
       });
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/^HTTP\/1\.1 200 /);
@@ -239,7 +268,9 @@ describe.skipIf(!engine.available)("apps/catalog", () => {
     test("with TLS on and no certificate, the container exits 78 naming the missing file", async () => {
       const run = await containers.run(["-e", "NGINX_TLS_DOMAIN=missing.test", image]);
       expect(run.exitCode).toBe(78);
-      expect(run.stderr).toContain("TLS is on (NGINX_TLS_DOMAIN=missing.test) but /etc/letsencrypt/live/missing.test/fullchain.pem does not exist");
+      expect(run.stderr).toContain(
+        "TLS is on (NGINX_TLS_DOMAIN=missing.test) but /etc/letsencrypt/live/missing.test/fullchain.pem does not exist",
+      );
     });
   });
 
@@ -248,7 +279,10 @@ describe.skipIf(!engine.available)("apps/catalog", () => {
     try {
       const data = await kiln(["catalog", "--out", dataFile], { cwd: clone });
       expect(data.exitCode, data.stderr).toBe(0);
-      appendFileSync(path.join(clone, "apps/catalog/site/src/html.ts"), `\n// changed by the e2e test ${createHash("sha1").update(String(Date.now())).digest("hex")}\n`);
+      appendFileSync(
+        path.join(clone, "apps/catalog/site/src/html.ts"),
+        `\n// changed by the e2e test ${createHash("sha1").update(String(Date.now())).digest("hex")}\n`,
+      );
       const build = await kiln(["build", "catalog", "--mirror", debianBaseMirror, "--progress", "plain"], { cwd: clone });
       expect(build.exitCode, build.stderr.slice(-3000)).toBe(0);
       const log = build.stderr + build.stdout;

@@ -36,27 +36,71 @@ describe.skipIf(!engine.available)("debian-dev", () => {
   });
 
   test("kiln test debian-dev passes on both platforms (sudo -n, 0440 drop-in, visudo -c, C hello world)", async () => {
-    await expectImageTestsPass("debian-dev", ["dev has passwordless sudo", "the sudoers drop-in is 0440, owned by root", "visudo -c passes", "a C hello world compiles and runs"]);
+    await expectImageTestsPass("debian-dev", [
+      "dev has passwordless sudo",
+      "the sudoers drop-in is 0440, owned by root",
+      "visudo -c passes",
+      "a C hello world compiles and runs",
+    ]);
   });
 
   test.each(platforms)("every tool the README lists is on PATH on %s", async (platform) => {
     const tools = readmeTools();
     expect(tools.length).toBeGreaterThanOrEqual(10);
-    const run = await containers.run(["--platform", platform, image, "bash", "-c", 'for tool in "$@"; do command -v "$tool" >/dev/null || echo "missing: $tool"; done', "sh", ...tools]);
+    const run = await containers.run([
+      "--platform",
+      platform,
+      image,
+      "bash",
+      "-c",
+      'for tool in "$@"; do command -v "$tool" >/dev/null || echo "missing: $tool"; done',
+      "sh",
+      ...tools,
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toBe("");
   });
 
   test.each(platforms)("sshd on demand logs dev in and allows TCP forwarding on %s", async (platform) => {
     const publicKey = readFileSync(path.join(work, "key.pub"), "utf8").trim();
-    const id = await containers.start(["--platform", platform, "--user", "root", "-e", `PUBLIC_KEY=${publicKey}`, "-p", "127.0.0.1::2222", image, "kiln-ssh-start"]);
+    const id = await containers.start([
+      "--platform",
+      platform,
+      "--user",
+      "root",
+      "-e",
+      `PUBLIC_KEY=${publicKey}`,
+      "-p",
+      "127.0.0.1::2222",
+      image,
+      "kiln-ssh-start",
+    ]);
     const port = await containers.hostPort(id, "2222/tcp");
     // stdin is one line and then closed, so `ssh -W` ends once the far side hangs up.
     const ssh = (extra: string[]) =>
       execute(
         {
           command: "sh",
-          args: ["-c", 'echo not-ssh | ssh "$@"', "sh", "-i", path.join(work, "key"), "-p", String(port), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", ...extra],
+          args: [
+            "-c",
+            'echo not-ssh | ssh "$@"',
+            "sh",
+            "-i",
+            path.join(work, "key"),
+            "-p",
+            String(port),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "LogLevel=ERROR",
+            ...extra,
+          ],
         },
         { timeoutMs: 60_000 },
       );
@@ -73,7 +117,20 @@ describe.skipIf(!engine.available)("debian-dev", () => {
 
   test("DEV_UID is a build argument: kiln build --build-arg DEV_UID=4321 makes dev 4321", async () => {
     try {
-      const custom = await kiln(["build", "debian-dev", "--platform", "linux/amd64", "--build-arg", "DEV_UID=4321", "--build-arg", "DEV_GID=4321", "--mirror", debianBaseMirror, "--progress", "plain"]);
+      const custom = await kiln([
+        "build",
+        "debian-dev",
+        "--platform",
+        "linux/amd64",
+        "--build-arg",
+        "DEV_UID=4321",
+        "--build-arg",
+        "DEV_GID=4321",
+        "--mirror",
+        debianBaseMirror,
+        "--progress",
+        "plain",
+      ]);
       expect(custom.exitCode, custom.stderr.slice(-3000)).toBe(0);
       const ids = await containers.run(["--platform", "linux/amd64", image, "bash", "-c", "id -u; id -g; stat -c %u /workspace"]);
       expect(ids.stdout.trim().split("\n"), ids.stderr).toEqual(["4321", "4321", "4321"]);

@@ -21,7 +21,10 @@ interface Interrupted {
 /** The real kiln, sent `signal` as soon as its output matches `when` (the work is then under way). */
 function interruptKiln(args: string[], signal: "SIGINT" | "SIGTERM", when: RegExp): Promise<Interrupted> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repositoryRoot, env: { ...process.env, KILN_MIRROR: debianBaseMirror, KILN_E2E_RUN: runMark } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: repositoryRoot,
+      env: { ...process.env, KILN_MIRROR: debianBaseMirror, KILN_E2E_RUN: runMark },
+    });
     let output = "";
     let sent = false;
     const collect = (chunk: Buffer) => {
@@ -64,7 +67,11 @@ describe.skipIf(!engine.available)("signals on commands that drive the engine", 
     const record = path.join(repositoryRoot, "images/debian-base/dist/build.json");
     const recordBefore = existsSync(record) ? readFileSync(record, "utf8") : undefined;
     // --no-cache: the build has real steps to be in the middle of when the signal comes.
-    const result = await interruptKiln(["build", "debian-base", "--no-cache", "--progress", "plain"], "SIGTERM", /^#\d+ \[linux\/(amd64|arm64) /m);
+    const result = await interruptKiln(
+      ["build", "debian-base", "--no-cache", "--progress", "plain"],
+      "SIGTERM",
+      /^#\d+ \[linux\/(amd64|arm64) /m,
+    );
     expect(result.signalCode, "kiln handled the signal itself").toBeNull();
     expect(result.exitCode, result.output.slice(-2000)).toBe(143);
     expect(result.output).toContain("kiln: interrupted (SIGTERM)");
@@ -83,6 +90,9 @@ describe.skipIf(!engine.available)("signals on commands that drive the engine", 
     expect(result.signalCode, "kiln handled the signal itself").toBeNull();
     expect(result.exitCode, result.output.slice(-2000)).toBe(exitCode);
     const after = await lines("docker", ["ps", "--all", "--quiet", "--filter", "label=kiln.test"]);
-    expect(after.filter((id) => !before.includes(id)), "kiln test's containers are gone").toEqual([]);
+    expect(
+      after.filter((id) => !before.includes(id)),
+      "kiln test's containers are gone",
+    ).toEqual([]);
   });
 });

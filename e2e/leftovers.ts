@@ -29,7 +29,8 @@ export default async function leftoversCheck(): Promise<() => Promise<void>> {
   const before = await snapshot();
   return async () => {
     const after = await snapshot();
-    const added = (kind: keyof Snapshot) => [...after[kind]].filter((entry) => !before[kind].has(entry)).map((entry) => `${kind}: ${entry}`);
+    const added = (kind: keyof Snapshot) =>
+      [...after[kind]].filter((entry) => !before[kind].has(entry)).map((entry) => `${kind}: ${entry}`);
     const left = [...added("temp").map((entry) => `${entry} (in ${tmpdir()})`), ...added("containers"), ...added("networks")];
     if (left.length === 0) return;
     // Vitest reports an error thrown here but still exits 0, so the failure is set explicitly.

@@ -23,7 +23,10 @@ const kiln = (args: string[]) => run(process.execPath, [path.join(clone, "packag
 const readLock = () => JSON.parse(readFileSync(path.join(clone, "images/debian-base/kiln.lock.json"), "utf8"));
 
 async function indexDigest(reference: string): Promise<string> {
-  const result = await execute({ command: "docker", args: ["buildx", "imagetools", "inspect", reference, "--format", "{{json .Manifest}}"] });
+  const result = await execute({
+    command: "docker",
+    args: ["buildx", "imagetools", "inspect", reference, "--format", "{{json .Manifest}}"],
+  });
   return (JSON.parse(result.stdout) as { digest: string }).digest;
 }
 
@@ -44,7 +47,10 @@ async function configDigests(tarball: string): Promise<Record<string, string>> {
 
 describe.skipIf(!engine.available)("lock files", () => {
   beforeAll(async () => {
-    const copy = await execute({ command: "docker", args: ["buildx", "imagetools", "create", "--tag", mirroredBase, `${loopbackRegistry}/library/debian:bookworm`] });
+    const copy = await execute({
+      command: "docker",
+      args: ["buildx", "imagetools", "create", "--tag", mirroredBase, `${loopbackRegistry}/library/debian:bookworm`],
+    });
     expect(copy.exitCode, copy.stderr).toBe(0);
     clone = await cloneRepository();
     const built = await kiln(["build", "debian-base", "--progress", "quiet"]);
@@ -60,7 +66,9 @@ describe.skipIf(!engine.available)("lock files", () => {
     expect(lock.base.digest).toBe(await indexDigest(mirroredBase));
     expect(Object.keys(lock.base.platforms)).toEqual(["linux/amd64", "linux/arm64"]);
     for (const platform of ["linux/amd64", "linux/arm64"]) {
-      expect(lock.packages[platform]).toEqual(expect.arrayContaining([expect.stringMatching(/^tini=0\.19/), expect.stringMatching(/^tzdata=/)]));
+      expect(lock.packages[platform]).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^tini=0\.19/), expect.stringMatching(/^tzdata=/)]),
+      );
     }
     expect((await run("git", ["add", "-A"])).exitCode).toBe(0);
     const commit = await run("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@localhost", "commit", "-qm", "lock debian-base"]);
@@ -99,7 +107,16 @@ describe.skipIf(!engine.available)("lock files", () => {
     const before = readLock().base.digest;
     const moved = await execute({
       command: "docker",
-      args: ["buildx", "imagetools", "create", "--annotation", "index:org.example.rebuilt=1", "--tag", mirroredBase, `${loopbackRegistry}/library/debian:bookworm`],
+      args: [
+        "buildx",
+        "imagetools",
+        "create",
+        "--annotation",
+        "index:org.example.rebuilt=1",
+        "--tag",
+        mirroredBase,
+        `${loopbackRegistry}/library/debian:bookworm`,
+      ],
     });
     expect(moved.exitCode, moved.stderr).toBe(0);
     const check = await kiln(["lock", "--check", "debian-base"]);

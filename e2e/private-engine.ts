@@ -32,19 +32,28 @@ export async function startPrivateEngine(): Promise<PrivateEngine> {
   const log = openSync(path.join(directory, "dockerd.log"), "a");
   // 198.18.0.0/15 is reserved for benchmarks (RFC 2544): no real network of this machine uses it.
   const bridge = `kiln${randomBytes(4).toString("hex")}`;
-  for (const args of [["link", "add", bridge, "type", "bridge"], ["addr", "add", `198.${18 + randomInt(2)}.${randomInt(256)}.1/24`, "dev", bridge]]) {
+  for (const args of [
+    ["link", "add", bridge, "type", "bridge"],
+    ["addr", "add", `198.${18 + randomInt(2)}.${randomInt(256)}.1/24`, "dev", bridge],
+  ]) {
     const result = await execute({ command: "ip", args });
     if (result.exitCode !== 0) throw new Error(`ip ${args.join(" ")} failed: ${result.stderr}`);
   }
   const daemon: ChildProcess = spawn(
     "dockerd",
     [
-      "--config-file", configFile,
-      "--data-root", path.join(directory, "data"),
-      "--exec-root", path.join(directory, "exec"),
-      "--pidfile", path.join(directory, "dockerd.pid"),
-      "--host", `unix://${socket}`,
-      "--bridge", bridge,
+      "--config-file",
+      configFile,
+      "--data-root",
+      path.join(directory, "data"),
+      "--exec-root",
+      path.join(directory, "exec"),
+      "--pidfile",
+      path.join(directory, "dockerd.pid"),
+      "--host",
+      `unix://${socket}`,
+      "--bridge",
+      bridge,
       "--iptables=false",
       "--ip6tables=false",
       "--ip-forward=false",

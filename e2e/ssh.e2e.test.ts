@@ -26,7 +26,20 @@ function ssh(identity: string, user: string, port: number, command: string[], ex
     command: "ssh",
     args: [
       ...["-i", key(identity), "-p", String(port)],
-      ...["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=20", "-o", "LogLevel=ERROR"],
+      ...[
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "ConnectTimeout=20",
+        "-o",
+        "LogLevel=ERROR",
+      ],
       ...extra,
       `${user}@127.0.0.1`,
       ...command,
@@ -43,7 +56,17 @@ async function hostKey(port: number): Promise<string> {
 }
 
 async function startServer(platform: string, publicKeys: string[], volume: string): Promise<{ id: string; port: number }> {
-  const id = await containers.start(["--platform", platform, "-p", "127.0.0.1::2222", "-v", `${volume}:/etc/ssh/keys`, "-e", `PUBLIC_KEY=${publicKeys.join("\n")}`, image]);
+  const id = await containers.start([
+    "--platform",
+    platform,
+    "-p",
+    "127.0.0.1::2222",
+    "-v",
+    `${volume}:/etc/ssh/keys`,
+    "-e",
+    `PUBLIC_KEY=${publicKeys.join("\n")}`,
+    image,
+  ]);
   await containers.waitHealthy(id);
   return { id, port: await containers.hostPort(id, "2222/tcp") };
 }
@@ -52,7 +75,10 @@ describe.skipIf(!engine.available)("debian-ssh", () => {
   beforeAll(async () => {
     await buildImages(["debian-base", "debian-ssh"]);
     for (const name of ["a", "b"]) {
-      const made = await execute({ command: "ssh-keygen", args: ["-q", "-t", "ed25519", "-N", "", "-C", `kiln-e2e-${name}`, "-f", key(name)] });
+      const made = await execute({
+        command: "ssh-keygen",
+        args: ["-q", "-t", "ed25519", "-N", "", "-C", `kiln-e2e-${name}`, "-f", key(name)],
+      });
       expect(made.exitCode, made.stderr).toBe(0);
     }
     // Cron runs each minute: start one container per platform now, look at its log last.
@@ -60,7 +86,17 @@ describe.skipIf(!engine.available)("debian-ssh", () => {
     writeFileSync(key("crontabs/app"), "* * * * * echo kiln-cron-tick-$(id -un)\n");
     chmodSync(key("crontabs"), 0o755);
     for (const [platform] of platforms) {
-      const id = await containers.start(["--platform", platform, "-e", `PUBLIC_KEY=${publicKey("a")}`, "-e", "CRONTABS_DIR=/crontabs", "-v", `${key("crontabs")}:/crontabs:ro`, image]);
+      const id = await containers.start([
+        "--platform",
+        platform,
+        "-e",
+        `PUBLIC_KEY=${publicKey("a")}`,
+        "-e",
+        "CRONTABS_DIR=/crontabs",
+        "-v",
+        `${key("crontabs")}:/crontabs:ro`,
+        image,
+      ]);
       cronContainers.set(platform, { id, startedAt: Date.now() });
     }
   });
@@ -72,7 +108,11 @@ describe.skipIf(!engine.available)("debian-ssh", () => {
   });
 
   test("kiln test debian-ssh passes on both platforms (sshd -T, shadow, health, zombies, stop)", async () => {
-    await expectImageTestsPass("debian-ssh", ["sshd -T shows key-only logins, no root, no X11", "app's shadow entry is * (no password, not locked)", "the SSH banner makes the container healthy"]);
+    await expectImageTestsPass("debian-ssh", [
+      "sshd -T shows key-only logins, no root, no X11",
+      "app's shadow entry is * (no password, not locked)",
+      "the SSH banner makes the container healthy",
+    ]);
   });
 
   describe.each(platforms)("on %s", (platform, machine) => {
@@ -91,13 +131,25 @@ describe.skipIf(!engine.available)("debian-ssh", () => {
     });
 
     test("password login fails with Permission denied (publickey)", async () => {
-      const attempt = await ssh("a", "app", server.port, ["true"], ["-o", "PreferredAuthentications=password,keyboard-interactive", "-o", "PubkeyAuthentication=no"]);
+      const attempt = await ssh(
+        "a",
+        "app",
+        server.port,
+        ["true"],
+        ["-o", "PreferredAuthentications=password,keyboard-interactive", "-o", "PubkeyAuthentication=no"],
+      );
       expect(attempt.exitCode).toBe(255);
       expect(attempt.stderr).toContain("Permission denied (publickey)");
     });
 
     test("root is refused even with a key authorized for it", async () => {
-      const copied = await containers.docker(["exec", server.id, "cp", "/run/kiln-ssh/authorized_keys/app", "/run/kiln-ssh/authorized_keys/root"]);
+      const copied = await containers.docker([
+        "exec",
+        server.id,
+        "cp",
+        "/run/kiln-ssh/authorized_keys/app",
+        "/run/kiln-ssh/authorized_keys/root",
+      ]);
       expect(copied.exitCode, copied.stderr).toBe(0);
       const attempt = await ssh("a", "root", server.port, ["true"]);
       expect(attempt.exitCode).toBe(255);
@@ -108,14 +160,30 @@ describe.skipIf(!engine.available)("debian-ssh", () => {
     test("sshd -T shows the key-only settings", async () => {
       const config = await containers.docker(["exec", server.id, "sshd", "-T"]);
       expect(config.exitCode, config.stderr).toBe(0);
-      for (const line of ["passwordauthentication no", "kbdinteractiveauthentication no", "permitrootlogin no", "x11forwarding no", "authenticationmethods publickey", "port 2222", "allowtcpforwarding no"]) {
+      for (const line of [
+        "passwordauthentication no",
+        "kbdinteractiveauthentication no",
+        "permitrootlogin no",
+        "x11forwarding no",
+        "authenticationmethods publickey",
+        "port 2222",
+        "allowtcpforwarding no",
+      ]) {
         expect(config.stdout.split("\n")).toContain(line);
       }
       expect(config.stdout).not.toMatch(/^hostkeyalgorithms .*\bssh-rsa\b/m);
     });
 
     test("host keys: none in the image, one per container, the same after a restart and from the same volume", async () => {
-      const shipped = await containers.run(["--platform", platform, "--entrypoint", "sh", image, "-c", "ls /etc/ssh/ssh_host_* /etc/ssh/keys/* 2>/dev/null | wc -l"]);
+      const shipped = await containers.run([
+        "--platform",
+        platform,
+        "--entrypoint",
+        "sh",
+        image,
+        "-c",
+        "ls /etc/ssh/ssh_host_* /etc/ssh/keys/* 2>/dev/null | wc -l",
+      ]);
       expect(shipped.stdout.trim()).toBe("0");
 
       const first = await hostKey(server.port);
@@ -143,7 +211,16 @@ describe.skipIf(!engine.available)("debian-ssh", () => {
     });
 
     test("an invalid key is reported and skipped; no key at all refuses to start", async () => {
-      const invalid = await containers.run(["--platform", platform, "-e", "PUBLIC_KEY=ssh-ed25519 not-base64", image, "sh", "-c", "kiln-ssh-prepare; echo exit=$?"]);
+      const invalid = await containers.run([
+        "--platform",
+        platform,
+        "-e",
+        "PUBLIC_KEY=ssh-ed25519 not-base64",
+        image,
+        "sh",
+        "-c",
+        "kiln-ssh-prepare; echo exit=$?",
+      ]);
       expect(invalid.stderr).toContain("PUBLIC_KEY line 1 is not a valid public key; skipped");
       expect(invalid.stdout).toContain("exit=78");
 
@@ -153,7 +230,22 @@ describe.skipIf(!engine.available)("debian-ssh", () => {
     });
 
     test("a read-only root works with the documented tmpfs mounts and a key volume", async () => {
-      const id = await containers.start(["--platform", platform, "--read-only", "--tmpfs", "/run", "--tmpfs", "/tmp", "-v", `${volume}:/etc/ssh/keys`, "-p", "127.0.0.1::2222", "-e", `PUBLIC_KEY=${publicKey("b")}`, image]);
+      const id = await containers.start([
+        "--platform",
+        platform,
+        "--read-only",
+        "--tmpfs",
+        "/run",
+        "--tmpfs",
+        "/tmp",
+        "-v",
+        `${volume}:/etc/ssh/keys`,
+        "-p",
+        "127.0.0.1::2222",
+        "-e",
+        `PUBLIC_KEY=${publicKey("b")}`,
+        image,
+      ]);
       await containers.waitHealthy(id);
       const login = await ssh("b", "app", await containers.hostPort(id, "2222/tcp"), ["id", "-un"]);
       expect(login.stdout.trim(), login.stderr).toBe("app");
@@ -164,7 +256,9 @@ describe.skipIf(!engine.available)("debian-ssh", () => {
       const cron = cronContainers.get(platform);
       if (!cron) throw new Error("the cron container was not started");
       const remaining = 75 - (Date.now() - cron.startedAt) / 1000;
-      await containers.waitFor("the cron job's output in docker logs", Math.max(remaining, 1), async () => ((await containers.logs(cron.id)).includes("kiln-cron-tick-app") ? true : undefined));
+      await containers.waitFor("the cron job's output in docker logs", Math.max(remaining, 1), async () =>
+        (await containers.logs(cron.id)).includes("kiln-cron-tick-app") ? true : undefined,
+      );
     });
 
     test("the container stops, non-zero, when crond dies", async () => {

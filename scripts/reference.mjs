@@ -22,15 +22,23 @@ function files(dir) {
 
 try {
   if (!check) rmSync(committed, { recursive: true, force: true });
-  execFileSync(process.execPath, [path.join(root, "node_modules/typedoc/bin/typedoc"), "--out", out, "--logLevel", "Warn"], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, [path.join(root, "node_modules/typedoc/bin/typedoc"), "--out", out, "--logLevel", "Warn"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (check) {
     const expected = files(out).sort();
     const actual = statSync(committed, { throwIfNoEntry: false }) ? files(committed).sort() : [];
     const differing = [...new Set([...expected, ...actual])].filter(
-      (file) => !expected.includes(file) || !actual.includes(file) || readFileSync(path.join(out, file), "utf8") !== readFileSync(path.join(committed, file), "utf8"),
+      (file) =>
+        !expected.includes(file) ||
+        !actual.includes(file) ||
+        readFileSync(path.join(out, file), "utf8") !== readFileSync(path.join(committed, file), "utf8"),
     );
     if (differing.length > 0) {
-      console.error(`docs/reference is out of date: ${differing.map((f) => `docs/reference/${f}`).join(", ")}\n  fix: run \`pnpm reference\` and commit the result (the reference is generated from the TSDoc)`);
+      console.error(
+        `docs/reference is out of date: ${differing.map((f) => `docs/reference/${f}`).join(", ")}\n  fix: run \`pnpm reference\` and commit the result (the reference is generated from the TSDoc)`,
+      );
       process.exitCode = 1;
     } else {
       console.log(`docs/reference is current (${expected.length} files)`);

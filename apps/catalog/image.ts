@@ -14,8 +14,24 @@ export default defineImage({
   tests: [
     { kind: "health", name: "the health status becomes healthy", timeoutSeconds: 60 },
     { kind: "http", name: "GET / lists the images", port: 8080, path: "/", bodyIncludes: ["<h1>Images</h1>", "debian-nginx"] },
-    { kind: "http", name: "an image page shows its Dockerfile", port: 8080, path: "/images/debian-base/", bodyIncludes: ['id="dockerfile"', "FROM "] },
-    { kind: "command", name: "only the built site ships: no node_modules, no sources, no lock file", run: ["sh", "-c", "find / -xdev \\( -name node_modules -o -name '*.ts' -o -name pnpm-lock.yaml \\) -print 2>/dev/null; true"], stdoutMatches: "^$" },
-    { kind: "command", name: "no Node.js and no compiler in the runtime image", run: ["sh", "-c", "for tool in node pnpm esbuild cc gcc; do command -v $tool; done; true"], stdoutMatches: "^$" },
+    {
+      kind: "http",
+      name: "an image page shows its Dockerfile",
+      port: 8080,
+      path: "/images/debian-base/",
+      bodyIncludes: ['id="dockerfile"', "FROM "],
+    },
+    {
+      kind: "command",
+      name: "only the built site ships: no node_modules, no sources, no lock file",
+      run: ["sh", "-c", "find / -xdev \\( -name node_modules -o -name '*.ts' -o -name pnpm-lock.yaml \\) -print 2>/dev/null; true"],
+      stdoutMatches: "^$",
+    },
+    {
+      kind: "command",
+      name: "no Node.js and no compiler in the runtime image",
+      run: ["sh", "-c", "for tool in node pnpm esbuild cc gcc; do command -v $tool; done; true"],
+      stdoutMatches: "^$",
+    },
   ],
 });

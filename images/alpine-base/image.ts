@@ -18,6 +18,12 @@ export default defineImage({
     { kind: "command", name: "TZ works", run: ["env", "TZ=Asia/Shanghai", "date", "+%Z"], stdoutIncludes: ["CST"] },
     { kind: "file", name: "no apk cache is left", path: "/var/cache/apk", empty: true },
     { kind: "file", name: "CA certificates are installed", path: "/etc/ssl/certs/ca-certificates.crt" },
-    { kind: "command", name: "root has no usable password", user: "root", run: ["sh", "-c", "grep '^root:' /etc/shadow"], stdoutMatches: "^root:[*!]" },
+    {
+      kind: "command",
+      name: "root has no usable password",
+      user: "root",
+      run: ["sh", "-c", "grep '^root:' /etc/shadow"],
+      stdoutMatches: "^root:[*!]",
+    },
   ],
 });

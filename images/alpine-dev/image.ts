@@ -5,7 +5,8 @@ import alpineBash from "alpine-bash/image";
 
 export default defineImage({
   name: "alpine-dev",
-  description: "a development image on alpine-bash: build tools, git, curl, jq, vim, python3 and node; a dev user with passwordless sudo; sshd on demand for editor remote sessions",
+  description:
+    "a development image on alpine-bash: build tools, git, curl, jq, vim, python3 and node; a dev user with passwordless sudo; sshd on demand for editor remote sessions",
   base: alpineBash,
   features: [
     devImage({ user: "dev", defaultUid: 1000 }),

@@ -5,7 +5,8 @@ import alpineBase from "alpine-base/image";
 
 export default defineImage({
   name: "alpine-init",
-  description: "phusion-style baseimage on alpine-base: my_init under tini, startup scripts, runit services, environment dumps, syslog and cron; sshd off by default",
+  description:
+    "phusion-style baseimage on alpine-base: my_init under tini, startup scripts, runit services, environment dumps, syslog and cron; sshd off by default",
   base: alpineBase,
   features: [
     init({
@@ -28,7 +29,12 @@ export default defineImage({
   user: "root",
   rootReason: "my_init runs startup scripts and services as root; services drop to their own user with setuser",
   tests: [
-    { kind: "command", name: "no insecure key ships anywhere", run: ["sh", "-c", "find / -xdev -name '*insecure*' 2>/dev/null | wc -l"], stdoutMatches: "^\\s*0$" },
+    {
+      kind: "command",
+      name: "no insecure key ships anywhere",
+      run: ["sh", "-c", "find / -xdev -name '*insecure*' 2>/dev/null | wc -l"],
+      stdoutMatches: "^\\s*0$",
+    },
     { kind: "metadata", name: "my_init under tini, no default command", entrypoint: ["/sbin/tini", "--", "/sbin/my_init"], cmd: [] },
   ],
 });

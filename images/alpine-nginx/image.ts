@@ -10,7 +10,19 @@ export default defineImage({
   // The nginx package creates this user; nginx needs no root for port 8080.
   user: "nginx",
   tests: [
-    { kind: "http", name: "GET / serves this image's page from /data/html", port: 8080, path: "/", bodyIncludes: ["<h1>alpine-nginx</h1>"] },
-    { kind: "metadata", name: "runs as nginx with SIGQUIT to stop, HTTP on 8080 and HTTPS on 8443", user: "nginx", stopSignal: "SIGQUIT", exposedPorts: ["8080/tcp", "8443/tcp"] },
+    {
+      kind: "http",
+      name: "GET / serves this image's page from /data/html",
+      port: 8080,
+      path: "/",
+      bodyIncludes: ["<h1>alpine-nginx</h1>"],
+    },
+    {
+      kind: "metadata",
+      name: "runs as nginx with SIGQUIT to stop, HTTP on 8080 and HTTPS on 8443",
+      user: "nginx",
+      stopSignal: "SIGQUIT",
+      exposedPorts: ["8080/tcp", "8443/tcp"],
+    },
   ],
 });

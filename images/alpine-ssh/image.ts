@@ -3,7 +3,8 @@ import { ssh } from "@kiln/ssh";
 import alpineBase from "alpine-base/image";
 export default defineImage({
   name: "alpine-ssh",
-  description: "key-only sshd and crond under tini on alpine-base: host keys made at first start, authorized_keys rebuilt from PUBLIC_KEY* on every start",
+  description:
+    "key-only sshd and crond under tini on alpine-base: host keys made at first start, authorized_keys rebuilt from PUBLIC_KEY* on every start",
   base: alpineBase,
   features: [ssh({ user: "app", port: 2222 }), cron()],
   user: "root",
@@ -12,7 +13,12 @@ export default defineImage({
     { kind: "command", name: "tini is PID 1", run: ["cat", "/proc/1/comm"], stdoutIncludes: ["tini"] },
     { kind: "command", name: "sshd runs", run: ["sh", "-c", "cat /proc/[0-9]*/comm"], stdoutMatches: "^sshd$" },
     { kind: "command", name: "crond runs", run: ["sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '"], stdoutIncludes: ["crond -f"] },
-    { kind: "metadata", name: "port 2222, the start script as the command", exposedPorts: ["2222/tcp"], cmd: ["/usr/local/bin/kiln-ssh-start"] },
+    {
+      kind: "metadata",
+      name: "port 2222, the start script as the command",
+      exposedPorts: ["2222/tcp"],
+      cmd: ["/usr/local/bin/kiln-ssh-start"],
+    },
     { kind: "zombies", name: "orphaned zombies are reaped" },
     { kind: "stop", name: "docker stop ends sshd and crond quickly, without SIGKILL" },
   ],

@@ -19,6 +19,12 @@ export default defineImage({
     { kind: "command", name: "TZ works", run: ["env", "TZ=Asia/Shanghai", "date", "+%Z"], stdoutIncludes: ["CST"] },
     { kind: "file", name: "no apt package lists are left", path: "/var/lib/apt/lists", empty: true },
     { kind: "file", name: "CA certificates are installed", path: "/etc/ssl/certs/ca-certificates.crt" },
-    { kind: "command", name: "root has no usable password", user: "root", run: ["sh", "-c", "grep '^root:' /etc/shadow"], stdoutMatches: "^root:[*!]" },
+    {
+      kind: "command",
+      name: "root has no usable password",
+      user: "root",
+      run: ["sh", "-c", "grep '^root:' /etc/shadow"],
+      stdoutMatches: "^root:[*!]",
+    },
   ],
 });

@@ -6,7 +6,8 @@ import debianBase from "debian-base/image";
 /** The Debian twin of alpine-dev: the same features and tests, buildable where no Alpine mirror is reachable. */
 export default defineImage({
   name: "debian-dev",
-  description: "a development image on debian-base: build tools, git, curl, jq, vim, python3 and node; a dev user with passwordless sudo; sshd on demand for editor remote sessions",
+  description:
+    "a development image on debian-base: build tools, git, curl, jq, vim, python3 and node; a dev user with passwordless sudo; sshd on demand for editor remote sessions",
   base: debianBase,
   features: [
     devImage({ user: "dev", defaultUid: 1000 }),

@@ -6,7 +6,8 @@ import debianBase from "debian-base/image";
 /** The Debian twin of alpine-init: the same features and tests, buildable where no Alpine mirror is reachable. */
 export default defineImage({
   name: "debian-init",
-  description: "phusion-style baseimage on debian-base: my_init under tini, startup scripts, runit services, environment dumps, syslog and cron; sshd off by default",
+  description:
+    "phusion-style baseimage on debian-base: my_init under tini, startup scripts, runit services, environment dumps, syslog and cron; sshd off by default",
   base: debianBase,
   features: [
     init({
@@ -29,7 +30,12 @@ export default defineImage({
   user: "root",
   rootReason: "my_init runs startup scripts and services as root; services drop to their own user with setuser",
   tests: [
-    { kind: "command", name: "no insecure key ships anywhere", run: ["sh", "-c", "find / -xdev -name '*insecure*' 2>/dev/null | wc -l"], stdoutMatches: "^\\s*0$" },
+    {
+      kind: "command",
+      name: "no insecure key ships anywhere",
+      run: ["sh", "-c", "find / -xdev -name '*insecure*' 2>/dev/null | wc -l"],
+      stdoutMatches: "^\\s*0$",
+    },
     { kind: "metadata", name: "my_init under tini, no default command", entrypoint: ["/usr/bin/tini", "--", "/sbin/my_init"], cmd: [] },
   ],
 });

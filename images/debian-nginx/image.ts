@@ -11,7 +11,19 @@ export default defineImage({
   // Debian's nginx package runs workers as www-data; as the only user, nginx needs no root for port 8080.
   user: "www-data",
   tests: [
-    { kind: "http", name: "GET / serves this image's page from /data/html", port: 8080, path: "/", bodyIncludes: ["<h1>debian-nginx</h1>"] },
-    { kind: "metadata", name: "runs as www-data with SIGQUIT to stop, HTTP on 8080 and HTTPS on 8443", user: "www-data", stopSignal: "SIGQUIT", exposedPorts: ["8080/tcp", "8443/tcp"] },
+    {
+      kind: "http",
+      name: "GET / serves this image's page from /data/html",
+      port: 8080,
+      path: "/",
+      bodyIncludes: ["<h1>debian-nginx</h1>"],
+    },
+    {
+      kind: "metadata",
+      name: "runs as www-data with SIGQUIT to stop, HTTP on 8080 and HTTPS on 8443",
+      user: "www-data",
+      stopSignal: "SIGQUIT",
+      exposedPorts: ["8080/tcp", "8443/tcp"],
+    },
   ],
 });

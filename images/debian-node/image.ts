@@ -10,6 +10,11 @@ export default defineImage({
   cmd: ["node"],
   tests: [
     { kind: "metadata", name: "runs as app, with node as the default command", user: "app", cmd: ["node"] },
-    { kind: "command", name: "pnpm runs as app (its files are readable by every user)", run: ["pnpm", "--help"], stdoutIncludes: ["pnpm install"] },
+    {
+      kind: "command",
+      name: "pnpm runs as app (its files are readable by every user)",
+      run: ["pnpm", "--help"],
+      stdoutIncludes: ["pnpm install"],
+    },
   ],
 });

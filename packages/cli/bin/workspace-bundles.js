@@ -43,7 +43,9 @@ function workspacePackages(packagesDir) {
     .map(({ name }) => {
       const root = path.join(packagesDir, name);
       const exports = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).exports ?? {};
-      const subpaths = Object.keys(exports).filter((key) => key.startsWith("./")).map((key) => key.slice(2));
+      const subpaths = Object.keys(exports)
+        .filter((key) => key.startsWith("./"))
+        .map((key) => key.slice(2));
       return { dir: name, entries: ["index", ...(existsSync(path.join(root, "src", "cli.ts")) ? ["cli"] : []), ...subpaths] };
     });
 }

@@ -22,7 +22,10 @@ export function commandContext(names: string[] | undefined, cwd = process.cwd())
 }
 
 /** Loads the images a command means, with their parents; `selected` are the ones asked for. */
-export async function loadSelection(context: CommandContext, signal?: AbortSignal): Promise<LoadedWorkspace & { selected: LoadedWorkspace["images"] }> {
+export async function loadSelection(
+  context: CommandContext,
+  signal?: AbortSignal,
+): Promise<LoadedWorkspace & { selected: LoadedWorkspace["images"] }> {
   const workspace = await loadWorkspace(context.root, { only: context.names, signal });
   const selected = context.names ? workspace.images.filter((image) => context.names?.includes(image.pkg.name)) : workspace.images;
   return { ...workspace, selected };

@@ -27,7 +27,10 @@ interface Interrupted {
  */
 function interrupt(args: string[], cwd: string, signal: "SIGINT" | "SIGTERM", when: RegExp): Promise<Interrupted> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, DOCKER_HOST: "unix:///nonexistent/docker.sock", KILN_MIRROR: "" } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd,
+      env: { ...process.env, DOCKER_HOST: "unix:///nonexistent/docker.sock", KILN_MIRROR: "" },
+    });
     let stdout = "";
     let stderr = "";
     let sent = false;

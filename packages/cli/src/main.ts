@@ -12,7 +12,12 @@ let interrupt = new AbortController();
 
 const withJson = <T>(y: Argv<T>) => y.option("json", { type: "boolean", default: false, describe: "machine-readable output on stdout" });
 const withNames = <T>(y: Argv<T>) =>
-  y.positional("names", { type: "string", array: true, default: [] as string[], describe: "images (default: the one in the current directory, else all)" });
+  y.positional("names", {
+    type: "string",
+    array: true,
+    default: [] as string[],
+    describe: "images (default: the one in the current directory, else all)",
+  });
 
 /** yargs drops a lone "-" (standard input for `kiln lint -`): it travels as this word instead. */
 const stdinArgument = "\u0000stdin";
@@ -32,7 +37,11 @@ export function buildParser(argv: string[]) {
       "write each image's Dockerfile from its image.ts",
       (y) =>
         withJson(withNames(y))
-          .option("check", { type: "boolean", default: false, describe: "write nothing; exit 1 if a Dockerfile differs from its definition" })
+          .option("check", {
+            type: "boolean",
+            default: false,
+            describe: "write nothing; exit 1 if a Dockerfile differs from its definition",
+          })
           .option("locked", { type: "boolean", default: false, describe: "pin FROM to the digest in kiln.lock.json (FROM ref@sha256:…)" }),
       async (args) => (await import("./commands/synth.js")).synth(args, interrupt.signal),
     )
@@ -41,12 +50,28 @@ export function buildParser(argv: string[]) {
       "lint Dockerfiles with hadolint's rules and .hadolint.yaml, plus shellcheck on RUN scripts when installed",
       (y) =>
         withJson(y)
-          .positional("files", { type: "string", array: true, default: [] as string[], describe: "Dockerfiles, directories of them, or - for stdin (default: every image's)" })
-          .option("level", { choices: ["error", "warning", "info", "style"] as const, default: "warning" as const, describe: "lowest severity reported (and failing, unless .hadolint.yaml sets failure-threshold)" })
-          .option("format", { choices: ["tty", "json", "sarif", "checkstyle", "gitlab_codeclimate"] as const, describe: "output format (default tty; --json means json)" })
+          .positional("files", {
+            type: "string",
+            array: true,
+            default: [] as string[],
+            describe: "Dockerfiles, directories of them, or - for stdin (default: every image's)",
+          })
+          .option("level", {
+            choices: ["error", "warning", "info", "style"] as const,
+            default: "warning" as const,
+            describe: "lowest severity reported (and failing, unless .hadolint.yaml sets failure-threshold)",
+          })
+          .option("format", {
+            choices: ["tty", "json", "sarif", "checkstyle", "gitlab_codeclimate"] as const,
+            describe: "output format (default tty; --json means json)",
+          })
           .option("config", { type: "string", describe: "hadolint config file (default: ./.hadolint.yaml, then the user's)" })
           .option("shellcheck", { type: "boolean", default: true, describe: "run shellcheck on RUN scripts (--no-shellcheck to skip)" }),
-      async (args) => (await import("./commands/lint.js")).lint({ ...args, files: args.files.map((file) => (file === stdinArgument ? "-" : file)) }, interrupt.signal),
+      async (args) =>
+        (await import("./commands/lint.js")).lint(
+          { ...args, files: args.files.map((file) => (file === stdinArgument ? "-" : file)) },
+          interrupt.signal,
+        ),
     )
     .command(
       "build [names..]",
@@ -60,9 +85,16 @@ export function buildParser(argv: string[]) {
           .option("platform", { type: "string", array: true, describe: "override the platforms, e.g. --platform linux/arm64" })
           .option("mirror", { type: "string", describe: "mirror preset or spec (overrides KILN_MIRROR and kiln.config.ts)" })
           .option("cache-ref", { type: "string", describe: "registry cache ref for --cache-from/--cache-to" })
-          .option("build-arg", { type: "string", array: true, describe: "NAME=value for a build argument an image declares, e.g. --build-arg DEV_UID=1234" })
+          .option("build-arg", {
+            type: "string",
+            array: true,
+            describe: "NAME=value for a build argument an image declares, e.g. --build-arg DEV_UID=1234",
+          })
           .option("force", { type: "boolean", default: false, describe: "with --push: move a version tag that points at another image" })
-          .option("sign-key", { type: "string", describe: "with --push: cosign key to sign with: a file or env://NAME (default KILN_SIGNING_KEY; password in COSIGN_PASSWORD)" })
+          .option("sign-key", {
+            type: "string",
+            describe: "with --push: cosign key to sign with: a file or env://NAME (default KILN_SIGNING_KEY; password in COSIGN_PASSWORD)",
+          })
           .option("keyless", { type: "boolean", default: false, describe: "sign keyless with Sigstore (GitHub Actions' OIDC token)" })
           .option("sbom", { type: "boolean", default: true, describe: "attach an SPDX SBOM per platform (--no-sbom to skip)" })
           .option("locked", { type: "boolean", default: false, describe: "build FROM the base digests in kiln.lock.json" })
@@ -97,8 +129,15 @@ export function buildParser(argv: string[]) {
           .option("registry", { type: "string", describe: "registry and namespace, e.g. ghcr.io/acme (or KILN_REGISTRY, kiln.config.ts)" })
           .option("dry-run", { type: "boolean", default: false, describe: "print the plan (image, version, tags, why); push nothing" })
           .option("force", { type: "boolean", default: false, describe: "move a version tag that points at another digest" })
-          .option("baseline", { type: "boolean", default: false, describe: "tag the current versions as released, pushing nothing (first rollout)" })
-          .option("sign-key", { type: "string", describe: "cosign key to sign with: a file or env://NAME (default KILN_SIGNING_KEY; password in COSIGN_PASSWORD)" })
+          .option("baseline", {
+            type: "boolean",
+            default: false,
+            describe: "tag the current versions as released, pushing nothing (first rollout)",
+          })
+          .option("sign-key", {
+            type: "string",
+            describe: "cosign key to sign with: a file or env://NAME (default KILN_SIGNING_KEY; password in COSIGN_PASSWORD)",
+          })
           .option("keyless", { type: "boolean", default: false, describe: "sign keyless with Sigstore (GitHub Actions' OIDC token)" })
           .option("sbom", { type: "boolean", default: true, describe: "attach an SPDX SBOM per platform (--no-sbom to skip)" })
           .option("mirror", { type: "string", describe: "mirror preset or spec" }),
@@ -160,10 +199,25 @@ export function buildParser(argv: string[]) {
       (y) =>
         y
           .positional("name", { type: "string", demandOption: true, describe: "image name, e.g. alpine-redis" })
-          .option("from", { type: "string", describe: "a workspace image to build on (e.g. debian-base), or a registry reference with its tag (debian:bookworm)" })
-          .option("app", { type: "boolean", default: false, describe: "an application shipped on the family's images: write it under apps/" })
-          .option("distro", { choices: ["alpine", "debian", "ubuntu"] as const, default: "alpine" as const, describe: "distro when not --from a workspace image" })
-          .option("install", { type: "boolean", default: true, describe: "run pnpm install to link the new package (--no-install to skip)" }),
+          .option("from", {
+            type: "string",
+            describe: "a workspace image to build on (e.g. debian-base), or a registry reference with its tag (debian:bookworm)",
+          })
+          .option("app", {
+            type: "boolean",
+            default: false,
+            describe: "an application shipped on the family's images: write it under apps/",
+          })
+          .option("distro", {
+            choices: ["alpine", "debian", "ubuntu"] as const,
+            default: "alpine" as const,
+            describe: "distro when not --from a workspace image",
+          })
+          .option("install", {
+            type: "boolean",
+            default: true,
+            describe: "run pnpm install to link the new package (--no-install to skip)",
+          }),
       async (args) => (await import("./commands/new.js")).newImage(args, interrupt.signal),
     )
     .demandCommand(1, "name a command; kiln --help lists them")
@@ -212,7 +266,9 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       if (error.hint) process.stderr.write(`  fix: ${error.hint}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`kiln: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `kiln: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 70;
   }
 }

@@ -11,7 +11,14 @@ export { shellQuote } from "./shell/shell-quote.js";
 export { compareCodePoints, entriesByKey, sortedByCodePoint } from "./text/code-point-order.js";
 export { apkRepositoriesScript, apkRepositoryFiles, type ApkRepositoryFiles } from "./distro/apk-repositories.js";
 export { aptSourcesScript, aptSourceFiles, type AptSourceFiles } from "./distro/apt-sources.js";
-export { apkRepositorySchema, aptRepositorySchema, repositoriesSchema, type ApkRepository, type AptRepository, type Repositories } from "./spec/repository.js";
+export {
+  apkRepositorySchema,
+  aptRepositorySchema,
+  repositoriesSchema,
+  type ApkRepository,
+  type AptRepository,
+  type Repositories,
+} from "./spec/repository.js";
 export type { ImageTest, ImageTestInput } from "./spec/test-spec.js";
 export { defineImage, isImageDefinition, type ImageDefinition, type ImageFields, type ImageInput } from "./spec/define.js";
 export {
@@ -50,7 +57,15 @@ export { loadWorkspace, type LoadedImage, type LoadedWorkspace } from "./workspa
 export { synthImages, dockerfileFor, pinnedBase, type SynthOptions, type SynthResult } from "./synth/synth.js";
 export { writeFileAtomic } from "./fs/atomic-write.js";
 export { checkpoint, throwIfInterrupted } from "./interrupt/checkpoint.js";
-export { planBuild, imageReference, localRepository, stagingNamespace, type BuildPlan, type BuildOutput, type PlanOptions } from "./plan/plan.js";
+export {
+  planBuild,
+  imageReference,
+  localRepository,
+  stagingNamespace,
+  type BuildPlan,
+  type BuildOutput,
+  type PlanOptions,
+} from "./plan/plan.js";
 export { versionTags, isHighestStable, type TagOptions } from "./plan/tags.js";
 export { buildLabels, type LabelOptions } from "./plan/labels.js";
 export { gitRevision, sourceDateEpoch } from "./build/git.js";

@@ -24,9 +24,13 @@ export function devImage(options: DevImageOptions = {}): Feature {
   const presets = options.presets ?? ["base", "build", "python", "node"];
   return defineFeature("dev-image", ({ distro }) => {
     // Both reach shell lines and the sudoers rule: a name and a path by their grammars, nothing else.
-    for (const [option, value, schema] of [["user", user, posixNameSchema], ["workspace", workspace, absolutePathSchema]] as const) {
+    for (const [option, value, schema] of [
+      ["user", user, posixNameSchema],
+      ["workspace", workspace, absolutePathSchema],
+    ] as const) {
       const checked = schema.safeParse(value);
-      if (!checked.success) throw new DefinitionError(`${option}: ${checked.error.issues[0]?.message}`, `fix the ${option} option of devImage()`);
+      if (!checked.success)
+        throw new DefinitionError(`${option}: ${checked.error.issues[0]?.message}`, `fix the ${option} option of devImage()`);
     }
     const tools = toolchain(distro, presets);
     const sudoers = `/etc/sudoers.d/${user}`;
@@ -53,13 +57,25 @@ export function devImage(options: DevImageOptions = {}): Feature {
         { kind: "command", name: `${user} has passwordless sudo`, user, run: ["sudo", "-n", "true"] },
         { kind: "file", name: "the sudoers drop-in is 0440, owned by root", path: sudoers, mode: "0440", owner: "root" },
         { kind: "command", name: "visudo -c passes", user: "root", run: ["visudo", "-c"] },
-        { kind: "command", name: `the tools are on PATH: ${tools.commands.join(", ")}`, run: ["sh", "-c", `for tool in ${tools.commands.join(" ")}; do command -v "$tool" >/dev/null || { echo "missing: $tool"; exit 1; }; done`] },
+        {
+          kind: "command",
+          name: `the tools are on PATH: ${tools.commands.join(", ")}`,
+          run: [
+            "sh",
+            "-c",
+            `for tool in ${tools.commands.join(" ")}; do command -v "$tool" >/dev/null || { echo "missing: $tool"; exit 1; }; done`,
+          ],
+        },
         ...(presets.includes("build")
           ? [
               {
                 kind: "command" as const,
                 name: "a C hello world compiles and runs",
-                run: ["sh", "-c", 'cd "$(mktemp -d)" && printf \'#include <stdio.h>\\nint main(void) { puts("hello from cc"); return 0; }\\n\' > hello.c && cc -o hello hello.c && ./hello'],
+                run: [
+                  "sh",
+                  "-c",
+                  'cd "$(mktemp -d)" && printf \'#include <stdio.h>\\nint main(void) { puts("hello from cc"); return 0; }\\n\' > hello.c && cc -o hello hello.c && ./hello',
+                ],
                 stdoutIncludes: ["hello from cc"],
               },
             ]

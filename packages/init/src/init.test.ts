@@ -28,20 +28,27 @@ describe("init feature", () => {
   });
 
   test("services become run scripts; a disabled one ships a down file; syslog adds BusyBox", () => {
-    const image = resolve("debian:bookworm", init({ syslog: true, services: { web: "exec web --foreground", sshd: { run: "exec sshd -D", enabled: false } } }));
+    const image = resolve(
+      "debian:bookworm",
+      init({ syslog: true, services: { web: "exec web --foreground", sshd: { run: "exec sshd -D", enabled: false } } }),
+    );
     const text = renderDockerfile(synthesizeDockerfile(image, { sourcePath: file }));
     expect(text).toContain("cat > /etc/service/web/run <<'RUN'\n#!/bin/sh\nexec 2>&1\nexec web --foreground\nRUN");
     expect(text).toContain("touch /etc/service/sshd/down");
     expect(text).not.toContain("touch /etc/service/web/down");
     expect(text).toContain("exec busybox syslogd -n -O -");
     expect(image.packages).toEqual(["busybox-static", "jq", "runit", "tini"]);
-    expect(image.tests.map((t) => t.name)).toEqual(expect.arrayContaining(["the web service runs", "the sshd service is off by default", "the syslog service runs"]));
+    expect(image.tests.map((t) => t.name)).toEqual(
+      expect.arrayContaining(["the web service runs", "the sshd service is off by default", "the syslog service runs"]),
+    );
   });
 
   test("a run script with a line RUN gets another end marker, so the whole script is the service's", () => {
     const image = resolve("debian:bookworm", init({ services: { web: "cat <<'RUN'\nhello\nRUN\nexec web" } }));
     const text = renderDockerfile(synthesizeDockerfile(image, { sourcePath: file }));
-    expect(text).toContain("cat > /etc/service/web/run <<'RUN1'\n#!/bin/sh\nexec 2>&1\ncat <<'RUN'\nhello\nRUN\nexec web\nRUN1\nchmod 0755 /etc/service/web/run");
+    expect(text).toContain(
+      "cat > /etc/service/web/run <<'RUN1'\n#!/bin/sh\nexec 2>&1\ncat <<'RUN'\nhello\nRUN\nexec web\nRUN1\nchmod 0755 /etc/service/web/run",
+    );
   });
 
   test.each([
@@ -61,7 +68,8 @@ describe("init feature", () => {
   });
 
   test("the scripts it copies exist in the package", () => {
-    for (const copied of resolve("alpine:3.22").featureFiles) expect(existsSync(path.join(copied.contextDir, copied.src)), copied.src).toBe(true);
+    for (const copied of resolve("alpine:3.22").featureFiles)
+      expect(existsSync(path.join(copied.contextDir, copied.src)), copied.src).toBe(true);
   });
 
   test("build-time env is written to /etc/container_environment, quoted, one file per variable", () => {
@@ -78,9 +86,22 @@ describe("init feature", () => {
   });
 
   test("service() and containerEnvironment() add to an image built on an init image, and disable package-enabled services", () => {
-    const parent = defineImage({ name: "p", description: "p", base: "debian:bookworm", features: [init()], user: "root", rootReason: "init" });
+    const parent = defineImage({
+      name: "p",
+      description: "p",
+      base: "debian:bookworm",
+      features: [init()],
+      user: "root",
+      rootReason: "init",
+    });
     const child = resolveImage(
-      defineImage({ name: "c", description: "c", base: parent, features: [service("web", "exec web"), containerEnvironment({ PORT: "8080" })], rootReason: "init" }),
+      defineImage({
+        name: "c",
+        description: "c",
+        base: parent,
+        features: [service("web", "exec web"), containerEnvironment({ PORT: "8080" })],
+        rootReason: "init",
+      }),
       { file },
     );
     const text = renderDockerfile(synthesizeDockerfile(child, { sourcePath: file }));

@@ -32,7 +32,8 @@ export const environmentGroup = { name: "docker_env", gid: 8377 };
  */
 export function init(options: InitOptions = {}): Feature {
   const services: Record<string, ServiceSpec> = {};
-  if (options.syslog) services.syslog = { run: "# -O -: messages go to stdout, which runsv passes on to the container log.\nexec busybox syslogd -n -O -" };
+  if (options.syslog)
+    services.syslog = { run: "# -O -: messages go to stdout, which runsv passes on to the container log.\nexec busybox syslogd -n -O -" };
   for (const [name, spec] of Object.entries(options.services ?? {})) services[name] = typeof spec === "string" ? { run: spec } : spec;
   const logrotate = options.logrotate === true ? {} : options.logrotate === false ? undefined : options.logrotate;
   if (logrotate !== undefined) services.logrotate = logrotateService;
@@ -50,7 +51,13 @@ export function init(options: InitOptions = {}): Feature {
             "LOGROTATE",
           ];
     return {
-      packages: ["jq", "runit", "tini", ...(options.syslog ? distro.packageSets.busybox : []), ...(logrotate === undefined ? [] : ["logrotate"])],
+      packages: [
+        "jq",
+        "runit",
+        "tini",
+        ...(options.syslog ? distro.packageSets.busybox : []),
+        ...(logrotate === undefined ? [] : ["logrotate"]),
+      ],
       groups: [environmentGroup],
       files: [
         { contextDir, src: "my_init", dest: "/sbin/my_init", mode: "0755" },
@@ -86,23 +93,68 @@ export function init(options: InitOptions = {}): Feature {
       entrypoint: { role: "init", argv: [distro.paths.tini, "--", "/sbin/my_init"], replaces: ["tini"] },
       // No command: my_init runs the services until stopped. `docker run IMG cmd` adds a main command.
       cmd: [],
-      healthcheck: { test: ["/usr/local/bin/kiln-init-health"], intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 10, startIntervalSeconds: 1, retries: 3 },
+      healthcheck: {
+        test: ["/usr/local/bin/kiln-init-health"],
+        intervalSeconds: 30,
+        timeoutSeconds: 5,
+        startPeriodSeconds: 10,
+        startIntervalSeconds: 1,
+        retries: 3,
+      },
       tests: [
         { kind: "health", name: "every enabled service is up (health check)", timeoutSeconds: 90 },
-        { kind: "command", name: "tini is PID 1 and my_init its child", run: ["sh", "-c", "cat /proc/1/comm /proc/[0-9]*/comm"], stdoutMatches: "^tini$[\\s\\S]*^my_init$" },
-        { kind: "command", name: "runsvdir supervises /run/service", run: ["sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '"], stdoutIncludes: ["runsvdir -P /run/service"] },
+        {
+          kind: "command",
+          name: "tini is PID 1 and my_init its child",
+          run: ["sh", "-c", "cat /proc/1/comm /proc/[0-9]*/comm"],
+          stdoutMatches: "^tini$[\\s\\S]*^my_init$",
+        },
+        {
+          kind: "command",
+          name: "runsvdir supervises /run/service",
+          run: ["sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '"],
+          stdoutIncludes: ["runsvdir -P /run/service"],
+        },
         {
           kind: "command",
           name: "the environment dumps are readable by root and docker_env only",
-          run: ["stat", "-c", "%n %a %U %G", "/run/container_environment", "/run/container_environment.sh", "/run/container_environment.json"],
-          stdoutIncludes: ["/run/container_environment 750 root docker_env", "/run/container_environment.sh 640 root docker_env", "/run/container_environment.json 640 root docker_env"],
+          run: [
+            "stat",
+            "-c",
+            "%n %a %U %G",
+            "/run/container_environment",
+            "/run/container_environment.sh",
+            "/run/container_environment.json",
+          ],
+          stdoutIncludes: [
+            "/run/container_environment 750 root docker_env",
+            "/run/container_environment.sh 640 root docker_env",
+            "/run/container_environment.json 640 root docker_env",
+          ],
         },
-        { kind: "command", name: "a user outside docker_env cannot read them", user: "nobody", run: ["sh", "-c", "cat /run/container_environment.sh"], exitCode: 1 },
-        { kind: "command", name: "setuser runs a command as the user, with its HOME", run: ["setuser", "nobody", "sh", "-c", "id -u; echo $HOME"], stdoutMatches: "^65534\\n/" },
+        {
+          kind: "command",
+          name: "a user outside docker_env cannot read them",
+          user: "nobody",
+          run: ["sh", "-c", "cat /run/container_environment.sh"],
+          exitCode: 1,
+        },
+        {
+          kind: "command",
+          name: "setuser runs a command as the user, with its HOME",
+          run: ["setuser", "nobody", "sh", "-c", "id -u; echo $HOME"],
+          stdoutMatches: "^65534\\n/",
+        },
         ...Object.entries(services).map(([name, spec]) => serviceTest(name, spec)),
         ...(logrotate === undefined
           ? []
-          : [{ kind: "command" as const, name: "logrotate accepts the configuration, distro rules included", run: ["logrotate", "--debug", "/etc/logrotate.conf"] }]),
+          : [
+              {
+                kind: "command" as const,
+                name: "logrotate accepts the configuration, distro rules included",
+                run: ["logrotate", "--debug", "/etc/logrotate.conf"],
+              },
+            ]),
         { kind: "zombies", name: "orphaned zombies are reaped" },
         { kind: "stop", name: "docker stop shuts down in order, well inside 10 s", maxSeconds: 9 },
       ],

@@ -14,7 +14,10 @@ export interface ServiceSpec {
  */
 export function serviceScript(name: string, spec: ServiceSpec): string[] {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
-    throw new DefinitionError(`services.${JSON.stringify(name)}: a service name is letters, digits and . _ - (it names /etc/service/<name>)`, "rename the service");
+    throw new DefinitionError(
+      `services.${JSON.stringify(name)}: a service name is letters, digits and . _ - (it names /etc/service/<name>)`,
+      "rename the service",
+    );
   }
   const run = scriptText.safeParse(spec.run);
   if (!run.success) throw new DefinitionError(`services.${name}.run: ${run.error.issues[0]?.message}`, "fix the service's run script");

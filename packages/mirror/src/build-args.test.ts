@@ -9,13 +9,22 @@ describe("mirrorBuildArgs", () => {
     ["official", mirrorPresets.official, {}],
     ["a registry-only profile", { name: "custom", registries: { hub: "127.0.0.1:5000" } }, {}],
     ["apk alone", { name: "custom", apk: "https://m.example/alpine" }, { KILN_APK_MIRROR: "https://m.example/alpine" }],
-    ["persist false is left out", { name: "custom", apk: "https://m.example/alpine", persist: false }, { KILN_APK_MIRROR: "https://m.example/alpine" }],
+    [
+      "persist false is left out",
+      { name: "custom", apk: "https://m.example/alpine", persist: false },
+      { KILN_APK_MIRROR: "https://m.example/alpine" },
+    ],
     [
       "every field",
       {
         name: "custom",
         apk: "https://m/alpine",
-        apt: { debian: "https://m/debian", debianSecurity: "https://m/debian-security", ubuntu: "https://m/ubuntu", ubuntuPorts: "https://m/ubuntu-ports" },
+        apt: {
+          debian: "https://m/debian",
+          debianSecurity: "https://m/debian-security",
+          ubuntu: "https://m/ubuntu",
+          ubuntuPorts: "https://m/ubuntu-ports",
+        },
         npm: "https://npm",
         pip: "https://pip/simple",
         persist: true,

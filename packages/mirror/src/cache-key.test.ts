@@ -21,8 +21,16 @@ test.each<[string, MirrorProfile, MirrorProfile]>([
   ],
   [
     "nested key order",
-    { name: "x", apt: { debian: "https://m/debian", ubuntu: "https://m/ubuntu" }, registries: { hub: "a.example", "ghcr.io": "b.example" } },
-    { name: "x", registries: { "ghcr.io": "b.example", hub: "a.example" }, apt: { ubuntu: "https://m/ubuntu", debian: "https://m/debian" } },
+    {
+      name: "x",
+      apt: { debian: "https://m/debian", ubuntu: "https://m/ubuntu" },
+      registries: { hub: "a.example", "ghcr.io": "b.example" },
+    },
+    {
+      name: "x",
+      registries: { "ghcr.io": "b.example", hub: "a.example" },
+      apt: { ubuntu: "https://m/ubuntu", debian: "https://m/debian" },
+    },
   ],
   ["persist false is the default", { name: "x", apk: "https://m/alpine", persist: false }, { name: "x", apk: "https://m/alpine" }],
   ["empty objects and unset values", { name: "x", apt: {}, registries: {}, npm: undefined }, { name: "x" }],

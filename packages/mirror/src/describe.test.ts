@@ -19,7 +19,11 @@ test.each<[string, ResolvedMirror | undefined, string]>([
       "ubuntu=https://mirrors.tuna.tsinghua.edu.cn/ubuntu ubuntuPorts=https://mirrors.tuna.tsinghua.edu.cn/ubuntu-ports, " +
       "registries hub→127.0.0.1:5000, pip https://pypi.tuna.tsinghua.edu.cn/simple",
   ],
-  ["npm only", { profile: { name: "custom", npm: "https://npm.example" }, origin: "--mirror" }, "mirror: custom (from --mirror, build-time only): npm https://npm.example"],
+  [
+    "npm only",
+    { profile: { name: "custom", npm: "https://npm.example" }, origin: "--mirror" },
+    "mirror: custom (from --mirror, build-time only): npm https://npm.example",
+  ],
 ])("%s", (_case, resolved, line) => {
   const description = describeMirror(resolved);
   expect(description).toBe(line);

@@ -19,7 +19,12 @@ test.each([
 ] as const)("%s mirrors Alpine, Debian and Ubuntu under %s, over https, and no registry", (name, host) => {
   expect(mirrorPresets[name]).toMatchObject({
     apk: `${host}/alpine`,
-    apt: { debian: `${host}/debian`, debianSecurity: `${host}/debian-security`, ubuntu: `${host}/ubuntu`, ubuntuPorts: `${host}/ubuntu-ports` },
+    apt: {
+      debian: `${host}/debian`,
+      debianSecurity: `${host}/debian-security`,
+      ubuntu: `${host}/ubuntu`,
+      ubuntuPorts: `${host}/ubuntu-ports`,
+    },
   });
   expect(mirrorPresets[name].registries).toBeUndefined();
   expect(mirrorPresets[name].persist).toBeUndefined();

@@ -64,7 +64,8 @@ export function mirrorUrlProblem(value: string): string | undefined {
     return `"${value}" is not a valid URL`;
   }
   // Build args are recorded in the image history, so a password here would ship with the image.
-  if (url.username !== "" || url.password !== "") return `"${value}" must not carry credentials: build args are recorded in the image history`;
+  if (url.username !== "" || url.password !== "")
+    return `"${value}" must not carry credentials: build args are recorded in the image history`;
   return undefined;
 }
 

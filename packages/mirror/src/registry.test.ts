@@ -54,7 +54,11 @@ describe("parseImageReference", () => {
   ])("%j is rejected: %s", (reference, why) => {
     expect(() => parseImageReference(reference)).toThrow(`image reference "${reference}": `);
     expect(() => parseImageReference(reference)).toThrow(
-      expect.objectContaining({ code: "KILN_MIRROR", message: expect.stringContaining(why), hint: expect.stringContaining("debian:bookworm") }),
+      expect.objectContaining({
+        code: "KILN_MIRROR",
+        message: expect.stringContaining(why),
+        hint: expect.stringContaining("debian:bookworm"),
+      }),
     );
   });
 });

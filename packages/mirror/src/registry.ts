@@ -16,7 +16,8 @@ const tagPattern = /^\w[\w.-]{0,127}$/;
 const digestPattern = /^(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$/;
 const maxNameLength = 255;
 
-const referenceHint = 'write a reference like "debian:bookworm", "library/debian", "ghcr.io/org/image:1.0" or "localhost:5000/image@sha256:<64 hex>"';
+const referenceHint =
+  'write a reference like "debian:bookworm", "library/debian", "ghcr.io/org/image:1.0" or "localhost:5000/image@sha256:<64 hex>"';
 
 export interface ImageReference {
   /** the registry domain as written, or "hub" for references without one */
@@ -56,7 +57,8 @@ export function parseImageReference(reference: string): ImageReference {
   const hasTag = tagColon > namePart.lastIndexOf("/");
   const name = hasTag ? namePart.slice(0, tagColon) : namePart;
   const tag = hasTag ? namePart.slice(tagColon + 1) : undefined;
-  if (tag !== undefined && !tagPattern.test(tag)) fail(`tag "${tag}" must be 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-"`);
+  if (tag !== undefined && !tagPattern.test(tag))
+    fail(`tag "${tag}" must be 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-"`);
   if (name.length > maxNameLength) fail(`the name is longer than ${maxNameLength} characters`);
 
   const components = name.split("/");

@@ -18,7 +18,12 @@ describe("resolveMirrorProfile precedence: flag > KILN_MIRROR > kiln.config.ts >
     ["env alone", { env: "ustc" }, mirrorPresets.ustc, env],
     ["config alone, a spec string", { config: "aliyun" }, mirrorPresets.aliyun, config],
     ["config alone, a profile object", { config: configObject }, { name: "office", apk: "https://m.example/alpine" }, config],
-    ["config object without a name", { config: { registries: { hub: "127.0.0.1:5000" } } }, { name: "custom", registries: { hub: "127.0.0.1:5000" } }, config],
+    [
+      "config object without a name",
+      { config: { registries: { hub: "127.0.0.1:5000" } } },
+      { name: "custom", registries: { hub: "127.0.0.1:5000" } },
+      config,
+    ],
     ["an empty env counts as unset", { env: "", config: "aliyun" }, mirrorPresets.aliyun, config],
     ["a blank env counts as unset", { env: "  ", config: "aliyun" }, mirrorPresets.aliyun, config],
     ["official from the flag turns a configured mirror off", { flag: "official", config: "aliyun" }, mirrorPresets.official, flag],
@@ -39,9 +44,15 @@ describe("resolveMirrorProfile errors name the source that won", () => {
     ["a bad config string", { config: "yum=https://m.example" }, 'kiln.config.ts: mirror: unknown key "yum"'],
     ["an empty config string", { config: "" }, "kiln.config.ts: mirror: empty mirror spec"],
     ["a bad config object", { config: { apk: "nope" } }, 'kiln.config.ts: mirror: apk: "nope" is not a URL'],
-    ["an unknown key in a config object", { config: { apk: "https://m.example/alpine", yum: "x" } as never }, 'kiln.config.ts: mirror: unknown key "yum"'],
+    [
+      "an unknown key in a config object",
+      { config: { apk: "https://m.example/alpine", yum: "x" } as never },
+      'kiln.config.ts: mirror: unknown key "yum"',
+    ],
   ])("%s", (_case, sources, message) => {
-    expect(() => resolveMirrorProfile(sources)).toThrow(expect.objectContaining({ code: "KILN_MIRROR", message: expect.stringContaining(message) }));
+    expect(() => resolveMirrorProfile(sources)).toThrow(
+      expect.objectContaining({ code: "KILN_MIRROR", message: expect.stringContaining(message) }),
+    );
   });
 
   test.each<[string, MirrorSources]>([

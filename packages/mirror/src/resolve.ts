@@ -26,6 +26,8 @@ export function resolveMirrorProfile(sources: MirrorSources): ResolvedMirror | u
   }
   if (sources.config === undefined) return undefined;
   const profile =
-    typeof sources.config === "string" ? parseMirrorSpec(sources.config, configOrigin) : validateMirrorProfile(sources.config, configOrigin);
+    typeof sources.config === "string"
+      ? parseMirrorSpec(sources.config, configOrigin)
+      : validateMirrorProfile(sources.config, configOrigin);
   return { profile, origin: configOrigin };
 }

@@ -35,7 +35,15 @@ const presetHint =
   "or give URLs as key=value pairs, e.g. apk=https://mirror.example/alpine";
 
 function isSpecKey(key: string): boolean {
-  return key === "apk" || key === "npm" || key === "pip" || key === "persist" || key === "ca" || key in aptFieldBySpecKey || key.startsWith(registryPrefix);
+  return (
+    key === "apk" ||
+    key === "npm" ||
+    key === "pip" ||
+    key === "persist" ||
+    key === "ca" ||
+    key in aptFieldBySpecKey ||
+    key.startsWith(registryPrefix)
+  );
 }
 
 function presetProfile(name: string, origin: string): MirrorProfile {
@@ -118,7 +126,8 @@ export function parseMirrorSpec(spec: string, origin: string): MirrorProfile {
       overrides.ca = value;
     } else if (key === "persist") {
       once(key);
-      if (value !== "true" && value !== "false") fail(`persist: expected true or false, got "${value}"`, "write persist=true to keep the mirror in the image, or leave it out");
+      if (value !== "true" && value !== "false")
+        fail(`persist: expected true or false, got "${value}"`, "write persist=true to keep the mirror in the image, or leave it out");
       overrides.persist = value === "true";
     } else {
       fail(`unknown key "${key}"`);

@@ -1,7 +1,16 @@
 export { RegistryClient, nextPage, indexMediaTypes, type ManifestContent, type StoredManifest } from "./registry/registry.js";
 export { repositoryLocation, registryBaseUrl, type RepositoryLocation } from "./registry/reference.js";
 export { planRelease, type ReleaseStep, type ReleasePlanOptions } from "./release/release-plan.js";
-export { planPublish, publishImage, withRetries, type PublishPlan, type PublishPlanOptions, type PublishOptions, type PublishResult, type PushedImage } from "./release/publish.js";
+export {
+  planPublish,
+  publishImage,
+  withRetries,
+  type PublishPlan,
+  type PublishPlanOptions,
+  type PublishOptions,
+  type PublishResult,
+  type PushedImage,
+} from "./release/publish.js";
 export { copyByDigest, platformManifests } from "./registry/copy.js";
 export { dockerConfigAuth, dockerConfigDir } from "./registry/docker-config.js";
 export { distroPackages, npmPackage, spdxDocument, type SbomInput, type SbomPackage } from "./release/sbom.js";

@@ -8,15 +8,26 @@ import { ssh } from "./ssh.js";
 const file = "images/x/image.ts";
 function image(base: string, feature = ssh()) {
   return resolveImage(
-    defineImage({ name: "x", description: "x", base, users: [{ name: "app", uid: 10001 }], features: [feature], user: "root", rootReason: "sshd" }),
+    defineImage({
+      name: "x",
+      description: "x",
+      base,
+      users: [{ name: "app", uid: 10001 }],
+      features: [feature],
+      user: "root",
+      rootReason: "sshd",
+    }),
     { file },
   );
 }
 
 describe("ssh feature", () => {
-  test.each(["standalone", "on-demand", "service"] as const)("every variable the scripts of %s mode read is declared (README checks and the catalog see it)", (mode) => {
-    expect(undeclaredScriptVariables(image("debian:bookworm", ssh({ mode })))).toEqual([]);
-  });
+  test.each(["standalone", "on-demand", "service"] as const)(
+    "every variable the scripts of %s mode read is declared (README checks and the catalog see it)",
+    (mode) => {
+      expect(undeclaredScriptVariables(image("debian:bookworm", ssh({ mode })))).toEqual([]);
+    },
+  );
 
   test("installs the distro's sshd, ssh-keygen and sftp server, and a BusyBox with nc", () => {
     expect(image("alpine:3.22").packages).toEqual(["openssh-keygen", "openssh-server", "openssh-sftp-server"]);
@@ -25,7 +36,15 @@ describe("ssh feature", () => {
 
   test("the drop-in is key-only, is read before sshd_config's own settings, and no host key ships", () => {
     const dockerfile = renderDockerfile(synthesizeDockerfile(image("debian:bookworm"), { sourcePath: file }));
-    for (const line of ["PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitRootLogin no", "AuthenticationMethods publickey", "X11Forwarding no", "AllowTcpForwarding no", "AuthorizedKeysFile /run/kiln-ssh/authorized_keys/%u"]) {
+    for (const line of [
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication no",
+      "PermitRootLogin no",
+      "AuthenticationMethods publickey",
+      "X11Forwarding no",
+      "AllowTcpForwarding no",
+      "AuthorizedKeysFile /run/kiln-ssh/authorized_keys/%u",
+    ]) {
       expect(dockerfile).toContain(`\n${line}\n`);
     }
     expect(dockerfile).toContain("sed -i '1i Include /etc/ssh/sshd_config.d/*.conf' /etc/ssh/sshd_config");
@@ -42,11 +61,14 @@ describe("ssh feature", () => {
     expect(service.cmd).toBeUndefined();
     expect(service.healthcheck).toBeUndefined();
     expect(service.featureFiles.map((f) => f.dest)).toEqual(["/usr/local/bin/kiln-ssh-prepare"]);
-    expect(service.tests.find((t) => t.name.startsWith("sshd -T"))).toMatchObject({ stdoutIncludes: expect.arrayContaining(["allowtcpforwarding yes"]) });
+    expect(service.tests.find((t) => t.name.startsWith("sshd -T"))).toMatchObject({
+      stdoutIncludes: expect.arrayContaining(["allowtcpforwarding yes"]),
+    });
   });
 
   test("the scripts it copies exist in the package", () => {
-    for (const copied of image("alpine:3.22").featureFiles) expect(existsSync(path.join(copied.contextDir, copied.src)), copied.src).toBe(true);
+    for (const copied of image("alpine:3.22").featureFiles)
+      expect(existsSync(path.join(copied.contextDir, copied.src)), copied.src).toBe(true);
   });
 
   test("a test key lets kiln test start the container, and never reaches the image's env", () => {
@@ -57,8 +79,21 @@ describe("ssh feature", () => {
 });
 
 describe("ssh in a child of an ssh image", () => {
-  const debianBase = defineImage({ name: "debian-base", description: "b", base: "debian:bookworm", users: [{ name: "app", uid: 10001 }], user: "app" });
-  const debianSsh = defineImage({ name: "debian-ssh", description: "s", base: debianBase, features: [ssh({ user: "app", port: 2222 })], user: "root", rootReason: "sshd" });
+  const debianBase = defineImage({
+    name: "debian-base",
+    description: "b",
+    base: "debian:bookworm",
+    users: [{ name: "app", uid: 10001 }],
+    user: "app",
+  });
+  const debianSsh = defineImage({
+    name: "debian-ssh",
+    description: "s",
+    base: debianBase,
+    features: [ssh({ user: "app", port: 2222 })],
+    user: "root",
+    rootReason: "sshd",
+  });
   const child = (feature: ReturnType<typeof ssh>, users = [{ name: "admin", uid: 10002, login: true }]) =>
     resolveImage(defineImage({ name: "admin-ssh", description: "a", base: debianSsh, users, features: [feature] }), { file });
 
@@ -78,7 +113,9 @@ describe("ssh in a child of an ssh image", () => {
   });
 
   test("a login user the image lacks is an error naming ssh() and the user", () => {
-    expect(() => child(ssh({ user: "ops" }), [])).toThrow(/features: ssh\(\) needs the user "ops", which neither this image nor its parents declare/);
+    expect(() => child(ssh({ user: "ops" }), [])).toThrow(
+      /features: ssh\(\) needs the user "ops", which neither this image nor its parents declare/,
+    );
   });
 
   test("options are checked when the definition loads", () => {

@@ -95,7 +95,10 @@ export function ssh(options: SshOptions = {}): Feature {
         PUBLIC_KEY: { description: "one or more public keys, one per line, authorized for the login user" },
         PUBLIC_KEY_FILE: { description: "a file (or a directory of files) of public keys, e.g. a mounted secret" },
         PUBLIC_KEY_DIR: { description: "a directory whose every file holds public keys" },
-        SSH_REQUIRE_KEYS: { default: "true", description: "with no key from any source, refuse to start (exit 78); false starts anyway, with a warning" },
+        SSH_REQUIRE_KEYS: {
+          default: "true",
+          description: "with no key from any source, refuse to start (exit 78); false starts anyway, with a warning",
+        },
         // In service mode the init's service script reads it, so the image declares it there.
         ...(mode === "service" ? {} : { LISTEN_PORT: { default: String(port), description: "the port sshd listens on" } }),
       },
@@ -108,7 +111,14 @@ export function ssh(options: SshOptions = {}): Feature {
         ? {
             cmd: ["/usr/local/bin/kiln-ssh-start"],
             ports: [port],
-            healthcheck: { test: ["/usr/local/bin/kiln-ssh-health"], intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 10, startIntervalSeconds: 1, retries: 3 },
+            healthcheck: {
+              test: ["/usr/local/bin/kiln-ssh-health"],
+              intervalSeconds: 30,
+              timeoutSeconds: 5,
+              startPeriodSeconds: 10,
+              startIntervalSeconds: 1,
+              retries: 3,
+            },
           }
         : {}),
       tests: [
@@ -134,10 +144,21 @@ export function ssh(options: SshOptions = {}): Feature {
           run: ["awk", "-F:", `$1 == "${user}" { print $2 }`, "/etc/shadow"],
           stdoutMatches: "^\\*$",
         },
-        { kind: "command", name: "no host key ships in /etc/ssh", run: ["sh", "-c", "ls /etc/ssh/ssh_host_* 2>/dev/null | wc -l"], stdoutMatches: "^\\s*0$" },
+        {
+          kind: "command",
+          name: "no host key ships in /etc/ssh",
+          run: ["sh", "-c", "ls /etc/ssh/ssh_host_* 2>/dev/null | wc -l"],
+          stdoutMatches: "^\\s*0$",
+        },
         ...(mode === "standalone"
           ? [
-              { kind: "file" as const, name: "authorized_keys is built from PUBLIC_KEY", path: `/run/kiln-ssh/authorized_keys/${user}`, mode: "0644", contains: ["kiln-test-key"] },
+              {
+                kind: "file" as const,
+                name: "authorized_keys is built from PUBLIC_KEY",
+                path: `/run/kiln-ssh/authorized_keys/${user}`,
+                mode: "0644",
+                contains: ["kiln-test-key"],
+              },
               { kind: "health" as const, name: "the SSH banner makes the container healthy", timeoutSeconds: 90 },
             ]
           : []),

@@ -101,7 +101,9 @@ export function renderGraph(layout: GraphLayout, options: { root: string; curren
     const y2 = y(to.row) + box.height / 2;
     const bend = (x2 - x1) / 2;
     return `<path class="edge ${edge.kind}" d="M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2 - 6},${y2}" marker-end="url(#arrow)"><title>${escapeHtml(
-      edge.kind === "base" ? `${to.label} is built FROM ${from.label}` : `${to.label} copies the output of a build stage FROM ${from.label}`,
+      edge.kind === "base"
+        ? `${to.label} is built FROM ${from.label}`
+        : `${to.label} copies the output of a build stage FROM ${from.label}`,
     )}</title></path>`;
   });
 

@@ -43,7 +43,14 @@ export function imagePage(image: CatalogImage, data: CatalogData): string {
     ["Tags", image.build?.tags.length ? list(image.build.tags) : "not built yet"],
     ["Digest", image.build?.digest ? `<code>${escapeHtml(image.build.digest)}</code>` : "not built yet"],
     ["Built FROM", image.base.image ? imageLink(image.base.image, root) : `<code>${escapeHtml(image.base.reference)}</code>`],
-    ["Build stages", image.stages.length ? image.stages.map((s) => `${escapeHtml(s.name)} (FROM ${s.image ? imageLink(s.image, root) : `<code>${escapeHtml(s.from)}</code>`})`).join(", ") : "none"],
+    [
+      "Build stages",
+      image.stages.length
+        ? image.stages
+            .map((s) => `${escapeHtml(s.name)} (FROM ${s.image ? imageLink(s.image, root) : `<code>${escapeHtml(s.from)}</code>`})`)
+            .join(", ")
+        : "none",
+    ],
     ["Images built on it", children.length ? children.map((c) => imageLink(c.name, root)).join(", ") : "none"],
     ["Distro", escapeHtml(image.distro)],
     ["Features", image.features.length ? image.features.map((f) => `<code>${escapeHtml(f)}</code>`).join(", ") : "none"],
@@ -84,12 +91,18 @@ ${image.readme ? `<h2>README</h2>\n<section class="readme">${marked.parse(image.
  */
 function environmentTable(image: CatalogImage): string {
   const documented = Object.entries(image.runtimeEnv).map(([name, variable]) => {
-    const value = image.env[name] !== undefined && image.env[name] !== "" ? `<code>${escapeHtml(image.env[name])}</code>` : escapeHtml(variable.default ?? "unset");
+    const value =
+      image.env[name] !== undefined && image.env[name] !== ""
+        ? `<code>${escapeHtml(image.env[name])}</code>`
+        : escapeHtml(variable.default ?? "unset");
     return `<tr><td><code>${escapeHtml(name)}</code></td><td>${value}</td><td>${escapeHtml(variable.description)}</td></tr>`;
   });
   const setOnly = Object.entries(image.env)
     .filter(([name]) => !(name in image.runtimeEnv))
-    .map(([name, value]) => `<tr><td><code>${escapeHtml(name)}</code></td><td><code>${escapeHtml(value)}</code></td><td>set by the image</td></tr>`);
+    .map(
+      ([name, value]) =>
+        `<tr><td><code>${escapeHtml(name)}</code></td><td><code>${escapeHtml(value)}</code></td><td>set by the image</td></tr>`,
+    );
   if (documented.length + setOnly.length === 0) return "<p>No variables: the image reads none and sets none.</p>";
   return `<table class="env"><thead><tr><th>Variable</th><th>Default</th><th>Meaning</th></tr></thead><tbody>
 ${[...documented, ...setOnly].join("\n")}

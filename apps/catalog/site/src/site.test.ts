@@ -15,7 +15,7 @@ let pages: Map<string, string>;
 
 beforeAll(async () => {
   const workspace = await loadWorkspace(root);
-  data = parseCatalog(JSON.stringify(catalogData(workspace.images, root)), "catalog.json");
+  data = parseCatalog(JSON.stringify(catalogData(workspace.images)), "catalog.json");
   pages = sitePages(data);
 });
 
@@ -60,7 +60,9 @@ describe("the catalog site", () => {
     // The catalog image declares no port or variable of its own; it has debian-nginx's.
     const catalog = pages.get("images/catalog/index.html") as string;
     expect(catalog).toMatch(/<dt>Ports<\/dt><dd><code>8080\/tcp<\/code> <code>8443\/tcp<\/code><\/dd>/);
-    expect(catalog).toContain("<tr><td><code>NGINX_TLS_DOMAIN</code></td><td>unset</td><td>turns HTTPS on for this domain, on port 8443; plain HTTP then answers 301</td></tr>");
+    expect(catalog).toContain(
+      "<tr><td><code>NGINX_TLS_DOMAIN</code></td><td>unset</td><td>turns HTTPS on for this domain, on port 8443; plain HTTP then answers 301</td></tr>",
+    );
     expect(catalog).toContain("<tr><td><code>TZ</code></td><td>unset (UTC)</td>");
     const ssh = pages.get("images/debian-ssh/index.html") as string;
     expect(ssh).toContain("<tr><td><code>PUBLIC_KEY</code></td><td>unset</td><td>one or more public keys");
@@ -69,7 +71,9 @@ describe("the catalog site", () => {
   });
 
   test("a catalog of another schema is refused, naming the file and the fix", () => {
-    expect(() => parseCatalog('{"images": []}', "data/catalog.json")).toThrow("data/catalog.json: not a kiln catalog of schema 2 (write it with: kiln catalog --out data/catalog.json)");
+    expect(() => parseCatalog('{"images": []}', "data/catalog.json")).toThrow(
+      "data/catalog.json: not a kiln catalog of schema 2 (write it with: kiln catalog --out data/catalog.json)",
+    );
   });
 
   test("sizes read as people read them, and markup characters never pass through", () => {

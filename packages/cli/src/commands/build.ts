@@ -1,6 +1,24 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chosenRegistry, EngineUnavailableError, formatCommand, gitRevision, loadKilnConfig, pinnedBase, planBuild, runBuild, sourceDateEpoch, synthImages, UsageError, type BuildOutput, type BuildPlan, type LoadedImage, type PlanOptions, type Platform, sortedByCodePoint } from "@kiln/core";
+import {
+  chosenRegistry,
+  EngineUnavailableError,
+  formatCommand,
+  gitRevision,
+  loadKilnConfig,
+  pinnedBase,
+  planBuild,
+  runBuild,
+  sourceDateEpoch,
+  synthImages,
+  UsageError,
+  type BuildOutput,
+  type BuildPlan,
+  type LoadedImage,
+  type PlanOptions,
+  type Platform,
+  sortedByCodePoint,
+} from "@kiln/core";
 import { probeEngine } from "@kiln/engine";
 import { planPublish, publishImage, type PublishPlan } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
@@ -50,7 +68,11 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   const output = buildOutput(args, registry);
   // KILN_PLATFORMS (comma-separated) is declared in turbo.json, so it is part of the cache key.
   const buildArgs = parseBuildArgs(args.buildArg ?? [], workspace.selected);
-  const platforms = args.platform ?? process.env.KILN_PLATFORMS?.split(",").map((p) => p.trim()).filter(Boolean);
+  const platforms =
+    args.platform ??
+    process.env.KILN_PLATFORMS?.split(",")
+      .map((p) => p.trim())
+      .filter(Boolean);
 
   for (const result of await synthImages(workspace.root, workspace.selected, { locked: args.locked, signal })) {
     if (result.status === "written") note(result.image, "synth", `wrote ${result.path}`);
@@ -73,7 +95,16 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
     buildArgs,
     metadataFile: path.relative(workspace.root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
   });
-  if (output.type === "push" && registry) return push(args, signal, { root: workspace.root, registry, all, selected: workspace.selected, planOptions, createdEpoch, mirrorNote: mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : "" });
+  if (output.type === "push" && registry)
+    return push(args, signal, {
+      root: workspace.root,
+      registry,
+      all,
+      selected: workspace.selected,
+      planOptions,
+      createdEpoch,
+      mirrorNote: mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : "",
+    });
 
   const plans: BuildPlan[] = workspace.selected.map((image) => planBuild(image, all, { ...planOptions(image), output }));
 
@@ -102,7 +133,9 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
 
 /** The command as a shell line, with the environment it runs in (SOURCE_DATE_EPOCH). */
 function commandLine(plan: BuildPlan): string {
-  const env = Object.entries(plan.env).map(([k, v]) => `${k}=${v} `).join("");
+  const env = Object.entries(plan.env)
+    .map(([k, v]) => `${k}=${v} `)
+    .join("");
   return `${env}${formatCommand(plan.command)}`;
 }
 
@@ -124,7 +157,14 @@ async function push(args: BuildArgs, signal: AbortSignal, context: PushContext):
   const via = await pushByDigestVia();
   const signing = signingFrom(args);
   const plan = (image: LoadedImage, pushedInThisRun: Set<string>) =>
-    planPublish(image, context.all, { ...context.planOptions(image), registry: context.registry, via, provenance: "max", pushedInThisRun, log: (text) => note(image.pkg.name, "push", text) });
+    planPublish(image, context.all, {
+      ...context.planOptions(image),
+      registry: context.registry,
+      via,
+      provenance: "max",
+      pushedInThisRun,
+      log: (text) => note(image.pkg.name, "push", text),
+    });
   const selectedNames = context.selected.map((image) => image.pkg.name);
   const before = (image: LoadedImage) => new Set(selectedNames.slice(0, selectedNames.indexOf(image.pkg.name)));
 
@@ -142,14 +182,24 @@ async function push(args: BuildArgs, signal: AbortSignal, context: PushContext):
   if (!(await requireEngine(args))) return;
   for (const image of context.selected) {
     const publish = await plan(image, before(image));
-    note(image.pkg.name, "push", `${publish.version} → ${publish.repository} by digest (${via === "buildx" ? "buildx push-by-digest" : "staging repository"})`);
+    note(
+      image.pkg.name,
+      "push",
+      `${publish.version} → ${publish.repository} by digest (${via === "buildx" ? "buildx push-by-digest" : "staging repository"})`,
+    );
     const result = await publishImage(publish, {
       root: context.root,
       imageDir: image.pkg.dir,
       registry: context.registry,
       force: args.force,
       signal,
-      attach: supplyChain(image, context.all, { signing, sbom: args.sbom ?? true, createdEpoch: context.createdEpoch ?? Math.floor(Date.now() / 1000), signal, log: (text) => note(image.pkg.name, "push", text) }),
+      attach: supplyChain(image, context.all, {
+        signing,
+        sbom: args.sbom ?? true,
+        createdEpoch: context.createdEpoch ?? Math.floor(Date.now() / 1000),
+        signal,
+        log: (text) => note(image.pkg.name, "push", text),
+      }),
       log: (text) => note(image.pkg.name, "push", text),
     });
     note(image.pkg.name, "push", `${result.tags.join(", ")} → ${result.digest}`);
@@ -160,9 +210,11 @@ async function push(args: BuildArgs, signal: AbortSignal, context: PushContext):
 function publishSteps(publish: PublishPlan, args: BuildArgs): string {
   const signing = signingFrom(args);
   const steps = [];
-  if (publish.build.output.type === "push-by-digest" && publish.build.output.via === "staging") steps.push(`copy ${publish.build.pushName} into ${publish.repository} by digest`);
+  if (publish.build.output.type === "push-by-digest" && publish.build.output.via === "staging")
+    steps.push(`copy ${publish.build.pushName} into ${publish.repository} by digest`);
   if (args.sbom ?? true) steps.push(`attach an SPDX SBOM per platform${signing.mode === "none" ? "" : " (signed attestation)"}`);
-  if (signing.mode !== "none") steps.push(`sign the index and each platform (${signing.mode === "key" ? `key ${signing.key}` : "keyless"})`);
+  if (signing.mode !== "none")
+    steps.push(`sign the index and each platform (${signing.mode === "key" ? `key ${signing.key}` : "keyless"})`);
   steps.push(`tag ${publish.tags.join(", ")}`);
   return steps.join("; ");
 }
@@ -181,7 +233,8 @@ async function requireEngine(args: BuildArgs): Promise<boolean> {
 function buildOutput(args: BuildArgs, registry: string | undefined): BuildOutput {
   if (args.push && args.output) throw new UsageError("--push and --output exclude each other", "choose one destination");
   if (args.push) {
-    if (!registry) throw new UsageError("--push needs a registry", "pass --registry host[:port]/namespace, or set registry in kiln.config.ts");
+    if (!registry)
+      throw new UsageError("--push needs a registry", "pass --registry host[:port]/namespace, or set registry in kiln.config.ts");
     return { type: "push" };
   }
   if (args.output) {
@@ -224,7 +277,10 @@ function parseBuildArgs(pairs: string[], images: LoadedImage[]): Record<string, 
     const [, name, value] = match as unknown as [string, string, string];
     if (!declared.has(name)) {
       const known = sortedByCodePoint(declared).join(", ") || "none";
-      throw new UsageError(`--build-arg ${name}: no selected image declares it (declared: ${known})`, "declare it in the image's buildArgs, or check the spelling");
+      throw new UsageError(
+        `--build-arg ${name}: no selected image declares it (declared: ${known})`,
+        "declare it in the image's buildArgs, or check the spelling",
+      );
     }
     values[name] = value;
   }

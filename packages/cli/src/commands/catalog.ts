@@ -15,7 +15,7 @@ export interface CatalogArgs {
 export async function catalog(args: CatalogArgs, signal: AbortSignal): Promise<void> {
   const root = findWorkspaceRoot(process.cwd());
   const workspace = await loadWorkspace(root, { signal });
-  const text = `${JSON.stringify(catalogData(workspace.images, root), null, 2)}\n`;
+  const text = `${JSON.stringify(catalogData(workspace.images), null, 2)}\n`;
   if (args.out === undefined) return printLine(text.trimEnd());
   const file = path.resolve(process.cwd(), args.out);
   mkdirSync(path.dirname(file), { recursive: true });

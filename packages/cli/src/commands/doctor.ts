@@ -13,11 +13,15 @@ export interface DoctorArgs {
 const marks = { ok: "ok  ", warn: "warn", fail: "FAIL" } as const;
 
 /** `kiln doctor`: can this machine build multi-platform images? Each problem with its fix. */
-export async function doctor(args: DoctorArgs, signal: AbortSignal): Promise<void> {
+export async function doctor(args: DoctorArgs, _signal: AbortSignal): Promise<void> {
   const root = findWorkspaceRoot(process.cwd());
   const config = await loadKilnConfig(root);
   const mirror = await activeMirror(root, args.mirror, config);
-  const checks = await runDoctor({ registry: chosenRegistry(args.registry, config), mirror: describeMirror(mirror), platforms: defaultPlatforms });
+  const checks = await runDoctor({
+    registry: chosenRegistry(args.registry, config),
+    mirror: describeMirror(mirror),
+    platforms: defaultPlatforms,
+  });
   if (args.json) printJson(checks);
   else {
     for (const check of checks) {

@@ -26,13 +26,15 @@ export async function lock(args: LockArgs, signal: AbortSignal, report = false):
     if (base.kind === "workspace") continue;
     const before = readLockFile(image.pkg.dir, workspace.root);
     const resolved = await resolveBaseDigest(base.reference, image.resolved.platforms, mirror?.profile);
-    const packages = await installedPackages(imageReference(image.pkg.name, image.pkg.version), image.resolved.platforms, image.resolved.distro.name).catch(
-      () => before?.packages,
-    );
+    const packages = await installedPackages(
+      imageReference(image.pkg.name, image.pkg.version),
+      image.resolved.platforms,
+      image.resolved.distro.name,
+    ).catch(() => before?.packages);
     const after: LockFile = { image: image.pkg.name, base: { reference: base.reference, ...resolved }, ...(packages ? { packages } : {}) };
     // --check compares what it can observe: packages only when the image is built here.
     const comparable = args.check && !packages ? { ...after, packages: before?.packages } : after;
-    const changes = lockChanges(before, comparable as LockFile);
+    const changes = lockChanges(before, comparable);
     if (changes.length === 0) results.push({ image: image.pkg.name, status: "unchanged", changes });
     else if (args.check) results.push({ image: image.pkg.name, status: "stale", changes });
     else {
@@ -50,6 +52,9 @@ export async function lock(args: LockArgs, signal: AbortSignal, report = false):
   }
   const stale = results.filter((r) => r.status === "stale");
   if (stale.length > 0) {
-    throw new CheckFailedError(`lock file out of date: ${stale.map((r) => r.image).join(", ")}`, `run kiln update ${stale.map((r) => r.image).join(" ")} and commit the lock files`);
+    throw new CheckFailedError(
+      `lock file out of date: ${stale.map((r) => r.image).join(", ")}`,
+      `run kiln update ${stale.map((r) => r.image).join(" ")} and commit the lock files`,
+    );
   }
 }

@@ -1,6 +1,15 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { execute, findWorkspaceRoot, imageNameSchema, imageReferenceSchema, loadWorkspace, readWorkspace, synthImages, UsageError } from "@kiln/core";
+import {
+  execute,
+  findWorkspaceRoot,
+  imageNameSchema,
+  imageReferenceSchema,
+  loadWorkspace,
+  readWorkspace,
+  synthImages,
+  UsageError,
+} from "@kiln/core";
 import { note } from "../output.js";
 
 export interface NewArgs {
@@ -19,26 +28,36 @@ const defaultBases = { alpine: "alpine:3.22", debian: "debian:bookworm", ubuntu:
  * README.md), synthesizes its Dockerfile and links it into the workspace. The directory appears
  * whole or not at all.
  */
-export async function newImage(args: NewArgs, signal: AbortSignal): Promise<void> {
+export async function newImage(args: NewArgs, _signal: AbortSignal): Promise<void> {
   const root = findWorkspaceRoot(process.cwd());
   const nameCheck = imageNameSchema.safeParse(args.name);
-  if (!nameCheck.success) throw new UsageError(`name: "${args.name}": ${nameCheck.error.issues[0]?.message}`, "choose a name like alpine-redis");
+  if (!nameCheck.success)
+    throw new UsageError(`name: "${args.name}": ${nameCheck.error.issues[0]?.message}`, "choose a name like alpine-redis");
   const top = args.app ? "apps" : "images";
   const dir = path.join(root, top, args.name);
   const workspace = readWorkspace(root);
   const clash = workspace.images.find((pkg) => pkg.name === args.name);
   if (existsSync(dir) || clash) {
-    throw new UsageError(`${clash ? path.relative(root, clash.dir) : `${top}/${args.name}`} already exists`, "choose another name, or edit that image's image.ts");
+    throw new UsageError(
+      `${clash ? path.relative(root, clash.dir) : `${top}/${args.name}`} already exists`,
+      "choose another name, or edit that image's image.ts",
+    );
   }
 
   const parent = args.from ? workspace.images.find((pkg) => pkg.name === args.from) : undefined;
   // A registry base must say its tag: a bare word is far more often a misspelt workspace image
   // than a wish for the registry's `latest`.
-  const explicitReference = args.from !== undefined && imageReferenceSchema.safeParse(args.from).success && /[:@]/.test(args.from.split("/").pop() ?? "");
+  const explicitReference =
+    args.from !== undefined && imageReferenceSchema.safeParse(args.from).success && /[:@]/.test(args.from.split("/").pop() ?? "");
   if (args.from && !parent && !explicitReference) {
     throw new UsageError(
       `--from ${args.from}: not an image of this workspace${imageReferenceSchema.safeParse(args.from).success ? ", and a registry base needs its tag" : " nor an image reference"}`,
-      `use one of: ${workspace.images.map((p) => p.name).sort().join(", ") || "(none yet)"}, or a reference with its tag like debian:bookworm`,
+      `use one of: ${
+        workspace.images
+          .map((p) => p.name)
+          .sort()
+          .join(", ") || "(none yet)"
+      }, or a reference with its tag like debian:bookworm`,
     );
   }
   const base = parent ? undefined : (args.from ?? defaultBases[args.distro]);
@@ -57,7 +76,10 @@ export async function newImage(args: NewArgs, signal: AbortSignal): Promise<void
 
   try {
     const loaded = await loadWorkspace(root, { only: [args.name] });
-    await synthImages(root, loaded.images.filter((image) => image.pkg.name === args.name));
+    await synthImages(
+      root,
+      loaded.images.filter((image) => image.pkg.name === args.name),
+    );
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -1,7 +1,18 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { chosenRegistry, gitRevision, loadKilnConfig, sourceDateEpoch, ToolError, UsageError, writeFileAtomic } from "@kiln/core";
-import { createReleaseTag, planPublish, planRelease, publishImage, RegistryClient, releaseMarkdown, releaseTags, repositoryLocation, type ReleaseOutcome, type ReleaseSummary } from "@kiln/registry";
+import {
+  createReleaseTag,
+  planPublish,
+  planRelease,
+  publishImage,
+  RegistryClient,
+  releaseMarkdown,
+  releaseTags,
+  repositoryLocation,
+  type ReleaseOutcome,
+  type ReleaseSummary,
+} from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
 import { activeMirror } from "../mirror.js";
 import { formatTable, note, printJson, printLine } from "../output.js";
@@ -33,13 +44,22 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
   const workspace = await loadSelection(context, signal);
   const root = workspace.root;
 
-  if (args.baseline) return baseline(root, workspace.selected.map((i) => ({ name: i.pkg.name, version: i.pkg.version })));
+  if (args.baseline)
+    return baseline(
+      root,
+      workspace.selected.map((i) => ({ name: i.pkg.name, version: i.pkg.version })),
+    );
 
   const config = await loadKilnConfig(root);
   const registry = chosenRegistry(args.registry, config);
-  if (!registry) throw new UsageError("kiln release needs a registry", "pass --registry host[:port]/namespace, set KILN_REGISTRY, or registry in kiln.config.ts");
+  if (!registry)
+    throw new UsageError(
+      "kiln release needs a registry",
+      "pass --registry host[:port]/namespace, set KILN_REGISTRY, or registry in kiln.config.ts",
+    );
   const revision = await gitRevision(root);
-  if (!revision) throw new UsageError("kiln release needs a git checkout (the revision labels and sha- tag come from it)", "run it in the repository");
+  if (!revision)
+    throw new UsageError("kiln release needs a git checkout (the revision labels and sha- tag come from it)", "run it in the repository");
   const gitTags = await releaseTags(root);
   const everTagged = workspace.images.some((image) => [...gitTags].some((tag) => tag.startsWith(`${image.pkg.name}@`)));
   if (!everTagged) {
@@ -109,7 +129,11 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
       }
       note(step.image, "release", `${step.version}: ${step.reason}`);
       const plan = await publishPlan(image);
-      note(step.image, "release", `push by digest (${via === "buildx" ? "buildx push-by-digest" : `staging ${plan.build.pushName}`}), then tag ${plan.tags.join(", ")}`);
+      note(
+        step.image,
+        "release",
+        `push by digest (${via === "buildx" ? "buildx push-by-digest" : `staging ${plan.build.pushName}`}), then tag ${plan.tags.join(", ")}`,
+      );
       const published = await publishImage(plan, {
         root,
         imageDir: image.pkg.dir,
@@ -117,13 +141,25 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
         force: args.force,
         signal,
         client: clientFor,
-        attach: supplyChain(image, all, { signing, sbom: args.sbom ?? true, createdEpoch: createdEpoch ?? Math.floor(Date.now() / 1000), signal, log: (text) => note(step.image, "release", text) }),
+        attach: supplyChain(image, all, {
+          signing,
+          sbom: args.sbom ?? true,
+          createdEpoch: createdEpoch ?? Math.floor(Date.now() / 1000),
+          signal,
+          log: (text) => note(step.image, "release", text),
+        }),
         log: (text) => note(step.image, "release", text),
       });
       releasing.add(step.image);
       await createReleaseTag(root, step.image, step.version);
       note(step.image, "release", `pushed ${published.tags.join(", ")} → ${published.digest}`);
-      summary.images.push({ ...step, result: "pushed", digest: published.digest, forced: published.forced, signed: signing.mode !== "none" });
+      summary.images.push({
+        ...step,
+        result: "pushed",
+        digest: published.digest,
+        forced: published.forced,
+        signed: signing.mode !== "none",
+      });
     } catch (error) {
       failed = true;
       summary.images.push({ ...step, result: "failed", error: (error as Error).message });
@@ -151,11 +187,18 @@ function report(root: string, summary: ReleaseSummary, json: boolean): void {
   printLine(
     formatTable(
       ["IMAGE", "VERSION", "RESULT", "WHY", "TAGS"],
-      summary.images.map((o: ReleaseOutcome) => [o.image, o.version, o.result, o.error?.split("\n")[0] ?? o.reason, o.tags.join(",") || "-"]),
+      summary.images.map((o: ReleaseOutcome) => [
+        o.image,
+        o.version,
+        o.result,
+        o.error?.split("\n")[0] ?? o.reason,
+        o.tags.join(",") || "-",
+      ]),
     ),
   );
   const pushed = summary.images.filter((o) => o.result === "pushed").length;
-  if (!summary.dryRun && pushed === 0 && summary.images.every((o) => o.result === "skipped")) note(undefined, "release", "nothing to release: every version is already released");
+  if (!summary.dryRun && pushed === 0 && summary.images.every((o) => o.result === "skipped"))
+    note(undefined, "release", "nothing to release: every version is already released");
 }
 
 async function baseline(root: string, images: { name: string; version: string }[]): Promise<void> {

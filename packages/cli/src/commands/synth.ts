@@ -21,7 +21,12 @@ export async function synth(args: SynthArgs, signal: AbortSignal): Promise<void>
     signal,
     onResult: args.json
       ? undefined
-      : (result) => note(result.image, "synth", `${result.path} ${{ written: "wrote", unchanged: "unchanged", drift: "differs from its definition" }[result.status]}`),
+      : (result) =>
+          note(
+            result.image,
+            "synth",
+            `${result.path} ${{ written: "wrote", unchanged: "unchanged", drift: "differs from its definition" }[result.status]}`,
+          ),
   });
   if (args.json) printJson(results.map(({ content: _content, file: _file, ...rest }) => rest));
   else for (const image of workspace.selected) for (const text of image.resolved.notes) note(image.pkg.name, "synth", `note: ${text}`);
@@ -29,11 +34,16 @@ export async function synth(args: SynthArgs, signal: AbortSignal): Promise<void>
   const config = forKilnImages(lintConfig(undefined, workspace.root));
   const contexts = new Map(workspace.selected.map((image) => [image.pkg.name, imageBuildContexts(image.resolved)]));
   const written = results.filter((r) => r.status === "written" && path.basename(r.path) === "Dockerfile");
-  const linted = await Promise.all(written.map((r) => lintText(r.content, r.path, { config, shellcheck: "off", buildContexts: contexts.get(r.image) ?? [] })));
+  const linted = await Promise.all(
+    written.map((r) => lintText(r.content, r.path, { config, shellcheck: "off", buildContexts: contexts.get(r.image) ?? [] })),
+  );
   const findings = linted.flat().filter((f) => atLeast(f.severity, "warning"));
   if (findings.length > 0) {
     printLine(formatFindings(findings, "tty"));
-    throw new CheckFailedError(`kiln synth wrote ${findings.length} lint finding(s): a bug in kiln's synthesizer or in a feature's steps`, "report it with the findings above; the Dockerfile was written so you can read it");
+    throw new CheckFailedError(
+      `kiln synth wrote ${findings.length} lint finding(s): a bug in kiln's synthesizer or in a feature's steps`,
+      "report it with the findings above; the Dockerfile was written so you can read it",
+    );
   }
   const drift = results.filter((r) => r.status === "drift");
   if (drift.length > 0) {

@@ -1,4 +1,4 @@
-import { CheckFailedError, EngineUnavailableError, imageReference, UsageError, writeFileAtomic, type Platform } from "@kiln/core";
+import { CheckFailedError, EngineUnavailableError, imageReference, UsageError, writeFileAtomic } from "@kiln/core";
 import { formatReport, junitReport, imageExists, probeEngine, runImageTests } from "@kiln/engine";
 import { commandContext, loadSelection } from "../context.js";
 import { note, printJson, printLine } from "../output.js";
@@ -16,22 +16,35 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
   const workspace = await loadSelection(commandContext(args.names), signal);
   const engine = await probeEngine();
   if (!engine.reachable) {
-    throw new EngineUnavailableError(`kiln test needs a container engine: ${engine.reason}`, "start one (scripts/provision-engine.sh on Debian/Ubuntu), then kiln doctor");
+    throw new EngineUnavailableError(
+      `kiln test needs a container engine: ${engine.reason}`,
+      "start one (scripts/provision-engine.sh on Debian/Ubuntu), then kiln doctor",
+    );
   }
   const images = workspace.selected.map(({ pkg, resolved }) => {
     const platforms = args.platform ? resolved.platforms.filter((p) => args.platform?.includes(p)) : resolved.platforms;
-    if (platforms.length === 0) throw new UsageError(`${pkg.name} is not built for ${args.platform?.join(", ")}`, `its platforms: ${resolved.platforms.join(", ")}`);
+    if (platforms.length === 0)
+      throw new UsageError(`${pkg.name} is not built for ${args.platform?.join(", ")}`, `its platforms: ${resolved.platforms.join(", ")}`);
     return {
       name: pkg.name,
       reference: imageReference(pkg.name, pkg.version, args.registry),
-      platforms: platforms as Platform[],
+      platforms: platforms,
       tests: resolved.tests,
       // An http check may probe a port the parent exposes (an app on an nginx image): publish it too.
-      ports: [...new Set([...resolved.ports.map((p) => `${p.port}/${p.protocol}`), ...resolved.tests.flatMap((t) => (t.kind === "http" ? [`${t.port}/tcp`] : []))])],
+      ports: [
+        ...new Set([
+          ...resolved.ports.map((p) => `${p.port}/${p.protocol}`),
+          ...resolved.tests.flatMap((t) => (t.kind === "http" ? [`${t.port}/tcp`] : [])),
+        ]),
+      ],
       env: resolved.testEnv,
     };
   });
-  await rebuildMissing(images.map((i) => i.name), args.registry, signal);
+  await rebuildMissing(
+    images.map((i) => i.name),
+    args.registry,
+    signal,
+  );
   const report = await runImageTests(images, {
     signal,
     onOutcome: args.json ? undefined : (o) => process.stderr.write(`${o.passed ? "✓" : "✗"} ${o.image} ${o.platform}  ${o.name}\n`),
@@ -39,7 +52,8 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
   if (args.junit) writeFileAtomic(args.junit, junitReport(report));
   if (args.json) printJson(report);
   else printLine(formatReport(report));
-  if (report.failed > 0) throw new CheckFailedError(`${report.failed} image test(s) failed`, "the report above says what each expected and saw");
+  if (report.failed > 0)
+    throw new CheckFailedError(`${report.failed} image test(s) failed`, "the report above says what each expected and saw");
 }
 
 /**
@@ -57,7 +71,23 @@ async function rebuildMissing(names: string[], registry: string | undefined, sig
   note(undefined, "test", `not in the local image store (a Turborepo cache hit without the image?): ${missing.join(", ")}; building`);
   const { build } = await import("./build.js");
   await build(
-    { names: missing, dryRun: false, push: false, registry: undefined, output: undefined, platform: undefined, mirror: undefined, progress: "plain", requireEngine: true, cacheRef: undefined, cache: true, force: false, locked: false, json: false, buildArg: undefined },
+    {
+      names: missing,
+      dryRun: false,
+      push: false,
+      registry: undefined,
+      output: undefined,
+      platform: undefined,
+      mirror: undefined,
+      progress: "plain",
+      requireEngine: true,
+      cacheRef: undefined,
+      cache: true,
+      force: false,
+      locked: false,
+      json: false,
+      buildArg: undefined,
+    },
     signal,
   );
 }

@@ -2,7 +2,8 @@ import { expect, test } from "vitest";
 import { adviceForBuildFailure } from "./advice.js";
 
 test("a certificate error from a download in the build points at the mirror's ca=FILE", () => {
-  const stderr = "#9 1.111 kiln node feature: cannot download https://registry.npmjs.org/pnpm/-/pnpm-10.34.8.tgz: fetch failed\n#9 ERR_PNPM_FETCH SELF_SIGNED_CERT_IN_CHAIN\n";
+  const stderr =
+    "#9 1.111 kiln node feature: cannot download https://registry.npmjs.org/pnpm/-/pnpm-10.34.8.tgz: fetch failed\n#9 ERR_PNPM_FETCH SELF_SIGNED_CERT_IN_CHAIN\n";
   expect(adviceForBuildFailure(stderr)).toMatchObject({ code: "KILN_TLS_UNTRUSTED", fix: expect.stringContaining("--mirror ca=") });
 });
 
@@ -12,9 +13,12 @@ test("an unreachable registry is told apart from an untrusted certificate", () =
 });
 
 test("a registry's own 5xx during a push is a registry error, which pushes retry", () => {
-  const stderr = "#19 pushing layer 4f4fb700ef54 done\n#19 ERROR: unexpected status from HEAD request to http://127.0.0.1:5000/v2/kiln/debian-nginx/manifests/sha-24e06a9: 500 Internal Server Error\n";
+  const stderr =
+    "#19 pushing layer 4f4fb700ef54 done\n#19 ERROR: unexpected status from HEAD request to http://127.0.0.1:5000/v2/kiln/debian-nginx/manifests/sha-24e06a9: 500 Internal Server Error\n";
   expect(adviceForBuildFailure(stderr)).toMatchObject({ code: "KILN_REGISTRY_ERROR" });
   expect(adviceForBuildFailure("failed to push: 503 Service Unavailable\n")?.code).toBe("KILN_REGISTRY_ERROR");
   // A port number or a 404 is not one.
-  expect(adviceForBuildFailure("ERROR: failed to solve: failed to resolve source metadata for 127.0.0.1:5000/x:500: not found\n")?.code).toBe("KILN_BASE_NOT_FOUND");
+  expect(
+    adviceForBuildFailure("ERROR: failed to solve: failed to resolve source metadata for 127.0.0.1:5000/x:500: not found\n")?.code,
+  ).toBe("KILN_BASE_NOT_FOUND");
 });

@@ -36,7 +36,8 @@ const knownFailures: { pattern: RegExp; advice: BuildAdvice }[] = [
     },
   },
   {
-    pattern: /SELF_SIGNED_CERT_IN_CHAIN|self[- ]signed certificate in certificate chain|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|unable to get local issuer certificate/i,
+    pattern:
+      /SELF_SIGNED_CERT_IN_CHAIN|self[- ]signed certificate in certificate chain|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|unable to get local issuer certificate/i,
     advice: {
       code: "KILN_TLS_UNTRUSTED",
       summary: "a download in the build met a certificate it does not trust (a proxy that re-signs TLS?)",
@@ -54,7 +55,8 @@ const knownFailures: { pattern: RegExp; advice: BuildAdvice }[] = [
   {
     // A 5xx is the registry's own failure, often passing: kiln's pushes retry these with backoff.
     // (distribution 2.8 answers one of several concurrent manifest HEADs with a 500 now and then.)
-    pattern: /unexpected status(?: code)?(?: from \w+ request to \S+)?: 5\d\d\b|\b50[0234] (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\b/i,
+    pattern:
+      /unexpected status(?: code)?(?: from \w+ request to \S+)?: 5\d\d\b|\b50[0234] (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\b/i,
     advice: {
       code: "KILN_REGISTRY_ERROR",
       summary: "the registry failed on its side (HTTP 5xx)",

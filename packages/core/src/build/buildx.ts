@@ -78,13 +78,19 @@ async function platformManifests(pushName: string, digest: string, root: string)
     const result = await execute({ command: "docker", args: ["buildx", "imagetools", "inspect", reference, "--raw"] }, { cwd: root });
     return result.exitCode === 0 ? JSON.parse(result.stdout) : undefined;
   };
-  const index = (await inspect(`${repository}@${digest}`)) as { manifests?: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[] } | undefined;
+  const index = (await inspect(`${repository}@${digest}`)) as
+    { manifests?: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[] } | undefined;
   const platforms = (index?.manifests ?? []).filter((m) => m.platform && m.platform.os !== "unknown");
   return Promise.all(
     platforms.map(async (m) => {
-      const manifest = (await inspect(`${repository}@${m.digest}`)) as { config?: { size: number }; layers?: { size: number }[] } | undefined;
+      const manifest = (await inspect(`${repository}@${m.digest}`)) as
+        { config?: { size: number }; layers?: { size: number }[] } | undefined;
       const size = manifest?.layers ? manifest.layers.reduce((sum, layer) => sum + layer.size, manifest.config?.size ?? 0) : undefined;
-      return { platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join("/"), digest: m.digest, size };
+      return {
+        platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join("/"),
+        digest: m.digest,
+        size,
+      };
     }),
   );
 }

@@ -5,7 +5,10 @@ import { z } from "zod";
  * warnings, the builder ref); we validate only what we read so new keys never break a build.
  */
 export const buildxMetadataSchema = z.looseObject({
-  "containerimage.digest": z.string().regex(/^sha256:[a-f0-9]{64}$/).optional(),
+  "containerimage.digest": z
+    .string()
+    .regex(/^sha256:[a-f0-9]{64}$/)
+    .optional(),
   "containerimage.config.digest": z.string().optional(),
   "image.name": z.string().optional(),
   "buildx.build.ref": z.string().optional(),

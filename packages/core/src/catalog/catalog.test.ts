@@ -15,23 +15,43 @@ async function catalogOf(records: Record<string, object>) {
   for (const [name, record] of Object.entries(records)) fixture.write(`images/${name}/dist/build.json`, JSON.stringify(record));
   const workspace = await loadWorkspace(fixture.root);
   await synthImages(fixture.root, workspace.images, { check: false, locked: false });
-  return catalogData(workspace.images, fixture.root);
+  return catalogData(workspace.images);
 }
 
 test("each image carries its definition, README, Dockerfile and, once pushed, its size per platform", async () => {
   const data = await catalogOf({
     web: {
-      image: "web", version: "1.0.0", digest: "sha256:" + "a".repeat(64), platforms: ["linux/amd64", "linux/arm64"], tags: ["r/web:1.0.0"], output: "push",
-      manifests: [{ platform: "linux/amd64", digest: "sha256:" + "b".repeat(64), size: 1234 }, { platform: "linux/arm64", digest: "sha256:" + "c".repeat(64), size: 1200 }],
+      image: "web",
+      version: "1.0.0",
+      digest: "sha256:" + "a".repeat(64),
+      platforms: ["linux/amd64", "linux/arm64"],
+      tags: ["r/web:1.0.0"],
+      output: "push",
+      manifests: [
+        { platform: "linux/amd64", digest: "sha256:" + "b".repeat(64), size: 1234 },
+        { platform: "linux/arm64", digest: "sha256:" + "c".repeat(64), size: 1200 },
+      ],
       dockerfileSha256: "x",
     },
   });
   expect(data.schema).toBe(2);
   expect(data.images.map((i) => i.name)).toEqual(["base", "web"]);
   const web = data.images[1]!;
-  expect(web).toMatchObject({ version: "1.0.0", base: { image: "base", reference: "kiln.local/base:local" }, ports: ["8080/tcp"], env: { MODE: "prod" }, readme: "# web\n", definition: "images/web/image.ts" });
+  expect(web).toMatchObject({
+    version: "1.0.0",
+    base: { image: "base", reference: "kiln.local/base:local" },
+    ports: ["8080/tcp"],
+    env: { MODE: "prod" },
+    readme: "# web\n",
+    definition: "images/web/image.ts",
+  });
   expect(web.dockerfile).toContain("FROM kiln.local/base:local AS web");
-  expect(web.build).toEqual({ digest: "sha256:" + "a".repeat(64), tags: ["r/web:1.0.0"], output: "push", sizes: { "linux/amd64": 1234, "linux/arm64": 1200 } });
+  expect(web.build).toEqual({
+    digest: "sha256:" + "a".repeat(64),
+    tags: ["r/web:1.0.0"],
+    output: "push",
+    sizes: { "linux/amd64": 1234, "linux/arm64": 1200 },
+  });
   expect(data.images[0]?.build).toBeUndefined();
 });
 
@@ -39,6 +59,6 @@ test("a build record of another version, or one that is not JSON, is not shown a
   const data = await catalogOf({ web: { image: "web", version: "0.9.0", tags: [], output: "load", manifests: [] } });
   expect(data.images[1]?.build).toBeUndefined();
   fixture.write("images/base/dist/build.json", "{ torn");
-  const again = catalogData((await loadWorkspace(fixture.root)).images, fixture.root);
+  const again = catalogData((await loadWorkspace(fixture.root)).images);
   expect(again.images[0]?.build).toBeUndefined();
 });

@@ -55,11 +55,11 @@ export interface CatalogImage {
 }
 
 /** The catalog of the given images (in build order), read from their definitions and build records. */
-export function catalogData(images: LoadedImage[], root: string): CatalogData {
-  return { schema: 2, images: images.map((image) => catalogImage(image, root)) };
+export function catalogData(images: LoadedImage[]): CatalogData {
+  return { schema: 2, images: images.map((image) => catalogImage(image)) };
 }
 
-function catalogImage({ pkg, resolved }: LoadedImage, root: string): CatalogImage {
+function catalogImage({ pkg, resolved }: LoadedImage): CatalogImage {
   const record = readRecord(pkg.dir);
   // A record of another version, or of a Dockerfile since changed, describes some other image.
   const current = record?.version === pkg.version ? record : undefined;
@@ -73,7 +73,10 @@ function catalogImage({ pkg, resolved }: LoadedImage, root: string): CatalogImag
     version: pkg.version,
     definition: pkg.definitionPath,
     distro: resolved.distro.name,
-    base: resolved.base.kind === "workspace" ? { image: resolved.base.name, reference: resolved.base.reference } : { reference: resolved.base.reference },
+    base:
+      resolved.base.kind === "workspace"
+        ? { image: resolved.base.name, reference: resolved.base.reference }
+        : { reference: resolved.base.reference },
     stages: resolved.stages.map((stage) => ({ name: stage.name, from: stage.from, ...(stage.image ? { image: stage.image } : {}) })),
     platforms: resolved.platforms,
     features: resolved.features,

@@ -29,7 +29,10 @@ export async function loadKilnConfig(root: string): Promise<KilnConfig> {
   if (!existsSync(file)) return {};
   const loaded = await createDefinitionLoader({}, "the configuration")(file, configFileName);
   if (typeof loaded !== "object" || loaded === null) {
-    throw new DefinitionError(`${configFileName}: the default export is not an object`, `fix ${configFileName}: export default defineConfig({ … })`);
+    throw new DefinitionError(
+      `${configFileName}: the default export is not an object`,
+      `fix ${configFileName}: export default defineConfig({ … })`,
+    );
   }
   const parsed = kilnConfigSchema.safeParse(loaded);
   if (!parsed.success) throw definitionErrorFromZod(configFileName, parsed.error, [], `fix the field in ${configFileName}`);

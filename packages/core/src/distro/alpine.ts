@@ -79,7 +79,9 @@ function alpineUser(user: UserSpec): string[] {
   const lines: string[] = [];
   if (user.group === undefined) {
     const gid = user.gid ?? user.uid;
-    lines.push(`addgroup ${[user.system ? "-S" : "", gid !== undefined ? `-g ${shellId(gid)}` : "", shellQuote(group)].filter(Boolean).join(" ")}`);
+    lines.push(
+      `addgroup ${[user.system ? "-S" : "", gid !== undefined ? `-g ${shellId(gid)}` : "", shellQuote(group)].filter(Boolean).join(" ")}`,
+    );
   }
   const home = user.home ?? `/home/${user.name}`;
   const flags = [

@@ -28,7 +28,9 @@ describe.each([
   });
 
   test("a login user is given * (no password, not locked)", () => {
-    const lines = adapter.accountScript([], [{ name: "dev", uid: 1000, groups: ["sudo"], login: true, system: false, shell: "/bin/bash" }]).split("\n");
+    const lines = adapter
+      .accountScript([], [{ name: "dev", uid: 1000, groups: ["sudo"], login: true, system: false, shell: "/bin/bash" }])
+      .split("\n");
     expect(lines).toEqual([
       "groupadd --gid 1000 dev",
       "useradd --uid 1000 --gid dev --groups sudo --home-dir /home/dev --create-home --shell /bin/bash dev",

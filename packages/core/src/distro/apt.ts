@@ -36,10 +36,7 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
     packageName: aptPackageName,
 
     installScript(packages, buildPackages, buildSteps, repositories) {
-      const lines = [
-        ...aptSourcesScript(archives, repositories?.apt ?? []),
-        'apt-get "${apt_options[@]}" update',
-      ];
+      const lines = [...aptSourcesScript(archives, repositories?.apt ?? []), 'apt-get "${apt_options[@]}" update'];
       if (packages.length > 0) {
         lines.push(
           `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${packages.map(shellQuote).join(" ")}`,

@@ -12,7 +12,11 @@ export interface ArgScopeProblem {
  * read by mistake; `env` names are set by ENV, so reading them is fine.
  */
 export function argScopeProblems(model: DockerfileModel, knownArgs: string[], env: string[]): ArgScopeProblem[] {
-  const declaredAnywhere = new Set([...knownArgs, ...model.globalArgs.flatMap(argNames), ...model.stages.flatMap((s) => s.instructions.flatMap(argNames))]);
+  const declaredAnywhere = new Set([
+    ...knownArgs,
+    ...model.globalArgs.flatMap(argNames),
+    ...model.stages.flatMap((s) => s.instructions.flatMap(argNames)),
+  ]);
   for (const name of env) declaredAnywhere.delete(name);
   const problems: ArgScopeProblem[] = [];
   for (const stage of model.stages) {

@@ -11,8 +11,22 @@ describe("renderInstruction", () => {
     ["ARG without default", { op: "ARG", name: "X" }, "ARG X"],
     ["one ENV", { op: "ENV", vars: [["LANG", "C.UTF-8"]] }, 'ENV LANG="C.UTF-8"'],
     ["ENV quoting keeps $ and quotes literal", { op: "ENV", vars: [["A", 'say "$HOME"']] }, 'ENV A="say \\"\\$HOME\\""'],
-    ["several ENV on continuation lines", { op: "ENV", vars: [["A", "1"], ["B", "2"]] }, 'ENV A="1" \\\n    B="2"'],
-    ["COPY with flags in a fixed order", { op: "COPY", sources: ["files/a"], dest: "/a", chown: "app:app", chmod: "0644", from: "build" }, "COPY --from=build --chown=app:app --chmod=0644 files/a /a"],
+    [
+      "several ENV on continuation lines",
+      {
+        op: "ENV",
+        vars: [
+          ["A", "1"],
+          ["B", "2"],
+        ],
+      },
+      'ENV A="1" \\\n    B="2"',
+    ],
+    [
+      "COPY with flags in a fixed order",
+      { op: "COPY", sources: ["files/a"], dest: "/a", chown: "app:app", chmod: "0644", from: "build" },
+      "COPY --from=build --chown=app:app --chmod=0644 files/a /a",
+    ],
     ["EXPOSE", { op: "EXPOSE", ports: ["8080", "53/udp"] }, "EXPOSE 8080 53/udp"],
     ["VOLUME in JSON form", { op: "VOLUME", paths: ["/data"] }, 'VOLUME ["/data"]'],
     ["one-line RUN", { op: "RUN", script: "echo hi" }, "RUN echo hi"],
@@ -22,7 +36,15 @@ describe("renderInstruction", () => {
     ["STOPSIGNAL", { op: "STOPSIGNAL", signal: "SIGQUIT" }, "STOPSIGNAL SIGQUIT"],
     [
       "HEALTHCHECK",
-      { op: "HEALTHCHECK", test: ["wget", "-q", "http://x"], interval: "30s", timeout: "5s", startPeriod: "5s", startInterval: "1s", retries: 3 },
+      {
+        op: "HEALTHCHECK",
+        test: ["wget", "-q", "http://x"],
+        interval: "30s",
+        timeout: "5s",
+        startPeriod: "5s",
+        startInterval: "1s",
+        retries: 3,
+      },
       'HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --start-interval=1s --retries=3 \\\n    CMD ["wget", "-q", "http://x"]',
     ],
   ])("%s", (_name, instruction, expected) => {

@@ -69,7 +69,9 @@ export function renderInstruction(instruction: Instruction): string {
     case "raw":
       return instruction.text;
     case "ARG":
-      return instruction.defaultValue === undefined ? `ARG ${instruction.name}` : `ARG ${word(instruction.name)}=${quotedValue(instruction.defaultValue)}`;
+      return instruction.defaultValue === undefined
+        ? `ARG ${instruction.name}`
+        : `ARG ${word(instruction.name)}=${quotedValue(instruction.defaultValue)}`;
     case "SHELL":
       return `SHELL ${json(instruction.argv)}`;
     case "USER":
@@ -86,9 +88,15 @@ export function renderInstruction(instruction: Instruction): string {
       return ["COPY", ...flags, ...instruction.sources.map(word), word(instruction.dest)].join(" ");
     }
     case "ENV":
-      return multiline("ENV", instruction.vars.map(([k, v]) => `${word(k)}=${quotedValue(v)}`));
+      return multiline(
+        "ENV",
+        instruction.vars.map(([k, v]) => `${word(k)}=${quotedValue(v)}`),
+      );
     case "LABEL":
-      return multiline("LABEL", instruction.labels.map(([k, v]) => `${word(k)}=${quotedValue(v)}`));
+      return multiline(
+        "LABEL",
+        instruction.labels.map(([k, v]) => `${word(k)}=${quotedValue(v)}`),
+      );
     case "WORKDIR":
       return `WORKDIR ${word(instruction.path)}`;
     case "EXPOSE":

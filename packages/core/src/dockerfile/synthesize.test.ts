@@ -78,7 +78,10 @@ describe("synthesizeDockerfile", () => {
 
   test("switches to root for installing when the parent is non-root, and ends on the declared user", () => {
     const users = (model().stages.at(-1)?.instructions ?? []).filter((i) => i.op === "USER");
-    expect(users).toEqual([{ op: "USER", user: "root" }, { op: "USER", user: "nginx" }]);
+    expect(users).toEqual([
+      { op: "USER", user: "root" },
+      { op: "USER", user: "nginx" },
+    ]);
   });
 
   test("build-only packages and install steps share the one package RUN", () => {
@@ -92,7 +95,13 @@ describe("synthesizeDockerfile", () => {
     expect(text).toMatch(/^CMD \[/m);
     expect(text).toContain('SHELL ["/bin/ash", "-eo", "pipefail", "-c"]');
     expect(text).not.toMatch(/^FROM .*:latest/m);
-    expect(text.trimEnd().split("\n").filter((l) => l.startsWith("USER ")).at(-1)).toBe("USER nginx");
+    expect(
+      text
+        .trimEnd()
+        .split("\n")
+        .filter((l) => l.startsWith("USER "))
+        .at(-1),
+    ).toBe("USER nginx");
     expect(text).not.toMatch(/^# syntax=/m);
   });
 

@@ -32,7 +32,7 @@ export function synthesizeDockerfile(image: ResolvedImage, options: SynthesizeOp
       ...(stage.platform === "build" ? ["It runs once, natively on the build machine: its output is the same for every platform."] : []),
       ...(stage.image ? [`${stage.from} is the ${stage.image} image of this repository; kiln build maps it with a build context.`] : []),
     ].join("\n"),
-    instructions: stage.instructions.map((text) => ({ op: "raw", text }) as Instruction),
+    instructions: stage.instructions.map((text) => ({ op: "raw", text })),
   }));
   stages.push({
     from: options.pinnedBase ?? image.base.reference,
@@ -56,7 +56,9 @@ export function synthesizeDockerfile(image: ResolvedImage, options: SynthesizeOp
     const where = problem.stage === image.name ? "a step" : `stage "${problem.stage}"`;
     throw new DefinitionError(
       `${options.sourcePath}: ${where} reads the build argument ${problem.arg}, which is not declared in that stage (an ARG's scope ends at the next FROM, so it would be empty)`,
-      problem.stage === image.name ? `declare it in this image: buildArgs: { ${problem.arg}: "…" }` : `declare it in the stage's instructions before the RUN: ARG ${problem.arg}`,
+      problem.stage === image.name
+        ? `declare it in this image: buildArgs: { ${problem.arg}: "…" }`
+        : `declare it in the stage's instructions before the RUN: ARG ${problem.arg}`,
     );
   }
   return model;
@@ -155,7 +157,8 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
   const env = Object.entries(image.env);
   if (env.length > 0) out.push({ op: "ENV", vars: env });
   for (const text of image.notes) out.push({ op: "comment", text: `kiln: ${text}` });
-  if (image.ports.length > 0) out.push({ op: "EXPOSE", ports: image.ports.map((p) => (p.protocol === "tcp" ? String(p.port) : `${p.port}/${p.protocol}`)) });
+  if (image.ports.length > 0)
+    out.push({ op: "EXPOSE", ports: image.ports.map((p) => (p.protocol === "tcp" ? String(p.port) : `${p.port}/${p.protocol}`)) });
   if (image.volumes.length > 0) out.push({ op: "VOLUME", paths: image.volumes });
   if (image.workdir) out.push({ op: "WORKDIR", path: image.workdir });
   if (image.healthcheck) {
@@ -191,7 +194,9 @@ function appInstructions(image: ResolvedImage): Instruction[] {
   if (!app) return [];
   const dir = app.dir.replace(/\/+$/, "") || "/";
   const source = app.source.replace(/\/+$/, "");
-  const out: Instruction[] = [{ op: "comment", text: `The application (${source}/), last: a change to its code rebuilds only the layers from here.` }];
+  const out: Instruction[] = [
+    { op: "comment", text: `The application (${source}/), last: a change to its code rebuilds only the layers from here.` },
+  ];
   if (app.manifests.length > 0) {
     out.push({ op: "COPY", sources: app.manifests.map((file) => `${source}/${file}`), dest: `${dir}/`, chown: app.owner });
   }
@@ -224,4 +229,3 @@ function withBuildCa(steps: Step[], script: string): Instruction {
     ].join("\n"),
   };
 }
-

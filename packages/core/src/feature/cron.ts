@@ -24,8 +24,6 @@ export function cron(): Feature {
       CRONTABS_DIR: { description: "a directory of crontabs, each file named after its user, read besides /etc/crontabs" },
       CRON_LOG_LEVEL: { default: "8", description: "BusyBox crond's log level: 8 errors only, 5 every job start" },
     },
-    tests: [
-      { kind: "command", name: "BusyBox has the crond applet", run: ["busybox", "--list"], stdoutMatches: "^crond$" },
-    ],
+    tests: [{ kind: "command", name: "BusyBox has the crond applet", run: ["busybox", "--list"], stdoutMatches: "^crond$" }],
   }));
 }

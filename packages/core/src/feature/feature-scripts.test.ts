@@ -27,7 +27,18 @@ const scripts = readdirSync(packagesDir)
   .flatMap(shellScripts);
 
 test("feature scripts exist, are executable and shellcheck-clean as POSIX sh", async (context) => {
-  expect(scripts.map((s) => path.basename(s))).toEqual(expect.arrayContaining(["kiln-crond", "kiln-ssh-prepare", "kiln-ssh-start", "my_init", "setuser", "kiln-init-health", "kiln-nginx-start", "kiln-httpd"]));
+  expect(scripts.map((s) => path.basename(s))).toEqual(
+    expect.arrayContaining([
+      "kiln-crond",
+      "kiln-ssh-prepare",
+      "kiln-ssh-start",
+      "my_init",
+      "setuser",
+      "kiln-init-health",
+      "kiln-nginx-start",
+      "kiln-httpd",
+    ]),
+  );
   for (const script of scripts) expect(statSync(script).mode & 0o111, `${script} is not executable`).not.toBe(0);
   if (!(await shellcheckAvailable())) {
     if (process.env.KILN_REQUIRE_SHELLCHECK === "1") throw new Error("KILN_REQUIRE_SHELLCHECK=1 but shellcheck is not installed");

@@ -14,7 +14,10 @@ test.each<[string, Feature]>([
   ["cron", cron()],
   ["apache", apache()],
 ])("every variable the %s scripts read is declared", (_name, feature) => {
-  const image = resolveImage(defineImage({ name: "x", description: "x", base: "debian:bookworm", features: [feature], user: "root", rootReason: "test" }), { file: "images/x/image.ts" });
+  const image = resolveImage(
+    defineImage({ name: "x", description: "x", base: "debian:bookworm", features: [feature], user: "root", rootReason: "test" }),
+    { file: "images/x/image.ts" },
+  );
   expect(image.featureFiles.length).toBeGreaterThan(0);
   expect(undeclaredScriptVariables(image)).toEqual([]);
 });

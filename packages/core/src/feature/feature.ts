@@ -10,7 +10,15 @@ import {
   stepSchema,
   userSchema,
 } from "../spec/schema.js";
-import { absolutePathSchema, argumentText, labelKeySchema, posixNameSchema, packageNameSchema, relativePathSchema, singleLine } from "../spec/grammar.js";
+import {
+  absolutePathSchema,
+  argumentText,
+  labelKeySchema,
+  posixNameSchema,
+  packageNameSchema,
+  relativePathSchema,
+  singleLine,
+} from "../spec/grammar.js";
 import { imageTestSchema } from "../spec/test-spec.js";
 
 /**
@@ -43,7 +51,10 @@ export const featureFileSchema = z.strictObject({
   contextDir: singleLine().startsWith("/"),
   src: relativePathSchema,
   dest: absolutePathSchema,
-  mode: z.string().regex(/^0?[0-7]{3,4}$/).optional(),
+  mode: z
+    .string()
+    .regex(/^0?[0-7]{3,4}$/)
+    .optional(),
 });
 export type FeatureFile = z.output<typeof featureFileSchema>;
 
@@ -78,7 +89,10 @@ export const featureContributionSchema = z.strictObject({
   ports: z.array(portSchema).default([]),
   volumes: z.array(absolutePathSchema).default([]),
   healthcheck: healthcheckSchema.optional(),
-  stopSignal: z.string().regex(/^SIG[A-Z0-9]+$/).optional(),
+  stopSignal: z
+    .string()
+    .regex(/^SIG[A-Z0-9]+$/)
+    .optional(),
   labels: z.record(labelKeySchema, singleLine()).default({}),
   tests: z.array(imageTestSchema).default([]),
   /** users the feature works with but does not create (ssh's login user): the image or a parent must declare them */
@@ -119,7 +133,8 @@ export function defineFeature(
     kind: "kiln.feature",
     name,
     options: { value, schema },
-    contribute: (context, options) => (contribute as NonNullable<typeof contribute>)(context, options === undefined ? schema.parse(value ?? {}) : options),
+    contribute: (context, options) =>
+      (contribute as NonNullable<typeof contribute>)(context, options === undefined ? schema.parse(value ?? {}) : options),
   };
 }
 

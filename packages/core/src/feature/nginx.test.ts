@@ -24,13 +24,17 @@ describe("nginx TLS support", () => {
     expect(tls.cmd).toEqual(["kiln-nginx-start"]);
     expect(tls.ports).toEqual([8080, 8443]);
     expect(tls.env).toEqual({ KILN_NGINX_TLS_PORT: "8443", NGINX_TLS_CERTIFICATES: "/etc/letsencrypt", NGINX_TLS_DOMAIN: "" });
-    expect(tls.files).toEqual([expect.objectContaining({ src: "kiln-nginx-start", dest: "/usr/local/bin/kiln-nginx-start", mode: "0755" })]);
+    expect(tls.files).toEqual([
+      expect.objectContaining({ src: "kiln-nginx-start", dest: "/usr/local/bin/kiln-nginx-start", mode: "0755" }),
+    ]);
     expect(script(tls)).toContain("include /tmp/kiln-nginx/http-site.conf;");
     expect(script(tls)).toContain("include /tmp/kiln-nginx/https-server.conf;");
     // The start script, running as the nginx user, must be able to rewrite the generated files.
     expect(script(tls)).toContain("chown -R www-data:0 /tmp/kiln-nginx");
     expect(script(contribution(nginx({ tls: true }), alpine))).toContain("chown -R nginx:0 /tmp/kiln-nginx");
-    expect(tls.tests.map((t) => t.name)).toContain("with TLS on and no certificate, the start script refuses with exit 78 and names the file");
+    expect(tls.tests.map((t) => t.name)).toContain(
+      "with TLS on and no certificate, the start script refuses with exit 78 and names the file",
+    );
   });
 
   test("the TLS port, certificate directory and a default domain can be set", () => {

@@ -42,7 +42,10 @@ const nginxOptionsSchema: z.ZodType<NginxOptions> = z.strictObject({
         certificates: absolutePathSchema.optional(),
         domain: z
           .string()
-          .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$|^$/, "expected a domain name like example.com")
+          .regex(
+            /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$|^$/,
+            "expected a domain name like example.com",
+          )
           .optional(),
       }),
     ])
@@ -73,7 +76,11 @@ export function nginx(options: NginxOptions = {}): Feature {
     const root = checked.root ?? "/data/html";
     const healthPath = checked.healthPath ?? "/healthz";
     const tlsOptions = checked.tls === true ? {} : checked.tls || undefined;
-    const tls = tlsOptions && { port: tlsOptions.port ?? 8443, certificates: tlsOptions.certificates ?? "/etc/letsencrypt", domain: tlsOptions.domain ?? "" };
+    const tls = tlsOptions && {
+      port: tlsOptions.port ?? 8443,
+      certificates: tlsOptions.certificates ?? "/etc/letsencrypt",
+      domain: tlsOptions.domain ?? "",
+    };
     const paths = distro.paths;
     const contribution: FeatureContributionInput = {
       packages: ["nginx"],
@@ -166,7 +173,14 @@ export function nginx(options: NginxOptions = {}): Feature {
         },
       ],
       ports: [port],
-      healthcheck: { test: httpProbe(distro, port, healthPath), intervalSeconds: 30, timeoutSeconds: 5, startPeriodSeconds: 5, startIntervalSeconds: 1, retries: 3 },
+      healthcheck: {
+        test: httpProbe(distro, port, healthPath),
+        intervalSeconds: 30,
+        timeoutSeconds: 5,
+        startPeriodSeconds: 5,
+        startIntervalSeconds: 1,
+        retries: 3,
+      },
       // SIGQUIT is nginx's graceful shutdown: finish in-flight requests, then exit.
       stopSignal: "SIGQUIT",
       cmd: ["nginx", "-e", "/dev/stderr", "-g", "daemon off;"],
@@ -186,12 +200,28 @@ export function nginx(options: NginxOptions = {}): Feature {
 function withTls(contribution: FeatureContributionInput, tls: Required<NginxTlsOptions>): FeatureContributionInput {
   return {
     ...contribution,
-    files: [{ contextDir: featureFilesDirectory(import.meta.url, "nginx"), src: "kiln-nginx-start", dest: "/usr/local/bin/kiln-nginx-start", mode: "0755" }],
+    files: [
+      {
+        contextDir: featureFilesDirectory(import.meta.url, "nginx"),
+        src: "kiln-nginx-start",
+        dest: "/usr/local/bin/kiln-nginx-start",
+        mode: "0755",
+      },
+    ],
     env: { KILN_NGINX_TLS_PORT: String(tls.port), NGINX_TLS_CERTIFICATES: tls.certificates, NGINX_TLS_DOMAIN: tls.domain },
     runtimeEnv: {
-      NGINX_TLS_DOMAIN: { default: tls.domain || "unset", description: `turns HTTPS on for this domain, on port ${tls.port}; plain HTTP then answers 301` },
-      NGINX_TLS_CERTIFICATES: { default: tls.certificates, description: "the Let's Encrypt directory holding live/<domain>/fullchain.pem and privkey.pem" },
-      NGINX_TLS_PUBLIC_PORT: { default: "443", description: "the HTTPS port clients see (behind a port mapping), used in the 301's Location" },
+      NGINX_TLS_DOMAIN: {
+        default: tls.domain || "unset",
+        description: `turns HTTPS on for this domain, on port ${tls.port}; plain HTTP then answers 301`,
+      },
+      NGINX_TLS_CERTIFICATES: {
+        default: tls.certificates,
+        description: "the Let's Encrypt directory holding live/<domain>/fullchain.pem and privkey.pem",
+      },
+      NGINX_TLS_PUBLIC_PORT: {
+        default: "443",
+        description: "the HTTPS port clients see (behind a port mapping), used in the 301's Location",
+      },
       NGINX_HSTS_MAX_AGE: { default: "unset", description: "seconds of Strict-Transport-Security; unset sends no HSTS header" },
     },
     ports: [...(contribution.ports ?? []), tls.port],

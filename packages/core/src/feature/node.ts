@@ -33,7 +33,9 @@ const nodeOptionsSchema: z.ZodType<NodeOptions> = z.strictObject({
  * ```
  */
 export function node(options: NodeOptions = {}): Feature {
-  return defineFeature("node", { schema: nodeOptionsSchema, value: options }, (_context, checked) => nodeContribution(checked.pnpm ?? defaultPnpm));
+  return defineFeature("node", { schema: nodeOptionsSchema, value: options }, (_context, checked) =>
+    nodeContribution(checked.pnpm ?? defaultPnpm),
+  );
 }
 
 function nodeContribution(pnpm: { version: string; integrity: string }): FeatureContributionInput {

@@ -30,7 +30,12 @@ export function tini(options: TiniOptions = {}): Feature {
     packages: ["tini"],
     entrypoint: {
       role: "init",
-      argv: [distro.paths.tini, ...((checked.processGroup ?? true) ? ["-g"] : []), ...(checked.successOnSigterm ? ["-e", "143"] : []), "--"],
+      argv: [
+        distro.paths.tini,
+        ...((checked.processGroup ?? true) ? ["-g"] : []),
+        ...(checked.successOnSigterm ? ["-e", "143"] : []),
+        "--",
+      ],
     },
     tests: [
       {

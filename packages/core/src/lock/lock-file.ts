@@ -45,8 +45,7 @@ export function readLockFile(imageDir: string, displayRoot: string): LockFile | 
 
 /** Stable JSON (sorted platform keys) so a lock only changes when what it records changes. */
 export function renderLockFile(lock: LockFile): string {
-  const sortKeys = <T>(record: Record<string, T> | undefined) =>
-    record ? Object.fromEntries(entriesByKey(record)) : undefined;
+  const sortKeys = <T>(record: Record<string, T> | undefined) => (record ? Object.fromEntries(entriesByKey(record)) : undefined);
   const ordered: LockFile = {
     image: lock.image,
     base: { reference: lock.base.reference, digest: lock.base.digest, platforms: sortKeys(lock.base.platforms) ?? {} },
@@ -74,7 +73,8 @@ export function lockChanges(before: LockFile | undefined, after: LockFile): stri
     const b = new Set(after.packages?.[platform] ?? []);
     const removed = [...a].filter((p) => !b.has(p));
     const added = [...b].filter((p) => !a.has(p));
-    if (removed.length + added.length > 0) changes.push(`${platform} packages: ${[...removed.map((p) => `-${p}`), ...added.map((p) => `+${p}`)].join(" ")}`);
+    if (removed.length + added.length > 0)
+      changes.push(`${platform} packages: ${[...removed.map((p) => `-${p}`), ...added.map((p) => `+${p}`)].join(" ")}`);
   }
   return changes;
 }

@@ -33,7 +33,11 @@ const baseDefinition = defineImage({
   user: "app",
 });
 const base = loaded(baseDefinition, "1.2.0");
-const nginx = loaded(defineImage({ name: "alpine-nginx", description: "web", base: baseDefinition }), "0.4.1", new Map([["alpine-base", base.resolved]]));
+const nginx = loaded(
+  defineImage({ name: "alpine-nginx", description: "web", base: baseDefinition }),
+  "0.4.1",
+  new Map([["alpine-base", base.resolved]]),
+);
 const all = new Map([
   ["alpine-base", base],
   ["alpine-nginx", nginx],
@@ -54,7 +58,10 @@ function values(argv: string[], flag: string): string[] {
 describe("planBuild argv", () => {
   const load = planBuild(nginx, all, options);
   const push = planBuild(nginx, all, { ...options, output: { type: "push" }, registry: "127.0.0.1:5000/kiln", latest: true });
-  const mirrored = planBuild(base, all, { ...options, mirror: { name: "custom", registries: { hub: "127.0.0.1:5000" }, apk: "https://m.example/alpine", persist: false } });
+  const mirrored = planBuild(base, all, {
+    ...options,
+    mirror: { name: "custom", registries: { hub: "127.0.0.1:5000" }, apk: "https://m.example/alpine", persist: false },
+  });
 
   test("is docker buildx build, run from the repository root, ending with the context", () => {
     expect(load.command.command).toBe("docker");
@@ -66,7 +73,11 @@ describe("planBuild argv", () => {
     ["--file", "the generated Dockerfile", ["images/alpine-nginx/Dockerfile"]],
     ["--platform", "both platforms, comma-joined", ["linux/amd64,linux/arm64"]],
     ["--tag", "local tags", ["kiln.local/alpine-nginx:local", "kiln.local/alpine-nginx:0.4.1"]],
-    ["--build-context", "the parent mapped to its local image", ["kiln.local/alpine-base:local=docker-image://kiln.local/alpine-base:1.2.0"]],
+    [
+      "--build-context",
+      "the parent mapped to its local image",
+      ["kiln.local/alpine-base:local=docker-image://kiln.local/alpine-base:1.2.0"],
+    ],
     ["--metadata-file", "a metadata file to read digests from", ["images/alpine-nginx/dist/buildx-metadata.json"]],
     ["--progress", "BuildKit progress passes through", ["auto"]],
   ])("load: %s carries %s", (flag, _what, expected) => {
@@ -109,33 +120,54 @@ describe("planBuild argv", () => {
   describe("push by digest", () => {
     const parentDigest = `sha256:${"a".repeat(64)}`;
     const byDigest = (via: "buildx" | "staging") =>
-      planBuild(nginx, all, { ...options, output: { type: "push-by-digest", via }, registry: "127.0.0.1:5000/kiln", pushedParents: { "alpine-base": parentDigest } });
+      planBuild(nginx, all, {
+        ...options,
+        output: { type: "push-by-digest", via },
+        registry: "127.0.0.1:5000/kiln",
+        pushedParents: { "alpine-base": parentDigest },
+      });
 
     test("buildx: no tag at all, the image's repository with push-by-digest and a canonical name", () => {
       const plan = byDigest("buildx");
       expect(values(plan.command.args, "--tag")).toEqual([]);
-      expect(values(plan.command.args, "--output")).toEqual(["type=image,name=127.0.0.1:5000/kiln/alpine-nginx,push=true,push-by-digest=true,name-canonical=true"]);
+      expect(values(plan.command.args, "--output")).toEqual([
+        "type=image,name=127.0.0.1:5000/kiln/alpine-nginx,push=true,push-by-digest=true,name-canonical=true",
+      ]);
       expect(plan.command.args).not.toContain("--push");
       expect(plan.pushName).toBe("127.0.0.1:5000/kiln/alpine-nginx");
     });
 
     test("staging (docker driver): the staging repository, under version-commit, never a release tag", () => {
       const plan = byDigest("staging");
-      expect(values(plan.command.args, "--output")).toEqual(["type=image,name=127.0.0.1:5000/kiln/kiln-staging/alpine-nginx:0.4.1-89abcde,push=true"]);
+      expect(values(plan.command.args, "--output")).toEqual([
+        "type=image,name=127.0.0.1:5000/kiln/kiln-staging/alpine-nginx:0.4.1-89abcde,push=true",
+      ]);
       expect(plan.repository).toBe("127.0.0.1:5000/kiln/alpine-nginx");
     });
 
     test("labels and index annotations name the parent as pushed, and the build uses it at that digest", () => {
       const plan = byDigest("staging");
-      const expected = ["org.opencontainers.image.base.name=127.0.0.1:5000/kiln/alpine-base:1.2.0", `org.opencontainers.image.base.digest=${parentDigest}`];
+      const expected = [
+        "org.opencontainers.image.base.name=127.0.0.1:5000/kiln/alpine-base:1.2.0",
+        `org.opencontainers.image.base.digest=${parentDigest}`,
+      ];
       expect(values(plan.command.args, "--label")).toEqual(expect.arrayContaining(expected));
       expect(values(plan.command.args, "--annotation")).toEqual(expect.arrayContaining(expected.map((label) => `index:${label}`)));
-      expect(values(plan.command.args, "--build-context")).toEqual([`kiln.local/alpine-base:local=docker-image://127.0.0.1:5000/kiln/alpine-base:1.2.0@${parentDigest}`]);
+      expect(values(plan.command.args, "--build-context")).toEqual([
+        `kiln.local/alpine-base:local=docker-image://127.0.0.1:5000/kiln/alpine-base:1.2.0@${parentDigest}`,
+      ]);
     });
 
     test("a registry base carries the digest it was resolved to", () => {
-      const plan = planBuild(base, all, { ...options, output: { type: "push-by-digest", via: "staging" }, registry: "127.0.0.1:5000/kiln", baseDigest: parentDigest });
-      expect(values(plan.command.args, "--label")).toEqual(expect.arrayContaining(["org.opencontainers.image.base.name=alpine:3.22", `org.opencontainers.image.base.digest=${parentDigest}`]));
+      const plan = planBuild(base, all, {
+        ...options,
+        output: { type: "push-by-digest", via: "staging" },
+        registry: "127.0.0.1:5000/kiln",
+        baseDigest: parentDigest,
+      });
+      expect(values(plan.command.args, "--label")).toEqual(
+        expect.arrayContaining(["org.opencontainers.image.base.name=alpine:3.22", `org.opencontainers.image.base.digest=${parentDigest}`]),
+      );
     });
   });
 

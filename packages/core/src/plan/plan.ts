@@ -106,7 +106,10 @@ function buildSecrets(options: PlanOptions): Record<string, string> {
   if (ca === undefined) return {};
   const file = path.resolve(options.root, ca);
   if (!existsSync(file)) {
-    throw new UsageError(`mirror ca=${ca}: ${file} does not exist`, "give the path of a PEM bundle with the proxy's CA, e.g. ca=/etc/ssl/certs/ca-certificates.crt (relative paths start at the workspace root)");
+    throw new UsageError(
+      `mirror ca=${ca}: ${file} does not exist`,
+      "give the path of a PEM bundle with the proxy's CA, e.g. ca=/etc/ssl/certs/ca-certificates.crt (relative paths start at the workspace root)",
+    );
   }
   return { [caSecretId]: file };
 }
@@ -122,17 +125,18 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   if (pushing && !options.registry) throw new Error("planBuild: push needs a registry");
   const repository = pushing ? `${options.registry}/${resolved.name}` : undefined;
 
-  const tags = output.type === "push-by-digest"
-    ? []
-    : options.tags
-    ? options.tags.map((tag) => imageReference(resolved.name, tag, pushing ? options.registry : undefined))
-    : pushing
-    ? versionTags({
-        version,
-        revision: options.revision,
-        latest: options.latest,
-      }).map((tag) => imageReference(resolved.name, tag, options.registry))
-    : [imageReference(resolved.name, "local"), imageReference(resolved.name, version)];
+  const tags =
+    output.type === "push-by-digest"
+      ? []
+      : options.tags
+        ? options.tags.map((tag) => imageReference(resolved.name, tag, pushing ? options.registry : undefined))
+        : pushing
+          ? versionTags({
+              version,
+              revision: options.revision,
+              latest: options.latest,
+            }).map((tag) => imageReference(resolved.name, tag, options.registry))
+          : [imageReference(resolved.name, "local"), imageReference(resolved.name, version)];
 
   const buildContexts: Record<string, string> = {};
   // A workspace image (the base, or a stage's) is the built image of this version: locally
@@ -250,7 +254,12 @@ function pushName(image: string, version: string, options: PlanOptions): string 
  * The base as the built image has it: a workspace parent, when pushing, is the parent's reference in
  * the registry at the digest it was built from; a registry base carries the locked or given digest.
  */
-function baseLabel(image: LoadedImage, all: Map<string, LoadedImage>, options: PlanOptions, pushing: boolean): { baseName?: string; baseDigest?: string } {
+function baseLabel(
+  image: LoadedImage,
+  all: Map<string, LoadedImage>,
+  options: PlanOptions,
+  pushing: boolean,
+): { baseName?: string; baseDigest?: string } {
   const base = image.resolved.base;
   if (base.kind === "workspace") {
     if (!pushing) return {};

@@ -34,11 +34,18 @@ describe("README findings (KL100)", () => {
       "the README does not document the port 2222",
       "the README does not document the volume /data",
     ]);
-    expect(readmeFindings(image, "# web", file)[0]).toMatchObject({ file, code: "KL100", severity: "warning", fix: expect.stringContaining(file) });
+    expect(readmeFindings(image, "# web", file)[0]).toMatchObject({
+      file,
+      code: "KL100",
+      severity: "warning",
+      fix: expect.stringContaining(file),
+    });
   });
 
   test("a README that names them all has no finding; KILN_* plumbing needs no reader", () => {
-    expect(messages("| `PUBLIC_KEY` | keys |\n| `LANG` | C.UTF-8 |\nbuild with --build-arg APP_UID=1234\nport 2222, volume `/data`\n")).toEqual([]);
+    expect(
+      messages("| `PUBLIC_KEY` | keys |\n| `LANG` | C.UTF-8 |\nbuild with --build-arg APP_UID=1234\nport 2222, volume `/data`\n"),
+    ).toEqual([]);
   });
 
   test("a name inside a longer one does not count; a path under the volume does", () => {
@@ -51,6 +58,8 @@ describe("README findings (KL100)", () => {
   });
 
   test("an image without a README is one finding saying what to write", () => {
-    expect(readmeFindings(image, undefined, file)).toEqual([expect.objectContaining({ message: "web has no README.md", fix: expect.stringContaining("environment, ports, volumes") })]);
+    expect(readmeFindings(image, undefined, file)).toEqual([
+      expect.objectContaining({ message: "web has no README.md", fix: expect.stringContaining("environment, ports, volumes") }),
+    ]);
   });
 });

@@ -11,16 +11,30 @@ export const readmeRule = "KL100";
  * and its scripts, or set by kiln from the mirror profile, and need no reader.
  */
 export function readmeFindings(image: ResolvedImage, readme: string | undefined, file: string): Finding[] {
-  const finding = (message: string, fix: string): Finding => ({ file, line: 1, column: 1, code: readmeRule, severity: "warning", message, fix });
+  const finding = (message: string, fix: string): Finding => ({
+    file,
+    line: 1,
+    column: 1,
+    code: readmeRule,
+    severity: "warning",
+    message,
+    fix,
+  });
   if (readme === undefined) {
     return [finding(`${image.name} has no README.md`, "write one: what the image is for, its environment, ports, volumes and exit codes")];
   }
   const mentions = (word: string) => new RegExp(`(^|[^A-Za-z0-9_/.-])${escapeRegExp(word)}($|[^A-Za-z0-9_-])`, "m").test(readme);
   const userFacing = (name: string) => !name.startsWith("KILN_");
   const expected = [
-    ...Object.keys(image.runtimeEnv).filter(userFacing).map((name) => ({ what: "variable", name })),
-    ...Object.keys(image.env).filter(userFacing).map((name) => ({ what: "variable", name })),
-    ...Object.keys(image.buildArgs).filter(userFacing).map((name) => ({ what: "build argument", name })),
+    ...Object.keys(image.runtimeEnv)
+      .filter(userFacing)
+      .map((name) => ({ what: "variable", name })),
+    ...Object.keys(image.env)
+      .filter(userFacing)
+      .map((name) => ({ what: "variable", name })),
+    ...Object.keys(image.buildArgs)
+      .filter(userFacing)
+      .map((name) => ({ what: "build argument", name })),
     ...image.ports.map((port) => ({ what: "port", name: String(port.port) })),
     ...image.volumes.map((volume) => ({ what: "volume", name: volume })),
   ];
@@ -28,7 +42,9 @@ export function readmeFindings(image: ResolvedImage, readme: string | undefined,
   const byName = new Map(expected.map((item) => [item.name, item]));
   return [...byName.values()]
     .filter(({ name }) => !mentions(name))
-    .map(({ what, name }) => finding(`the README does not document the ${what} ${name}`, `say what ${name} is for (and its default) in ${file}`));
+    .map(({ what, name }) =>
+      finding(`the README does not document the ${what} ${name}`, `say what ${name} is for (and its default) in ${file}`),
+    );
 }
 
 function escapeRegExp(text: string): string {

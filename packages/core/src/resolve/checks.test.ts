@@ -9,7 +9,7 @@ const file = "images/x/image.ts";
 const valid: ImageInput = { name: "x", description: "an image", base: "alpine:3.22", users: [{ name: "app", uid: 10001 }], user: "app" };
 
 function resolve(input: Record<string, unknown>) {
-  return resolveImage(defineImage({ ...valid, ...input } as ImageInput), { file });
+  return resolveImage(defineImage({ ...valid, ...input }), { file });
 }
 
 function errorOf(input: Record<string, unknown>): DefinitionError {
@@ -28,8 +28,16 @@ describe("root by any name needs rootReason", () => {
     ["uid and gid 0", { user: "0:0" }, /user: the image would run as root \("0:0" is uid 0\)/],
     ["root with its group", { user: "root:root" }, /user: the image would run as root/],
     ["uid 0 under another name", { users: [{ name: "toor", uid: 0 }], user: "toor" }, /users \(toor\): declares uid 0 under the name toor/],
-    ["uid 0 through a build argument's default", { buildArgs: { ADMIN_UID: "0" }, users: [{ name: "admin", uid: "$ADMIN_UID" }], user: "app" }, /users \(admin\): declares uid 0/],
-    ["root redeclared with a login shell", { users: [{ name: "root", uid: 0, shell: "/bin/bash", login: true }], user: "app" }, /users \(root\): redeclares root/],
+    [
+      "uid 0 through a build argument's default",
+      { buildArgs: { ADMIN_UID: "0" }, users: [{ name: "admin", uid: "$ADMIN_UID" }], user: "app" },
+      /users \(admin\): declares uid 0/,
+    ],
+    [
+      "root redeclared with a login shell",
+      { users: [{ name: "root", uid: 0, shell: "/bin/bash", login: true }], user: "app" },
+      /users \(root\): redeclares root/,
+    ],
   ])("%s", (_name, input, message) => {
     const error = errorOf(input);
     expect(error.message).toMatch(message);
@@ -96,7 +104,11 @@ describe("package names follow the distro's package manager", () => {
   test.each<[string, Record<string, unknown>, RegExp]>([
     ["a command in a package name", { packages: ["nginx; rm -rf / #"] }, /packages\[0\]: expected a package name/],
     ["a command substitution", { packages: ["$(curl example.com | sh)"] }, /packages\[0\]: expected a package name/],
-    ["an apk constraint on Debian", { base: "debian:bookworm", packages: ["nginx~1.22"] }, /packages: "nginx~1\.22" is not a debian package name/],
+    [
+      "an apk constraint on Debian",
+      { base: "debian:bookworm", packages: ["nginx~1.22"] },
+      /packages: "nginx~1\.22" is not a debian package name/,
+    ],
     ["a one-letter Debian package", { base: "debian:bookworm", packages: ["a"] }, /packages: "a" is not a debian package name/],
   ])("%s", (_name, input, message) => {
     expect(errorOf(input).message).toMatch(message);
@@ -104,13 +116,18 @@ describe("package names follow the distro's package manager", () => {
 
   test("each distro's own forms are accepted", () => {
     // A tag needs its repository (repositories.apk, see distro/apk-repositories.test.ts).
-    expect(resolve({ packages: ["tool@testing", "curl=8.14.1-r1", "py3-pip"], repositories: { apk: [{ url: "edge/testing", tag: "testing" }] } }).packages).toEqual(["curl=8.14.1-r1", "py3-pip", "tool@testing"]);
+    expect(
+      resolve({ packages: ["tool@testing", "curl=8.14.1-r1", "py3-pip"], repositories: { apk: [{ url: "edge/testing", tag: "testing" }] } })
+        .packages,
+    ).toEqual(["curl=8.14.1-r1", "py3-pip", "tool@testing"]);
     expect(resolve({ base: "debian:bookworm", packages: ["libssl3:arm64", "git/bookworm-backports"] }).packages).toHaveLength(2);
   });
 
   test("a feature's bad package names the feature", () => {
     const feature = defineFeature("odd", () => ({ packages: ["Nginx"] }));
-    expect(errorOf({ base: "debian:bookworm", features: [feature] }).message).toMatch(/\(feature odd\) packages: "Nginx" is not a debian package name/);
+    expect(errorOf({ base: "debian:bookworm", features: [feature] }).message).toMatch(
+      /\(feature odd\) packages: "Nginx" is not a debian package name/,
+    );
   });
 });
 
@@ -120,7 +137,9 @@ describe("features that fail", () => {
       throw new TypeError("cannot read properties of undefined (reading 'port')");
     });
     const error = errorOf({ features: [broken] });
-    expect(error.message).toBe("images/x/image.ts: features[0] (feature broken): the feature failed: cannot read properties of undefined (reading 'port')");
+    expect(error.message).toBe(
+      "images/x/image.ts: features[0] (feature broken): the feature failed: cannot read properties of undefined (reading 'port')",
+    );
     expect(error.hint).toMatch(/options given to broken/);
     expect(error.exitCode).toBe(2);
   });

@@ -7,7 +7,15 @@ import { defineImage, type ImageDefinition, type ImageInput } from "../spec/defi
 import { resolveImage } from "./resolve.js";
 
 const file = "images/child/image.ts";
-const base = defineImage({ name: "base", description: "base", base: "debian:bookworm", packages: ["tzdata"], features: [tini()], users: [{ name: "app", uid: 10001 }], user: "app" });
+const base = defineImage({
+  name: "base",
+  description: "base",
+  base: "debian:bookworm",
+  packages: ["tzdata"],
+  features: [tini()],
+  users: [{ name: "app", uid: 10001 }],
+  user: "app",
+});
 
 /** A stand-in for init(): a package, a group, a file, a step and an init that includes tini. */
 function supervisor(services: string[]): Feature {
@@ -51,7 +59,14 @@ function errorOf(run: () => unknown): DefinitionError {
 }
 
 describe("features compose across the image graph", () => {
-  const supervised = defineImage({ name: "supervised", description: "s", base, features: [supervisor(["cron"])], user: "root", rootReason: "my_init" });
+  const supervised = defineImage({
+    name: "supervised",
+    description: "s",
+    base,
+    features: [supervisor(["cron"])],
+    user: "root",
+    rootReason: "my_init",
+  });
   const served = defineImage({ name: "served", description: "s", base, features: [server()], user: "root", rootReason: "sshd" });
 
   test("a child knows which features its ancestors applied, and by which image", () => {
@@ -82,7 +97,9 @@ describe("features compose across the image graph", () => {
     expect(child.configureSteps[0]?.run).toContain("Port 22");
     expect(child.env).toEqual({ SERVER_USER: "admin" });
     expect(child.ports).toEqual([{ port: 22, protocol: "tcp" }]);
-    expect(child.notes).toEqual([expect.stringMatching(/^served's EXPOSE 2222\/tcp \(server\(\)\) stays: Docker cannot remove an exposed port.*Publish 22\/tcp/)]);
+    expect(child.notes).toEqual([
+      expect.stringMatching(/^served's EXPOSE 2222\/tcp \(server\(\)\) stays: Docker cannot remove an exposed port.*Publish 22\/tcp/),
+    ]);
   });
 
   test("an account a parent created is not created again; the same name with other settings is an error naming the parent", () => {
@@ -103,7 +120,11 @@ describe("features compose across the image graph", () => {
   });
 
   test("a child's init may take the place of one it includes, but never drops the parent's init silently", () => {
-    expect(resolveChild(base, { features: [supervisor([])], user: "root", rootReason: "my_init" }).init).toEqual(["/usr/bin/tini", "--", "/sbin/my_init"]);
+    expect(resolveChild(base, { features: [supervisor([])], user: "root", rootReason: "my_init" }).init).toEqual([
+      "/usr/bin/tini",
+      "--",
+      "/sbin/my_init",
+    ]);
     const error = errorOf(() => resolveChild(supervised, { features: [tini()] }));
     expect(error.message).toMatch(/tini\(\) would replace supervisor\(\), the init supervised starts its ENTRYPOINT with/);
     expect(error.hint).toMatch(/remove tini\(\)/);
@@ -112,11 +133,15 @@ describe("features compose across the image graph", () => {
   test("two features setting the command are an error unless the image says which", () => {
     const error = errorOf(() => resolveChild(base, { features: [server(), supervisor([])], user: "root", rootReason: "x" }));
     expect(error.message).toMatch(/features: server\(\) and supervisor\(\) both set the command \(CMD\)/);
-    expect(resolveChild(base, { features: [server(), supervisor([])], user: "root", rootReason: "x", cmd: ["/usr/local/bin/start"] }).cmd).toEqual(["/usr/local/bin/start"]);
+    expect(
+      resolveChild(base, { features: [server(), supervisor([])], user: "root", rootReason: "x", cmd: ["/usr/local/bin/start"] }).cmd,
+    ).toEqual(["/usr/local/bin/start"]);
   });
 
   test("one port claimed by two features, here or across the graph, is an error naming both", () => {
-    const here = errorOf(() => resolveChild(base, { features: [server({ port: 8080 }), nginx({ port: 8080 })], user: "root", rootReason: "x", cmd: ["x"] }));
+    const here = errorOf(() =>
+      resolveChild(base, { features: [server({ port: 8080 }), nginx({ port: 8080 })], user: "root", rootReason: "x", cmd: ["x"] }),
+    );
     expect(here.message).toMatch(/ports: 8080\/tcp is claimed by nginx\(\) in child and by server\(\) in child/);
     const across = errorOf(() => resolveChild(served, { features: [nginx({ port: 2222 })], cmd: ["x"] }));
     expect(across.message).toMatch(/ports: 2222\/tcp is claimed by nginx\(\) in child and by server\(\) in served/);

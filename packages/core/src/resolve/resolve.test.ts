@@ -17,7 +17,7 @@ const valid: ImageInput = {
 
 function errorOf(input: Record<string, unknown>): DefinitionError {
   try {
-    resolveImage(defineImage({ ...valid, ...input } as ImageInput), { file });
+    resolveImage(defineImage({ ...valid, ...input }), { file });
   } catch (error) {
     if (error instanceof DefinitionError) return error;
     throw error;
@@ -27,13 +27,38 @@ function errorOf(input: Record<string, unknown>): DefinitionError {
 
 describe("definition errors name the file, the field and the fix", () => {
   test.each<[string, Record<string, unknown>, RegExp, RegExp]>([
-    ["unknown platform", { platforms: ["linux/amd64", "linux/mips"] }, /^images\/x\/image\.ts: platforms\[1\]: unknown platform "linux\/mips"/, /fix the field/],
+    [
+      "unknown platform",
+      { platforms: ["linux/amd64", "linux/mips"] },
+      /^images\/x\/image\.ts: platforms\[1\]: unknown platform "linux\/mips"/,
+      /fix the field/,
+    ],
     ["user without a name", { users: [{ uid: 1000 }] }, /^images\/x\/image\.ts: users\[0\]\.name: /, /fix the field/],
-    ["uid that is neither a number nor a build argument", { users: [{ name: "a", uid: "1000" }] }, /users\[0\]\.uid: expected a number, or "\$NAME" naming a build argument/, /fix the field/],
-    ["uid naming an undeclared build argument", { users: [{ name: "a", uid: "$DEV_UID" }] }, /: users \(a\)\.uid: "\$DEV_UID" names no build argument/, /buildArgs: \{ DEV_UID: "1000" \}/],
-    ["build argument in lower case", { buildArgs: { dev_uid: "1" } }, /: buildArgs\.dev_uid: expected an upper-case build argument name/, /fix the field/],
+    [
+      "uid that is neither a number nor a build argument",
+      { users: [{ name: "a", uid: "1000" }] },
+      /users\[0\]\.uid: expected a number, or "\$NAME" naming a build argument/,
+      /fix the field/,
+    ],
+    [
+      "uid naming an undeclared build argument",
+      { users: [{ name: "a", uid: "$DEV_UID" }] },
+      /: users \(a\)\.uid: "\$DEV_UID" names no build argument/,
+      /buildArgs: \{ DEV_UID: "1000" \}/,
+    ],
+    [
+      "build argument in lower case",
+      { buildArgs: { dev_uid: "1" } },
+      /: buildArgs\.dev_uid: expected an upper-case build argument name/,
+      /fix the field/,
+    ],
     ["port out of range", { ports: [8080, 70000] }, /: ports\[1\]: ports are 1 to 65535/, /fix the field/],
-    ["base neither reference nor definition", { base: 42 }, /: base: expected an image reference like "alpine:3\.22" or another image's definition, got number 42/, /import the parent/],
+    [
+      "base neither reference nor definition",
+      { base: 42 },
+      /: base: expected an image reference like "alpine:3\.22" or another image's definition, got number 42/,
+      /import the parent/,
+    ],
     ["base that is an invalid reference", { base: "Not A Ref" }, /: base: expected an image reference/, /fix the field/],
     ["a missing base (an import cycle looks like this)", { base: undefined }, /: base: .*import cycle/, /import the parent/],
     ["secret-looking ENV value", { env: { API_TOKEN: "abc123" } }, /: env\.API_TOKEN: looks like a secret/, /fix the field/],
@@ -93,15 +118,26 @@ describe("resolution", () => {
   test("test-only environment is inherited and overridden, never part of the image's env", () => {
     const parent = defineImage({ ...valid, name: "p", testEnv: { A: "1", B: "1" } });
     const keyed = defineFeature("keyed", () => ({ testEnv: { B: "2", C: "2" } }));
-    const child = resolveImage(defineImage({ name: "c", description: "c", base: parent, features: [keyed], testEnv: { C: "3" } }), { file });
+    const child = resolveImage(defineImage({ name: "c", description: "c", base: parent, features: [keyed], testEnv: { C: "3" } }), {
+      file,
+    });
     expect(child.testEnv).toEqual({ A: "1", B: "2", C: "3" });
     expect(child.env).toEqual({});
   });
 
   test("a child's own ports, volumes and variables are its own; what a container has adds its parents'", () => {
-    const grandparent = defineImage({ ...valid, name: "g", env: { A: "g" }, ports: [8000], runtimeEnv: { TZ: { default: "UTC", description: "zone" } } });
+    const grandparent = defineImage({
+      ...valid,
+      name: "g",
+      env: { A: "g" },
+      ports: [8000],
+      runtimeEnv: { TZ: { default: "UTC", description: "zone" } },
+    });
     const parent = defineImage({ name: "p", description: "p", base: grandparent, env: { A: "p", B: "p" }, volumes: ["/data"] });
-    const served = defineFeature("served", () => ({ ports: [8080], runtimeEnv: { TZ: { description: "the feature's word" }, PORT: { default: "8080", description: "port" } } }));
+    const served = defineFeature("served", () => ({
+      ports: [8080],
+      runtimeEnv: { TZ: { description: "the feature's word" }, PORT: { default: "8080", description: "port" } },
+    }));
     const child = resolveImage(defineImage({ name: "c", description: "c", base: parent, features: [served] }), { file });
     // The Dockerfile states only what the child adds: EXPOSE 8080, no VOLUME, no ENV.
     expect(child.ports).toEqual([{ port: 8080, protocol: "tcp" }]);
@@ -110,7 +146,10 @@ describe("resolution", () => {
     expect(child.runtimeEnv).toEqual({ TZ: { description: "the feature's word" }, PORT: { default: "8080", description: "port" } });
     expect(runtimeInterface(child)).toEqual({
       env: { A: "p", B: "p" },
-      ports: [{ port: 8000, protocol: "tcp" }, { port: 8080, protocol: "tcp" }],
+      ports: [
+        { port: 8000, protocol: "tcp" },
+        { port: 8080, protocol: "tcp" },
+      ],
       volumes: ["/data"],
       runtimeEnv: { TZ: { description: "the feature's word" }, PORT: { default: "8080", description: "port" } },
     });
@@ -137,10 +176,9 @@ describe("resolution", () => {
   });
 
   test("features contribute per distro", () => {
-    const debianNginx = resolveImage(
-      defineImage({ ...valid, base: "debian:bookworm", users: [], user: "www-data", features: [nginx()] }),
-      { file },
-    );
+    const debianNginx = resolveImage(defineImage({ ...valid, base: "debian:bookworm", users: [], user: "www-data", features: [nginx()] }), {
+      file,
+    });
     expect(debianNginx.healthcheck?.test[0]).toBe("/bin/bash");
     const alpineNginx = resolveImage(defineImage({ ...valid, users: [], user: "nginx", features: [nginx()] }), { file });
     expect(alpineNginx.healthcheck?.test[0]).toBe("wget");

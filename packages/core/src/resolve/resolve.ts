@@ -3,7 +3,15 @@ import { featureContributionSchema, isFeature, type Feature, type FeatureContext
 import { distroFromReference, distros } from "../distro/select.js";
 import { isImageDefinition, type ImageDefinition } from "../spec/define.js";
 import type { Repositories } from "../spec/repository.js";
-import { imageDataSchema, imageNameSchema, imageReferenceSchema, type DistroName, type GroupSpec, type PortInput, type UserSpec } from "../spec/schema.js";
+import {
+  imageDataSchema,
+  imageNameSchema,
+  imageReferenceSchema,
+  type DistroName,
+  type GroupSpec,
+  type PortInput,
+  type UserSpec,
+} from "../spec/schema.js";
 import { definitionErrorFromZod } from "../spec/validate.js";
 import { checkBaseTags, checkPackageNames, checkRoot, checkStageNames, isRootUser, rootAccounts } from "./checks.js";
 import type { AppliedState, Claimant, ExposedPort, ResolvedBase, ResolvedImage } from "./resolved-image.js";
@@ -39,12 +47,15 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
   checkBaseTags(
     [
       ...(resolvedBase.kind === "reference" ? [{ field: "base", reference: resolvedBase.reference }] : []),
-      ...image.stages.flatMap((stage, index) => (stageImages.has(stage.name) ? [] : [{ field: `stages[${index}].from`, reference: stage.from }])),
+      ...image.stages.flatMap((stage, index) =>
+        stageImages.has(stage.name) ? [] : [{ field: `stages[${index}].from`, reference: stage.from }],
+      ),
     ],
     image.baseTagReason,
     file,
   );
-  const distroName = image.distro ?? parent?.distro.name ?? (resolvedBase.kind === "reference" ? distroFromReference(resolvedBase.reference) : undefined);
+  const distroName =
+    image.distro ?? parent?.distro.name ?? (resolvedBase.kind === "reference" ? distroFromReference(resolvedBase.reference) : undefined);
   if (distroName === undefined) {
     throw new DefinitionError(
       `${file}: distro: cannot tell the distro of base "${(resolvedBase as { reference: string }).reference}"`,
@@ -92,7 +103,9 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     newWork.add(key);
     return true;
   };
-  const featureSteps = contributions.flatMap((c) => c.contribution.steps.filter((step) => notYetDone(workKey("step", c.feature, step.run))));
+  const featureSteps = contributions.flatMap((c) =>
+    c.contribution.steps.filter((step) => notYetDone(workKey("step", c.feature, step.run))),
+  );
   const featureFiles = contributions.flatMap((c) =>
     c.contribution.files
       .filter((f) => notYetDone(workKey("file", c.feature, f.contextDir, f.src, f.dest, f.mode ?? "")))
@@ -117,8 +130,18 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
   const user = image.user ?? parent?.user ?? "root";
   // A child that keeps its parent's user keeps the parent's reason for it.
   const rootReason = image.rootReason ?? (image.user === undefined ? parent?.rootReason : undefined);
-  const users = notInParents(mergeByName([...contributions.flatMap((c) => c.contribution.users), ...image.users], file, "users"), applied.users, file, "users");
-  const groups = notInParents(mergeByName([...contributions.flatMap((c) => c.contribution.groups), ...image.groups], file, "groups"), applied.groups, file, "groups");
+  const users = notInParents(
+    mergeByName([...contributions.flatMap((c) => c.contribution.users), ...image.users], file, "users"),
+    applied.users,
+    file,
+    "users",
+  );
+  const groups = notInParents(
+    mergeByName([...contributions.flatMap((c) => c.contribution.groups), ...image.groups], file, "groups"),
+    applied.groups,
+    file,
+    "groups",
+  );
   checkNeededUsers(contributions, users, applied, file);
   const buildArgs = Object.assign({}, ...contributions.map((c) => c.contribution.buildArgs), image.buildArgs) as Record<string, string>;
   checkAccountIdArgs(groups, users, buildArgs, file);
@@ -157,7 +180,10 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     appSteps: steps.filter((step) => step.phase === "app"),
     env,
     buildArgs,
-    testEnv: Object.assign({}, parent?.testEnv, ...contributions.map((c) => c.contribution.testEnv), image.testEnv) as Record<string, string>,
+    testEnv: Object.assign({}, parent?.testEnv, ...contributions.map((c) => c.contribution.testEnv), image.testEnv) as Record<
+      string,
+      string
+    >,
     runtimeEnv,
     workdir: image.workdir,
     ports: ports
@@ -188,7 +214,10 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     init: initArgv,
     applied: {
       features: { ...applied.features, ...Object.fromEntries(ownFeatureNames.map((name) => [name, image.name])) },
-      packages: { ...applied.packages, ...Object.fromEntries([...packages, ...wanted.filter((pkg) => !(pkg in applied.packages))].map((pkg) => [pkg, image.name])) },
+      packages: {
+        ...applied.packages,
+        ...Object.fromEntries([...packages, ...wanted.filter((pkg) => !(pkg in applied.packages))].map((pkg) => [pkg, image.name])),
+      },
       groups: { ...applied.groups, ...Object.fromEntries(groups.map((spec) => [spec.name, { spec, image: image.name }])) },
       users: { ...applied.users, ...Object.fromEntries(users.map((spec) => [spec.name, { spec, image: image.name }])) },
       featureWork: [...applied.featureWork, ...newWork],
@@ -243,7 +272,12 @@ function singleClaim<K extends "cmd" | "healthcheck" | "stopSignal">(
 ): FeatureContribution[K] | undefined {
   const claims = contributions.filter((c) => c.contribution[field] !== undefined);
   const [first, second] = claims;
-  if (imageValue === undefined && first && second && JSON.stringify(first.contribution[field]) !== JSON.stringify(second.contribution[field])) {
+  if (
+    imageValue === undefined &&
+    first &&
+    second &&
+    JSON.stringify(first.contribution[field]) !== JSON.stringify(second.contribution[field])
+  ) {
     throw new DefinitionError(
       `${file}: features: ${first.feature}() and ${second.feature}() both set the ${label}`,
       `say which one the image uses: set ${field} in the definition`,
@@ -435,7 +469,7 @@ function collectContributions(
     if (!name.success) {
       throw new DefinitionError(
         `${file}: features[${index}]: the feature's name ${JSON.stringify(feature.name)}: ${name.error.issues[0]?.message}`,
-        "name the feature in defineFeature(\"name\", …) in lower-case kebab, like \"my-feature\"",
+        'name the feature in defineFeature("name", …) in lower-case kebab, like "my-feature"',
       );
     }
     if (seen.has(feature.name)) {
@@ -443,7 +477,9 @@ function collectContributions(
     }
     seen.add(feature.name);
     const options = checkedOptions(feature, index, file);
-    const parsed = featureContributionSchema.safeParse(contributionOf(feature, { distro, imageName }, options, `${file}: features[${index}] (feature ${feature.name})`));
+    const parsed = featureContributionSchema.safeParse(
+      contributionOf(feature, { distro, imageName }, options, `${file}: features[${index}] (feature ${feature.name})`),
+    );
     if (!parsed.success) throw definitionErrorFromZod(`${file} (feature ${feature.name})`, parsed.error, [`features[${index}]`]);
     return { feature: feature.name, contribution: parsed.data };
   });
@@ -483,10 +519,16 @@ function checkRepositories(
   file: string,
 ): string[] {
   if (distro === "alpine" && repositories.apt.length > 0) {
-    throw new DefinitionError(`${file}: repositories.apt: the image is Alpine, which installs with apk`, "declare Alpine repositories under repositories.apk: [{ url, tag }]");
+    throw new DefinitionError(
+      `${file}: repositories.apt: the image is Alpine, which installs with apk`,
+      "declare Alpine repositories under repositories.apk: [{ url, tag }]",
+    );
   }
   if (distro !== "alpine" && repositories.apk.length > 0) {
-    throw new DefinitionError(`${file}: repositories.apk: the image is ${distro}, which installs with apt`, "declare apt repositories under repositories.apt: [{ name, url, suites, components, signedBy }]");
+    throw new DefinitionError(
+      `${file}: repositories.apk: the image is ${distro}, which installs with apt`,
+      "declare apt repositories under repositories.apt: [{ name, url, suites, components, signedBy }]",
+    );
   }
   const inherited = parent ? [...parent.inherited.apkTags, ...parent.repositories.apk.flatMap((r) => (r.tag ? [r.tag] : []))] : [];
   const known = new Set([...inherited, ...repositories.apk.flatMap((r) => (r.tag ? [r.tag] : []))]);
@@ -495,7 +537,10 @@ function checkRepositories(
     const tag = /@([A-Za-z0-9._-]+)/.exec(pkg)?.[1];
     if (tag === undefined) continue;
     if (distro !== "alpine") {
-      throw new DefinitionError(`${file}: packages: "${pkg}": @tags are apk's; apt has none`, "name the package alone; a third-party apt repository goes in repositories.apt");
+      throw new DefinitionError(
+        `${file}: packages: "${pkg}": @tags are apk's; apt has none`,
+        "name the package alone; a third-party apt repository goes in repositories.apt",
+      );
     }
     if (!known.has(tag)) {
       throw new DefinitionError(
@@ -542,7 +587,9 @@ function mergeByName<T extends { name: string }>(items: T[], file: string, field
 }
 
 function normalizePorts(ports: PortInput[]): ExposedPort[] {
-  return ports.map((p) => (typeof p === "number" ? { port: p, protocol: "tcp" as const } : { port: p.port, protocol: p.protocol ?? "tcp" }));
+  return ports.map((p) =>
+    typeof p === "number" ? { port: p, protocol: "tcp" as const } : { port: p.port, protocol: p.protocol ?? "tcp" },
+  );
 }
 
 function uniquePorts(ports: PortInput[]): ExposedPort[] {

@@ -1,16 +1,7 @@
 import type { DistroAdapter } from "../distro/distro.js";
 import type { FeatureFile } from "../feature/feature.js";
 import type { Platform } from "../spec/platform.js";
-import type {
-  AppSpec,
-  ExtraStage,
-  FileSpec,
-  GroupSpec,
-  Healthcheck,
-  RuntimeVariable,
-  Step,
-  UserSpec,
-} from "../spec/schema.js";
+import type { AppSpec, ExtraStage, FileSpec, GroupSpec, Healthcheck, RuntimeVariable, Step, UserSpec } from "../spec/schema.js";
 import type { Repositories } from "../spec/repository.js";
 import type { ImageTest } from "../spec/test-spec.js";
 

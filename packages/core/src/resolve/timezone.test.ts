@@ -6,7 +6,13 @@ import { defineImage, type ImageInput } from "../spec/define.js";
 import { resolveImage } from "./resolve.js";
 
 const file = "images/x/image.ts";
-const valid: ImageInput = { name: "x", description: "an image", base: "debian:bookworm", users: [{ name: "app", uid: 10001 }], user: "app" };
+const valid: ImageInput = {
+  name: "x",
+  description: "an image",
+  base: "debian:bookworm",
+  users: [{ name: "app", uid: 10001 }],
+  user: "app",
+};
 
 describe("timezone", () => {
   test("sets /etc/localtime and /etc/timezone in a configuration step, after checking the zone file exists", () => {

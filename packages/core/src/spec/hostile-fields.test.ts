@@ -44,7 +44,15 @@ const completeImage = {
   timezone: "Asia/Shanghai",
   repositories: {
     apk: [{ url: "https://mirror.example/alpine/edge/testing", tag: "testing" }],
-    apt: [{ name: "vendor", url: "https://apt.example/debian", suites: ["bookworm"], components: ["main"], signedBy: "/usr/share/keyrings/vendor.gpg" }],
+    apt: [
+      {
+        name: "vendor",
+        url: "https://apt.example/debian",
+        suites: ["bookworm"],
+        components: ["main"],
+        signedBy: "/usr/share/keyrings/vendor.gpg",
+      },
+    ],
   },
   files: [{ src: "conf/app.conf", dest: "/etc/app.conf", mode: "0644", owner: "app:app" }],
   groups: [{ name: "staff", gid: 2000, system: false }],

@@ -13,7 +13,10 @@ const repositoryUrl = z
 const absoluteUrl = repositoryUrl.refine((url) => /^https?:\/\/[^/]+/.test(url), { message: "expected an http:// or https:// URL" });
 
 /** apk tags name a repository in /etc/apk/repositories (`@testing URL`) and in packages (`foo@testing`). */
-export const apkTagSchema = z.string().max(64, "an apk tag is at most 64 characters").regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a tag like "testing" (letters, digits, . _ -)');
+export const apkTagSchema = z
+  .string()
+  .max(64, "an apk tag is at most 64 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a tag like "testing" (letters, digits, . _ -)');
 
 /**
  * An extra apk repository. `url` is a full URL, or a path inside the Alpine archive the base image
@@ -26,7 +29,10 @@ export const apkRepositorySchema = z.strictObject({
 });
 export type ApkRepository = z.output<typeof apkRepositorySchema>;
 
-const aptWord = z.string().max(128, "a suite or component is at most 128 characters").regex(/^[A-Za-z0-9][A-Za-z0-9._/+~-]*$/, "expected a suite or component name like bookworm or main");
+const aptWord = z
+  .string()
+  .max(128, "a suite or component is at most 128 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/+~-]*$/, "expected a suite or component name like bookworm or main");
 
 /**
  * A third-party apt repository, written as a deb822 file /etc/apt/sources.list.d/kiln-<name>.sources.
@@ -35,7 +41,10 @@ const aptWord = z.string().max(128, "a suite or component is at most 128 charact
  * the image already has.
  */
 export const aptRepositorySchema = z.strictObject({
-  name: z.string().max(64, "a repository name is at most 64 characters").regex(/^[a-z0-9][a-z0-9-]*$/, "expected a lower-case name like vendor (it names the .sources file)"),
+  name: z
+    .string()
+    .max(64, "a repository name is at most 64 characters")
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "expected a lower-case name like vendor (it names the .sources file)"),
   url: absoluteUrl,
   suites: z.array(aptWord).min(1, "name at least one suite, e.g. bookworm"),
   components: z.array(aptWord).default(["main"]),

@@ -24,7 +24,7 @@ import {
 export const imageNameSchema = z
   .string()
   .max(128, "at most 128 characters: with a registry and namespace in front, a repository name may not pass 255")
-  .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "expected a lower-case name like \"alpine-nginx\" (letters, digits, . _ -)");
+  .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, 'expected a lower-case name like "alpine-nginx" (letters, digits, . _ -)');
 
 const posixName = posixNameSchema;
 
@@ -34,7 +34,7 @@ export const imageReferenceSchema = z
   .max(512, "longer than any registry accepts (a name of at most 255 characters, a tag of at most 128, a digest)")
   .regex(
     /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
-    "expected an image reference like \"alpine:3.22\" or \"ghcr.io/org/image:1.0\"",
+    'expected an image reference like "alpine:3.22" or "ghcr.io/org/image:1.0"',
   );
 
 export const distroNameSchema = z.enum(["alpine", "debian", "ubuntu"]);
@@ -45,14 +45,21 @@ export const platformSchema = z.enum(knownPlatforms, {
 });
 
 /** A build argument's name, as declared in `buildArgs`. */
-export const buildArgNameSchema = z.string().max(maxNameLength, `at most ${maxNameLength} characters`).regex(/^[A-Z_][A-Z0-9_]*$/, "expected an upper-case build argument name like DEV_UID");
+export const buildArgNameSchema = z
+  .string()
+  .max(maxNameLength, `at most ${maxNameLength} characters`)
+  .regex(/^[A-Z_][A-Z0-9_]*$/, "expected an upper-case build argument name like DEV_UID");
 
 /**
  * A numeric id, or `$NAME` to take it from a build argument (declared in `buildArgs`), so one
  * Dockerfile builds for any host UID: `kiln build --build-arg DEV_UID=1234`.
  */
 const accountId = z.union([
-  z.number().int().min(0).max(2 ** 31 - 1),
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
   z.string().regex(/^\$[A-Z_][A-Z0-9_]*$/, 'expected a number, or "$NAME" naming a build argument'),
 ]);
 
@@ -89,7 +96,7 @@ export const groupSchema = z.strictObject({
 });
 export type GroupSpec = z.output<typeof groupSchema>;
 
-const octalMode = z.string().regex(/^0?[0-7]{3,4}$/, "expected an octal mode like \"0644\"");
+const octalMode = z.string().regex(/^0?[0-7]{3,4}$/, 'expected an octal mode like "0644"');
 
 export const fileSchema = z.strictObject({
   /** path under the image's files/ directory */
@@ -121,7 +128,10 @@ export const healthcheckSchema = z.strictObject({
 });
 export type Healthcheck = z.output<typeof healthcheckSchema>;
 
-const envNameSchema = z.string().max(maxNameLength, `at most ${maxNameLength} characters`).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name");
+const envNameSchema = z
+  .string()
+  .max(maxNameLength, `at most ${maxNameLength} characters`)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name");
 
 /** Values that look like credentials must never be baked into ENV (the detector kiln lint uses too). */
 export const envSchema = z.record(envNameSchema, singleLine()).superRefine((env, ctx) => {
@@ -174,7 +184,23 @@ export type Step = z.output<typeof stepSchema>;
 export type StepInput = z.input<typeof stepSchema>;
 
 /** What may follow a stage's FROM (ONBUILD and MAINTAINER are deprecated, and FROM is kiln's). */
-const stageKeywords = ["ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"];
+const stageKeywords = [
+  "ADD",
+  "ARG",
+  "CMD",
+  "COPY",
+  "ENTRYPOINT",
+  "ENV",
+  "EXPOSE",
+  "HEALTHCHECK",
+  "LABEL",
+  "RUN",
+  "SHELL",
+  "STOPSIGNAL",
+  "USER",
+  "VOLUME",
+  "WORKDIR",
+];
 
 /**
  * One instruction of a build stage. A line break must follow a backslash (a continuation), and the
@@ -207,7 +233,9 @@ const stageInstructionSchema = z
   .refine((text) => /^\s*#/.test(text) || stageKeywords.includes((/^\s*(\S+)/.exec(text)?.[1] ?? "").toUpperCase()), {
     error: "expected a Dockerfile instruction (RUN, COPY, WORKDIR, …) or a # comment",
   })
-  .refine((text) => Buffer.byteLength(text, "utf8") <= maxValueBytes, { error: `longer than one Dockerfile instruction may be (${maxValueBytes} bytes)` });
+  .refine((text) => Buffer.byteLength(text, "utf8") <= maxValueBytes, {
+    error: `longer than one Dockerfile instruction may be (${maxValueBytes} bytes)`,
+  });
 
 /**
  * A build stage (e.g. a Node stage that installs and builds a site); only what `copy` names ships.
@@ -245,7 +273,10 @@ export type ExtraStage = z.output<typeof extraStageSchema>;
 const contextPath = z
   .string()
   .max(4096, "at most 4096 characters (PATH_MAX)")
-  .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$/, "expected a relative path beside image.ts (letters, digits, . _ - + @ /; no .., no spaces)");
+  .regex(
+    /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$/,
+    "expected a relative path beside image.ts (letters, digits, . _ - + @ /; no .., no spaces)",
+  );
 
 /**
  * The application an image ships, copied last so a code change rebuilds only the layers from
@@ -284,7 +315,9 @@ function isKnownTimeZone(name: string): boolean {
 export const timezoneSchema = z
   .string()
   .regex(/^[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)*$/, 'expected a time zone name like "Asia/Shanghai" or "UTC"')
-  .refine(isKnownTimeZone, { message: 'not a time zone of the tz database; expected a name like "Asia/Shanghai", "Europe/Paris" or "UTC"' });
+  .refine(isKnownTimeZone, {
+    message: 'not a time zone of the tz database; expected a name like "Asia/Shanghai", "Europe/Paris" or "UTC"',
+  });
 
 /**
  * The user-facing definition, minus `base` and `features` which are checked separately because
@@ -332,7 +365,10 @@ export const imageDataSchema = z.strictObject({
   healthcheck: healthcheckSchema.optional(),
   entrypoint: z.array(argumentText).optional(),
   cmd: z.array(argumentText).optional(),
-  stopSignal: z.string().regex(/^SIG[A-Z0-9]+$/, "expected a signal name like SIGQUIT").optional(),
+  stopSignal: z
+    .string()
+    .regex(/^SIG[A-Z0-9]+$/, "expected a signal name like SIGQUIT")
+    .optional(),
   labels: z.record(labelKeySchema, singleLine()).default({}),
   steps: z.array(stepSchema).default([]),
   stages: z.array(extraStageSchema).default([]),

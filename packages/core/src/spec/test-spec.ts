@@ -27,7 +27,10 @@ export const fileTestSchema = z.strictObject({
   path: z.string().startsWith("/"),
   exists: z.boolean().default(true),
   /** octal permission bits, e.g. "0440" */
-  mode: z.string().regex(/^0?[0-7]{3,4}$/).optional(),
+  mode: z
+    .string()
+    .regex(/^0?[0-7]{3,4}$/)
+    .optional(),
   owner: z.string().optional(),
   contains: z.array(z.string()).default([]),
   /** the file must be empty (for directories: contain no entries) */

@@ -14,7 +14,10 @@ async function appWorkspace(appDependencies = ["base", "node"]) {
   fixture = createWorkspaceFixture();
   fixture.addImage("base", imageSource("base"));
   fixture.addImage("node", imageSource("node", { parent: "base" }), ["base"]);
-  fixture.write("apps/site/package.json", JSON.stringify({ name: "site", version: "2.0.0", dependencies: Object.fromEntries(appDependencies.map((d) => [d, "workspace:*"])) }));
+  fixture.write(
+    "apps/site/package.json",
+    JSON.stringify({ name: "site", version: "2.0.0", dependencies: Object.fromEntries(appDependencies.map((d) => [d, "workspace:*"])) }),
+  );
   fixture.write(
     "apps/site/image.ts",
     `import { defineImage, pnpmStage } from "@kiln/core";
@@ -56,7 +59,12 @@ describe("pnpmStage in an image under apps/", () => {
   test("kiln build maps the stage's workspace image like a base, and passes the npm mirror", async () => {
     const workspace = await appWorkspace();
     const all = new Map(workspace.images.map((i) => [i.pkg.name, i]));
-    const plan = planBuild(all.get("site")!, all, { root: fixture.root, output: { type: "load" }, metadataFile: "m.json", mirror: { name: "custom", npm: "http://npm.mirror.test" } });
+    const plan = planBuild(all.get("site")!, all, {
+      root: fixture.root,
+      output: { type: "load" },
+      metadataFile: "m.json",
+      mirror: { name: "custom", npm: "http://npm.mirror.test" },
+    });
     expect(plan.buildContexts).toMatchObject({
       "kiln.local/base:local": "docker-image://kiln.local/base:1.0.0",
       "kiln.local/node:local": "docker-image://kiln.local/node:1.0.0",
@@ -68,6 +76,8 @@ describe("pnpmStage in an image under apps/", () => {
   test("a stage FROM a workspace image missing from package.json is refused, naming the stage", async () => {
     const error = await appWorkspace(["base"]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DefinitionError);
-    expect((error as DefinitionError).message).toContain("apps/site/image.ts: stages[0].from: built from node, which package.json does not list");
+    expect((error as DefinitionError).message).toContain(
+      "apps/site/image.ts: stages[0].from: built from node, which package.json does not list",
+    );
   });
 });

@@ -94,7 +94,9 @@ export function stage(options: StageOptions): StageInput {
 /** A RUN with its cache and CA mounts; a multi-line script becomes a heredoc. */
 function run(script: string, step: { cache?: string[]; buildCa?: boolean }): string {
   const mounts = [
-    ...(step.cache ?? []).map((target) => `--mount=type=cache,id=kiln${target.replace(/[^A-Za-z0-9]+/g, "-")},target=${target},sharing=locked`),
+    ...(step.cache ?? []).map(
+      (target) => `--mount=type=cache,id=kiln${target.replace(/[^A-Za-z0-9]+/g, "-")},target=${target},sharing=locked`,
+    ),
     ...(step.buildCa ? [`--mount=type=secret,id=${caSecretId}`] : []),
   ];
   const body = step.buildCa

@@ -59,7 +59,9 @@ export async function synthImages(root: string, images: LoadedImage[], options: 
   for (const image of images) {
     await checkpoint(options.signal);
     checkImageFiles(image);
-    rendered.push(generated(image, "Dockerfile", dockerfileFor(image, { pinnedBase: options.locked ? pinnedBase(root, image) : undefined })));
+    rendered.push(
+      generated(image, "Dockerfile", dockerfileFor(image, { pinnedBase: options.locked ? pinnedBase(root, image) : undefined })),
+    );
     const ignore = generated(image, ".dockerignore", dockerignoreFor(image));
     if (ignore.current === undefined || ignore.current.startsWith(dockerignoreMarker)) rendered.push(ignore);
   }

@@ -22,7 +22,8 @@ export function createWorkspaceFixture(): WorkspaceFixture {
     root,
     write,
     addImage(name, imageTs, dependencies = [], version = "1.0.0") {
-      const deps = Object.fromEntries([["@kiln/core", "workspace:*"], ...dependencies.map((d) => [d, "workspace:*"])]);
+      const deps: Record<string, string> = { "@kiln/core": "workspace:*" };
+      for (const dependency of dependencies) deps[dependency] = "workspace:*";
       write(`images/${name}/package.json`, JSON.stringify({ name, version, private: true, dependencies: deps }, null, 2));
       write(`images/${name}/image.ts`, imageTs);
       return path.join(root, "images", name);

@@ -86,8 +86,10 @@ describe("loadWorkspace", () => {
 
   test("an error thrown while the definition runs names its line", async () => {
     fixture = createWorkspaceFixture();
-    fixture.addImage("web", 'const options: { port?: number } | undefined = undefined;\n\nexport default { port: options!.port };\n');
-    expect((await loadError()).message).toMatch(/^images\/web\/image\.ts:3: cannot load the definition: Cannot read properties of undefined/);
+    fixture.addImage("web", "const options: { port?: number } | undefined = undefined;\n\nexport default { port: options!.port };\n");
+    expect((await loadError()).message).toMatch(
+      /^images\/web\/image\.ts:3: cannot load the definition: Cannot read properties of undefined/,
+    );
   });
 
   test("a default export that is not a definition", async () => {
@@ -100,7 +102,9 @@ describe("loadWorkspace", () => {
     fixture = createWorkspaceFixture();
     fixture.addImage("good", imageSource("good"));
     fixture.addImage("bad", imageSource("bad", { extra: "ports: [99999]," }));
-    const error = await loadWorkspace(fixture.root).then((w) => synthImages(fixture.root, w.images)).catch((e: unknown) => e);
+    const error = await loadWorkspace(fixture.root)
+      .then((w) => synthImages(fixture.root, w.images))
+      .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/images\/bad\/image\.ts: ports\[0\]: ports are 1 to 65535/);
     expect(existsSync(path.join(fixture.root, "images/good/Dockerfile"))).toBe(false);
   });

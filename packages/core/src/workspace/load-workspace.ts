@@ -37,9 +37,7 @@ export async function loadWorkspace(root: string, options: LoadOptions = {}): Pr
   );
 
   const wanted = selectWithAncestors(options.only, byName);
-  const load = createDefinitionLoader(
-    Object.fromEntries(workspace.images.map((pkg) => [`${pkg.name}/image`, pkg.definitionFile])),
-  );
+  const load = createDefinitionLoader(Object.fromEntries(workspace.images.map((pkg) => [`${pkg.name}/image`, pkg.definitionFile])));
   const resolved = new Map<string, ResolvedImage>();
   const images: LoadedImage[] = [];
   for (const name of order) {

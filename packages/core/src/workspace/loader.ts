@@ -62,7 +62,12 @@ function loadFailure(error: unknown, file: string, displayPath: string): { where
   const parsed = parseLocation.exec(text);
   if (parsed) {
     const where = `${display(parsed[1] as string)}:${parsed[2]}:${Number(parsed[3]) + 1}`;
-    const message = text.replace(parseLocation, "").replace(/^ParseError:\s*/, "").trim().split("\n")[0] ?? text;
+    const message =
+      text
+        .replace(parseLocation, "")
+        .replace(/^ParseError:\s*/, "")
+        .trim()
+        .split("\n")[0] ?? text;
     return { where, file: display(parsed[1] as string), message: `syntax error: ${message}` };
   }
   const message = text.split("\n")[0] ?? text;

@@ -79,7 +79,7 @@ function readImagePackage(root: string, dir: string): ImagePackage {
   }
   let manifest: { name?: unknown; version?: unknown; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
   try {
-    manifest = JSON.parse(readFileSync(packageJsonPath, "utf8"));
+    manifest = JSON.parse(readFileSync(packageJsonPath, "utf8")) as typeof manifest;
   } catch (error) {
     throw new DefinitionError(`${relative(root, packageJsonPath)}: not valid JSON: ${(error as Error).message}`, "fix the JSON syntax");
   }

@@ -31,6 +31,10 @@ export function parseBuildxInspect(stdout: string): BuilderInfo {
 /** Whether a binfmt_misc entry is enabled and keeps its interpreter open ("F" flag: works in containers). */
 export function parseBinfmtEntry(content: string): { enabled: boolean; fixBinary: boolean } {
   const lines = content.split("\n");
-  const flags = lines.find((l) => l.startsWith("flags:"))?.slice("flags:".length).trim() ?? "";
+  const flags =
+    lines
+      .find((l) => l.startsWith("flags:"))
+      ?.slice("flags:".length)
+      .trim() ?? "";
   return { enabled: lines[0]?.trim() === "enabled", fixBinary: flags.includes("F") };
 }

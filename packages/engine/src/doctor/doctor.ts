@@ -37,7 +37,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   checks.push(
     buildxVersion
       ? { name: "buildx", status: "ok", detail: `docker buildx ${buildxVersion}` }
-      : { name: "buildx", status: "fail", detail: "docker buildx is not installed", fix: "apt-get install docker-buildx (or scripts/provision-engine.sh)" },
+      : {
+          name: "buildx",
+          status: "fail",
+          detail: "docker buildx is not installed",
+          fix: "apt-get install docker-buildx (or scripts/provision-engine.sh)",
+        },
   );
 
   if (engine.reachable && buildxVersion) {
@@ -94,7 +99,12 @@ function emulationCheck(platform: string, builderPlatforms: string[]): DoctorChe
     const state = parseBinfmtEntry(readFileSync(file, "utf8"));
     if (!state.enabled) return { name, status: "fail", detail: `binfmt handler ${entry} is disabled`, fix };
     if (!state.fixBinary) {
-      return { name, status: "fail", detail: `binfmt handler ${entry} lacks the F flag, so containers cannot use it`, fix: "reinstall qemu-user-static (its handlers carry the F flag)" };
+      return {
+        name,
+        status: "fail",
+        detail: `binfmt handler ${entry} lacks the F flag, so containers cannot use it`,
+        fix: "reinstall qemu-user-static (its handlers carry the F flag)",
+      };
     }
     return { name, status: "ok", detail: `${entry} registered (flags F)` };
   }
@@ -111,14 +121,17 @@ async function registryCheck(registry: string): Promise<DoctorCheck> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
     // 401 is fine: the registry is there and wants credentials (docker login).
-    if (response.status === 200 || response.status === 401) return { name: "registry", status: "ok", detail: `${host} answers (${response.status})` };
+    if (response.status === 200 || response.status === 401)
+      return { name: "registry", status: "ok", detail: `${host} answers (${response.status})` };
     return { name: "registry", status: "fail", detail: `${url} answered ${response.status}`, fix: "check the registry address" };
   } catch (error) {
     return {
       name: "registry",
       status: "fail",
       detail: `${url} is unreachable: ${(error as Error).message}`,
-      fix: loopback ? "start the loopback registry (scripts/provision-engine.sh starts one on 127.0.0.1:5000)" : "check the address and your network",
+      fix: loopback
+        ? "start the loopback registry (scripts/provision-engine.sh starts one on 127.0.0.1:5000)"
+        : "check the address and your network",
     };
   }
 }

@@ -53,7 +53,12 @@ export async function execInContainer(container: Docker.Container, argv: string[
   const err: Buffer[] = [];
   stdout.on("data", (chunk: Buffer) => out.push(chunk));
   stderr.on("data", (chunk: Buffer) => err.push(chunk));
-  container.modem.demuxStream(stream, stdout, stderr);
+  // dockerode types its modem as any; demuxStream splits the engine's multiplexed stdout/stderr stream.
+  (container.modem as { demuxStream(stream: NodeJS.ReadableStream, stdout: PassThrough, stderr: PassThrough): void }).demuxStream(
+    stream,
+    stdout,
+    stderr,
+  );
   await new Promise<void>((resolve, reject) => {
     stream.on("end", resolve);
     stream.on("close", resolve);
@@ -76,7 +81,7 @@ export async function publishedPort(container: Docker.Container, port: string): 
 }
 
 export async function containerLogs(container: Docker.Container): Promise<string> {
-  const buffer = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+  const buffer = await container.logs({ stdout: true, stderr: true, follow: false });
   // Without a TTY each frame has an 8-byte header; strip them for a readable log.
   const lines: string[] = [];
   let offset = 0;
@@ -91,5 +96,12 @@ export async function containerLogs(container: Docker.Container): Promise<string
 /** Removes every container a run created, running or not; never throws. */
 export async function removeRunContainers(docker: Docker, runLabel: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: { label: [`kiln.test=${runLabel}`] } }).catch(() => []);
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }

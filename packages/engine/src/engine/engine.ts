@@ -16,8 +16,7 @@ export async function engineClient(): Promise<Docker> {
 }
 
 export type EngineStatus =
-  | { reachable: true; version: string; apiVersion: string; os: string; arch: string }
-  | { reachable: false; reason: string };
+  { reachable: true; version: string; apiVersion: string; os: string; arch: string } | { reachable: false; reason: string };
 
 /** Pings the engine with a short timeout; never throws. */
 export async function probeEngine(timeoutMs = 3000): Promise<EngineStatus> {
@@ -50,7 +49,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });

@@ -16,9 +16,20 @@ export async function installedPackages(reference: string, platforms: string[], 
   const packages: Record<string, string[]> = {};
   try {
     for (const platform of platforms) {
-      const container = await createAndStart(docker, { image: reference, platform, runLabel, ports: [], entrypoint: ["sleep"], cmd: ["600"] });
+      const container = await createAndStart(docker, {
+        image: reference,
+        platform,
+        runLabel,
+        ports: [],
+        entrypoint: ["sleep"],
+        cmd: ["600"],
+      });
       const listed = await execInContainer(container, listCommands[distro], "root");
-      packages[platform] = listed.stdout.split("\n").map((line) => line.trim()).filter(Boolean).sort(compareCodePoints);
+      packages[platform] = listed.stdout
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .sort(compareCodePoints);
     }
   } finally {
     await removeRunContainers(docker, runLabel);

@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { containerLogs, createAndStart, execInContainer, publishedPort, type ContainerSpec } from "../engine/containers.js";
+import { containerLogs, execInContainer, publishedPort, type ContainerSpec } from "../engine/containers.js";
 import { machineByPlatform, type Platform, sortedByCodePoint } from "@kiln/core";
 import type { ImageTest } from "@kiln/core";
 
@@ -70,7 +70,10 @@ async function checkFile(test: Extract<ImageTest, { kind: "file" }>, { container
     "sh",
     path,
   ]);
-  const lines = probe.stdout.trim().split("\n").map((l) => l.trim());
+  const lines = probe.stdout
+    .trim()
+    .split("\n")
+    .map((l) => l.trim());
   if (lines[0] === "missing") {
     if (test.exists) throw new CheckFailure(`${path} does not exist`);
     return;
@@ -82,7 +85,8 @@ async function checkFile(test: Extract<ImageTest, { kind: "file" }>, { container
   }
   if (test.owner !== undefined && owner !== test.owner) throw new CheckFailure(`${path} is owned by ${owner}, expected ${test.owner}`);
   const size = Number(lines[2]);
-  if (test.empty === true && size !== 0) throw new CheckFailure(`${path} is not empty (${lines[1] === "dir" ? `${size} entries` : `${size} bytes`})`);
+  if (test.empty === true && size !== 0)
+    throw new CheckFailure(`${path} is not empty (${lines[1] === "dir" ? `${size} entries` : `${size} bytes`})`);
   if (test.empty === false && size === 0) throw new CheckFailure(`${path} is empty`);
   if (test.contains.length > 0) {
     const content = await execInContainer(container, ["cat", path]);
@@ -95,12 +99,15 @@ async function checkMetadata(test: Extract<ImageTest, { kind: "metadata" }>, { c
   const problems: string[] = [];
   const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   if (test.user !== undefined && config.User !== test.user) problems.push(`user is "${config.User}", expected "${test.user}"`);
-  if (test.entrypoint !== undefined && !same(config.Entrypoint, test.entrypoint)) problems.push(`entrypoint is ${JSON.stringify(config.Entrypoint)}, expected ${JSON.stringify(test.entrypoint)}`);
+  if (test.entrypoint !== undefined && !same(config.Entrypoint, test.entrypoint))
+    problems.push(`entrypoint is ${JSON.stringify(config.Entrypoint)}, expected ${JSON.stringify(test.entrypoint)}`);
   // The engine reports an empty CMD (`CMD []`) as null.
-  if (test.cmd !== undefined && !same(config.Cmd ?? [], test.cmd)) problems.push(`cmd is ${JSON.stringify(config.Cmd)}, expected ${JSON.stringify(test.cmd)}`);
+  if (test.cmd !== undefined && !same(config.Cmd ?? [], test.cmd))
+    problems.push(`cmd is ${JSON.stringify(config.Cmd)}, expected ${JSON.stringify(test.cmd)}`);
   if (test.exposedPorts !== undefined) {
     const ports = sortedByCodePoint(Object.keys(config.ExposedPorts ?? {}));
-    if (!same(ports, sortedByCodePoint(test.exposedPorts))) problems.push(`exposed ports are ${ports.join(", ") || "none"}, expected ${test.exposedPorts.join(", ")}`);
+    if (!same(ports, sortedByCodePoint(test.exposedPorts)))
+      problems.push(`exposed ports are ${ports.join(", ") || "none"}, expected ${test.exposedPorts.join(", ")}`);
   }
   for (const [key, value] of Object.entries(test.labels ?? {})) {
     if (config.Labels?.[key] !== value) problems.push(`label ${key} is ${JSON.stringify(config.Labels?.[key])}, expected "${value}"`);
@@ -109,7 +116,8 @@ async function checkMetadata(test: Extract<ImageTest, { kind: "metadata" }>, { c
     if (!(config.Env ?? []).includes(`${key}=${value}`)) problems.push(`env ${key} is not "${value}"`);
   }
   const stopSignal = (config as { StopSignal?: string }).StopSignal;
-  if (test.stopSignal !== undefined && stopSignal !== test.stopSignal) problems.push(`stop signal is ${stopSignal ?? "SIGTERM (default)"}, expected ${test.stopSignal}`);
+  if (test.stopSignal !== undefined && stopSignal !== test.stopSignal)
+    problems.push(`stop signal is ${stopSignal ?? "SIGTERM (default)"}, expected ${test.stopSignal}`);
   if (problems.length > 0) throw new CheckFailure(problems.join("; "));
 }
 
@@ -123,8 +131,10 @@ async function checkHttp(test: Extract<ImageTest, { kind: "http" }>, { container
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: "manual" });
       const body = await response.text();
-      if (response.status !== test.status) throw new CheckFailure(`GET ${test.path} answered ${response.status}, expected ${test.status}\n${tailOf(body)}`);
-      for (const text of test.bodyIncludes) if (!body.includes(text)) throw new CheckFailure(`GET ${test.path}: the body lacks "${text}"\n${tailOf(body)}`);
+      if (response.status !== test.status)
+        throw new CheckFailure(`GET ${test.path} answered ${response.status}, expected ${test.status}\n${tailOf(body)}`);
+      for (const text of test.bodyIncludes)
+        if (!body.includes(text)) throw new CheckFailure(`GET ${test.path}: the body lacks "${text}"\n${tailOf(body)}`);
       return;
     } catch (error) {
       if (error instanceof CheckFailure) throw error;
@@ -144,7 +154,9 @@ async function checkHealth(test: Extract<ImageTest, { kind: "health" }>, { conta
     if (state.Health.Status === "healthy") return;
     const lastProbe = state.Health.Log?.at(-1);
     if (state.Health.Status === "unhealthy" || Date.now() > deadline || signal?.aborted) {
-      throw new CheckFailure(`health is ${state.Health.Status} after ${test.timeoutSeconds} s; last probe exit ${lastProbe?.ExitCode ?? "-"}: ${tailOf(lastProbe?.Output ?? "")}`);
+      throw new CheckFailure(
+        `health is ${state.Health.Status} after ${test.timeoutSeconds} s; last probe exit ${lastProbe?.ExitCode ?? "-"}: ${tailOf(lastProbe?.Output ?? "")}`,
+      );
     }
     await sleep(500);
   }
@@ -165,7 +177,9 @@ async function checkZombies(test: Extract<ImageTest, { kind: "zombies" }>, { con
     if (zombies === "0") return;
     await sleep(250);
   }
-  throw new CheckFailure(`${zombies} zombie process(es) still there ${test.withinSeconds} s after their parents exited: PID 1 does not reap`);
+  throw new CheckFailure(
+    `${zombies} zombie process(es) still there ${test.withinSeconds} s after their parents exited: PID 1 does not reap`,
+  );
 }
 
 async function checkStop(test: Extract<ImageTest, { kind: "stop" }>, context: CheckContext): Promise<void> {
@@ -175,10 +189,18 @@ async function checkStop(test: Extract<ImageTest, { kind: "stop" }>, context: Ch
   await container.stop({ t: 10 });
   const seconds = (Date.now() - started) / 1000;
   const state = (await container.inspect()).State;
-  if (state.ExitCode === 137) throw new CheckFailure(`docker stop needed SIGKILL after ${seconds.toFixed(1)} s (exit 137): the stop signal is ignored\n${tailOf(await containerLogs(container))}`);
+  if (state.ExitCode === 137)
+    throw new CheckFailure(
+      `docker stop needed SIGKILL after ${seconds.toFixed(1)} s (exit 137): the stop signal is ignored\n${tailOf(await containerLogs(container))}`,
+    );
   if (seconds > test.maxSeconds) throw new CheckFailure(`docker stop took ${seconds.toFixed(1)} s, expected under ${test.maxSeconds} s`);
 }
 
 function tailOf(text: string, lines = 6): string {
-  return text.trimEnd().split("\n").slice(-lines).map((l) => `    ${l}`).join("\n");
+  return text
+    .trimEnd()
+    .split("\n")
+    .slice(-lines)
+    .map((l) => `    ${l}`)
+    .join("\n");
 }

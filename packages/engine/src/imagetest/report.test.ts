@@ -3,7 +3,15 @@ import { formatReport, junitReport, summarize, type TestOutcome } from "./report
 
 const outcomes: TestOutcome[] = [
   { image: "web", platform: "linux/amd64", name: "GET / answers", kind: "http", passed: true, durationMs: 120 },
-  { image: "web", platform: "linux/arm64", name: "GET / answers", kind: "http", passed: false, durationMs: 2500, detail: 'GET / answered 404, expected 200\n<html> & "quotes"' },
+  {
+    image: "web",
+    platform: "linux/arm64",
+    name: "GET / answers",
+    kind: "http",
+    passed: false,
+    durationMs: 2500,
+    detail: 'GET / answered 404, expected 200\n<html> & "quotes"',
+  },
 ];
 
 describe("test reports", () => {
@@ -27,7 +35,9 @@ describe("test reports", () => {
     const text = junitReport(report);
     expect(text).toContain('<testsuites tests="2" failures="1">');
     expect(text).toContain('<testsuite name="web linux/arm64" tests="1" failures="1" time="2.500">');
-    expect(text).toContain('<failure message="GET / answered 404, expected 200">GET / answered 404, expected 200\n&lt;html&gt; &amp; &quot;quotes&quot;</failure>');
+    expect(text).toContain(
+      '<failure message="GET / answered 404, expected 200">GET / answered 404, expected 200\n&lt;html&gt; &amp; &quot;quotes&quot;</failure>',
+    );
     expect(text).toContain('<testcase classname="web linux/amd64" name="GET / answers" time="0.120"/>');
   });
 });

@@ -26,14 +26,23 @@ export function summarize(outcomes: TestOutcome[], durationMs: number): TestRepo
 export function formatReport(report: TestReport): string {
   const lines = report.outcomes.map((o) => {
     const line = `${o.passed ? "✓" : "✗"} ${o.image} ${o.platform}  ${o.name}  (${(o.durationMs / 1000).toFixed(1)}s)`;
-    return o.passed || !o.detail ? line : `${line}\n${o.detail.split("\n").map((l) => `    ${l.trimStart()}`).join("\n")}`;
+    return o.passed || !o.detail
+      ? line
+      : `${line}\n${o.detail
+          .split("\n")
+          .map((l) => `    ${l.trimStart()}`)
+          .join("\n")}`;
   });
   lines.push(`${report.passed} passed, ${report.failed} failed`);
   return lines.join("\n");
 }
 
+// Control characters other than tab and newlines are not allowed in XML 1.0 at all: they are dropped.
+// eslint-disable-next-line no-control-regex
+const xmlForbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
 const xml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(xmlForbidden, "");
 
 /** JUnit XML: one testsuite per image and platform, for CI test report viewers. */
 export function junitReport(report: TestReport): string {
@@ -44,7 +53,9 @@ export function junitReport(report: TestReport): string {
     const time = outcomes.reduce((sum, o) => sum + o.durationMs, 0) / 1000;
     const cases = outcomes.map((o) => {
       const head = `    <testcase classname="${xml(suite)}" name="${xml(o.name)}" time="${(o.durationMs / 1000).toFixed(3)}"`;
-      return o.passed ? `${head}/>` : `${head}>\n      <failure message="${xml((o.detail ?? "failed").split("\n")[0] ?? "")}">${xml(o.detail ?? "")}</failure>\n    </testcase>`;
+      return o.passed
+        ? `${head}/>`
+        : `${head}>\n      <failure message="${xml((o.detail ?? "failed").split("\n")[0] ?? "")}">${xml(o.detail ?? "")}</failure>\n    </testcase>`;
     });
     return `  <testsuite name="${xml(suite)}" tests="${outcomes.length}" failures="${failures}" time="${time.toFixed(3)}">\n${cases.join("\n")}\n  </testsuite>`;
   });

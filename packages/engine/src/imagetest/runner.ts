@@ -83,7 +83,13 @@ async function testPlatform(
     record(outcome("container starts", "start", false, startedAt, startFailure(error, image, platform)));
     return;
   }
-  const context: CheckContext = { docker, container, platform, signal, startAnother: (overrides) => createAndStart(docker, { ...spec, ...overrides }) };
+  const context: CheckContext = {
+    docker,
+    container,
+    platform,
+    signal,
+    startAnother: (overrides) => createAndStart(docker, { ...spec, ...overrides }),
+  };
   // Health first: an image that declares a HEALTHCHECK is ready when it is healthy, and the other
   // checks (a config its start script writes, a daemon's files) are only meaningful after that,
   // which matters under QEMU, where start-up takes seconds. Stop last: it ends a container.

@@ -17,7 +17,10 @@ export async function resolveBaseDigest(
   mirror: MirrorProfile | undefined,
 ): Promise<{ digest: string; platforms: Record<string, string> }> {
   const mirrored = registryMirrorContexts(mirror, [reference])[reference]?.replace(/^docker-image:\/\//, "") ?? reference;
-  const result = await execute({ command: "docker", args: ["buildx", "imagetools", "inspect", mirrored, "--format", "{{json .Manifest}}"] });
+  const result = await execute({
+    command: "docker",
+    args: ["buildx", "imagetools", "inspect", mirrored, "--format", "{{json .Manifest}}"],
+  });
   if (result.exitCode !== 0) {
     throw new ToolError(
       "KILN_BASE_NOT_FOUND",
@@ -30,9 +33,18 @@ export async function resolveBaseDigest(
   for (const platform of platforms) {
     const [os, architecture, variant] = platform.split("/");
     const match = descriptor.manifests?.find(
-      (m) => m.platform !== undefined && m.platform.os === os && m.platform.architecture === architecture && (variant === undefined || m.platform.variant === variant),
+      (m) =>
+        m.platform !== undefined &&
+        m.platform.os === os &&
+        m.platform.architecture === architecture &&
+        (variant === undefined || m.platform.variant === variant),
     );
-    if (descriptor.manifests && !match) throw new ToolError("KILN_BASE_PLATFORM", `${reference} has no ${platform} image`, `drop ${platform} from the image's platforms, or use a base that has it`);
+    if (descriptor.manifests && !match)
+      throw new ToolError(
+        "KILN_BASE_PLATFORM",
+        `${reference} has no ${platform} image`,
+        `drop ${platform} from the image's platforms, or use a base that has it`,
+      );
     byPlatform[platform] = match?.digest ?? descriptor.digest;
   }
   return { digest: descriptor.digest, platforms: byPlatform };

@@ -4,7 +4,11 @@ import { registryBaseUrl, type RepositoryLocation } from "./reference.js";
 import { compareCodePoints, ToolError } from "@kiln/core";
 
 export const indexMediaTypes = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"];
-const manifestTypes = [...indexMediaTypes, "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"].join(", ");
+const manifestTypes = [
+  ...indexMediaTypes,
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+].join(", ");
 
 /** A manifest as the registry stores it: the exact bytes (the digest is over them) and their type. */
 export interface StoredManifest {
@@ -16,7 +20,12 @@ export interface StoredManifest {
 /** The parts of an image manifest or index kiln walks: children, config and layers. */
 export interface ManifestContent {
   mediaType?: string;
-  manifests?: { digest: string; mediaType?: string; platform?: { os: string; architecture: string; variant?: string }; annotations?: Record<string, string> }[];
+  manifests?: {
+    digest: string;
+    mediaType?: string;
+    platform?: { os: string; architecture: string; variant?: string };
+    annotations?: Record<string, string>;
+  }[];
   config?: { digest: string; size: number };
   layers?: { digest: string; size: number; mediaType?: string }[];
   annotations?: Record<string, string>;
@@ -55,7 +64,10 @@ export class RegistryClient {
 
   /** The digest `tag` points at, or undefined when the tag does not exist. */
   async digest(tag: string): Promise<string | undefined> {
-    const response = await this.request(`/v2/${this.location.repository}/manifests/${tag}`, { method: "HEAD", headers: { accept: manifestTypes } });
+    const response = await this.request(`/v2/${this.location.repository}/manifests/${tag}`, {
+      method: "HEAD",
+      headers: { accept: manifestTypes },
+    });
     if (response.status === 404) return undefined;
     await this.expectOk(response, `read ${tag}`);
     return response.headers.get("docker-content-digest") ?? undefined;
@@ -63,12 +75,16 @@ export class RegistryClient {
 
   /** The manifest at a tag or digest, byte for byte; undefined when it does not exist. */
   async manifest(reference: string): Promise<StoredManifest | undefined> {
-    const response = await this.request(`/v2/${this.location.repository}/manifests/${reference}`, { method: "GET", headers: { accept: manifestTypes } });
+    const response = await this.request(`/v2/${this.location.repository}/manifests/${reference}`, {
+      method: "GET",
+      headers: { accept: manifestTypes },
+    });
     if (response.status === 404) return undefined;
     await this.expectOk(response, `read manifest ${reference}`);
     const bytes = Buffer.from(await response.arrayBuffer());
     const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-    const mediaType = response.headers.get("content-type")?.split(";")[0] ?? (JSON.parse(bytes.toString("utf8")) as ManifestContent).mediaType ?? "";
+    const mediaType =
+      response.headers.get("content-type")?.split(";")[0] ?? (JSON.parse(bytes.toString("utf8")) as ManifestContent).mediaType ?? "";
     return { digest, mediaType, bytes };
   }
 
@@ -82,7 +98,11 @@ export class RegistryClient {
     await this.expectOk(response, `store manifest ${reference}`);
     const stored = response.headers.get("docker-content-digest");
     if (stored && stored !== manifest.digest) {
-      throw new ToolError("KILN_REGISTRY_DIGEST", `registry ${this.location.host} stored ${this.location.repository}@${manifest.digest} as ${stored}`, "the registry rewrote the manifest; use a registry that stores manifests as pushed");
+      throw new ToolError(
+        "KILN_REGISTRY_DIGEST",
+        `registry ${this.location.host} stored ${this.location.repository}@${manifest.digest} as ${stored}`,
+        "the registry rewrote the manifest; use a registry that stores manifests as pushed",
+      );
     }
   }
 
@@ -105,7 +125,12 @@ export class RegistryClient {
     if (response.status === 201) return;
     await this.expectOk(response, `mount blob ${digest.slice(0, 19)}`);
     const upload = response.headers.get("location");
-    if (!upload) throw new ToolError("KILN_REGISTRY_ERROR", `registry ${this.location.host} started an upload without a location`, "check the registry");
+    if (!upload)
+      throw new ToolError(
+        "KILN_REGISTRY_ERROR",
+        `registry ${this.location.host} started an upload without a location`,
+        "check the registry",
+      );
     const blob = await source.request(`/v2/${source.location.repository}/blobs/${digest}`, { method: "GET" });
     await source.expectOk(blob, `read blob ${digest.slice(0, 19)}`);
     const target = new URL(upload, registryBaseUrl(this.location.host));
@@ -134,7 +159,11 @@ export class RegistryClient {
         signal: AbortSignal.timeout(60_000),
         redirect: "follow",
       }).catch((error: unknown) => {
-        throw new ToolError("KILN_REGISTRY_UNREACHABLE", `registry ${this.location.host} is unreachable: ${(error as Error).message}`, "check the address and that the registry is running (kiln doctor --registry …)");
+        throw new ToolError(
+          "KILN_REGISTRY_UNREACHABLE",
+          `registry ${this.location.host} is unreachable: ${(error as Error).message}`,
+          "check the address and that the registry is running (kiln doctor --registry …)",
+        );
       });
     const response = await attempt(this.lastScope);
     const challenge = response.headers.get("www-authenticate");
@@ -168,7 +197,10 @@ export class RegistryClient {
     if (params.service) url.searchParams.set("service", params.service);
     for (const one of scope.split(" ")) url.searchParams.append("scope", one);
     const basic = dockerConfigAuth(this.location.host);
-    const response = await this.fetchImpl(url, { headers: basic ? { authorization: `Basic ${basic}` } : {}, signal: AbortSignal.timeout(15_000) }).catch(() => undefined);
+    const response = await this.fetchImpl(url, {
+      headers: basic ? { authorization: `Basic ${basic}` } : {},
+      signal: AbortSignal.timeout(15_000),
+    }).catch(() => undefined);
     if (!response?.ok) return undefined;
     const body = (await response.json()) as { token?: string; access_token?: string };
     return body.token ?? body.access_token;
@@ -176,13 +208,21 @@ export class RegistryClient {
 
   private async expectOk(response: Response, what: string): Promise<void> {
     if (response.ok) return;
-    const detail = await response.text().then((text) => (JSON.parse(text) as { errors?: { code?: string }[] }).errors?.[0]?.code, () => undefined).catch(() => undefined);
+    const detail = await response
+      .text()
+      .then(
+        (text) => (JSON.parse(text) as { errors?: { code?: string }[] }).errors?.[0]?.code,
+        () => undefined,
+      )
+      .catch(() => undefined);
     const denied = response.status === 401 || response.status === 403;
     throw new ToolError(
       // 5xx and 429 may pass; withRetries retries these. Denied and not-found do not.
       response.status >= 500 || response.status === 429 ? "KILN_REGISTRY_ERROR" : denied ? "KILN_REGISTRY_DENIED" : "KILN_REGISTRY_REFUSED",
       `registry ${this.location.host}: cannot ${what} of ${this.location.repository}: HTTP ${response.status}${detail ? ` ${detail}` : ""}`,
-      denied ? `log in first (docker login ${this.location.host}; kiln reads the credentials from $DOCKER_CONFIG/config.json)` : "check the registry address",
+      denied
+        ? `log in first (docker login ${this.location.host}; kiln reads the credentials from $DOCKER_CONFIG/config.json)`
+        : "check the registry address",
     );
   }
 }

@@ -10,9 +10,18 @@ export function releaseTagName(image: string, version: string): string {
 export async function releaseTags(root: string): Promise<Set<string>> {
   const result = await execute({ command: "git", args: ["tag", "--list", "*@*"] }, { cwd: root });
   if (result.exitCode !== 0) {
-    throw new ToolError("KILN_GIT", `cannot list git tags: ${result.stderr.trim()}`, "kiln release runs in a git checkout of the repository");
+    throw new ToolError(
+      "KILN_GIT",
+      `cannot list git tags: ${result.stderr.trim()}`,
+      "kiln release runs in a git checkout of the repository",
+    );
   }
-  return new Set(result.stdout.split("\n").map((line) => line.trim()).filter(Boolean));
+  return new Set(
+    result.stdout
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean),
+  );
 }
 
 /**
@@ -26,6 +35,10 @@ export async function createReleaseTag(root: string, image: string, version: str
   const identity = email.exitCode === 0 && email.stdout.trim() !== "" ? [] : ["-c", "user.name=kiln", "-c", "user.email=kiln@localhost"];
   const result = await execute({ command: "git", args: [...identity, "tag", "-a", tag, "-m", tag] }, { cwd: root });
   if (result.exitCode !== 0 && !/already exists/.test(result.stderr)) {
-    throw new ToolError("KILN_GIT", `cannot create git tag ${tag}: ${result.stderr.trim()}`, "create it by hand: git tag -a " + tag + " -m " + tag);
+    throw new ToolError(
+      "KILN_GIT",
+      `cannot create git tag ${tag}: ${result.stderr.trim()}`,
+      "create it by hand: git tag -a " + tag + " -m " + tag,
+    );
   }
 }

@@ -1,4 +1,15 @@
-import { imageReference, isHighestStable, planBuild, runBuild, stagingNamespace, ToolError, versionTags, type BuildPlan, type LoadedImage, type PlanOptions } from "@kiln/core";
+import {
+  imageReference,
+  isHighestStable,
+  planBuild,
+  runBuild,
+  stagingNamespace,
+  ToolError,
+  versionTags,
+  type BuildPlan,
+  type LoadedImage,
+  type PlanOptions,
+} from "@kiln/core";
 import { resolveBaseDigest } from "../registry/base-digest.js";
 import { copyByDigest, platformManifests } from "../registry/copy.js";
 import { repositoryLocation } from "../registry/reference.js";
@@ -48,7 +59,10 @@ export async function planPublish(image: LoadedImage, all: Map<string, LoadedIma
   const backoff = options.backoffMs ?? defaultBackoff;
   const log = options.log ?? (() => undefined);
   const pushedParents: Record<string, string> = {};
-  const parents = [image.resolved.base.kind === "workspace" ? image.resolved.base.name : undefined, ...image.resolved.stages.map((stage) => stage.image)];
+  const parents = [
+    image.resolved.base.kind === "workspace" ? image.resolved.base.name : undefined,
+    ...image.resolved.stages.map((stage) => stage.image),
+  ];
   for (const parent of new Set(parents.filter((name): name is string => name !== undefined))) {
     const version = all.get(parent)?.pkg.version ?? "local";
     const digest = await withRetries(() => clientFor(parent).digest(version), backoff, log);
@@ -63,11 +77,24 @@ export async function planPublish(image: LoadedImage, all: Map<string, LoadedIma
   }
   const base = image.resolved.base;
   // A registry base is labelled with the digest it resolves to now (the lock's, when --locked).
-  const baseDigest = base.kind === "reference" && !options.pinnedBase ? (await resolveBaseDigest(base.reference, options.platforms ?? image.resolved.platforms, options.mirror)).digest : undefined;
+  const baseDigest =
+    base.kind === "reference" && !options.pinnedBase
+      ? (await resolveBaseDigest(base.reference, options.platforms ?? image.resolved.platforms, options.mirror)).digest
+      : undefined;
   const client = clientFor(image.pkg.name);
   const published = await withRetries(() => client.tags(), backoff, log);
-  const tags = versionTags({ version: image.pkg.version, revision: options.revision, latest: isHighestStable(image.pkg.version, published) });
-  const build = planBuild(image, all, { ...options, output: { type: "push-by-digest", via: options.via }, registry: options.registry, pushedParents, baseDigest });
+  const tags = versionTags({
+    version: image.pkg.version,
+    revision: options.revision,
+    latest: isHighestStable(image.pkg.version, published),
+  });
+  const build = planBuild(image, all, {
+    ...options,
+    output: { type: "push-by-digest", via: options.via },
+    registry: options.registry,
+    pushedParents,
+    baseDigest,
+  });
   return {
     image: image.pkg.name,
     version: image.pkg.version,
@@ -120,9 +147,18 @@ export async function publishImage(plan: PublishPlan, options: PublishOptions): 
   const backoff = options.backoffMs ?? defaultBackoff;
   const clientFor = options.client ?? ((repository: string) => new RegistryClient(repositoryLocation(options.registry, repository)));
   const client = clientFor(plan.image);
-  const record = await withRetries(() => runBuild(plan.build, { root: options.root, imageDir: options.imageDir, signal: options.signal }), backoff, options.log);
+  const record = await withRetries(
+    () => runBuild(plan.build, { root: options.root, imageDir: options.imageDir, signal: options.signal }),
+    backoff,
+    options.log,
+  );
   const digest = record.digest;
-  if (!digest) throw new ToolError("KILN_NO_DIGEST", `${plan.image}: buildx reported no digest for the push`, "re-run with --progress plain to see the push");
+  if (!digest)
+    throw new ToolError(
+      "KILN_NO_DIGEST",
+      `${plan.image}: buildx reported no digest for the push`,
+      "re-run with --progress plain to see the push",
+    );
 
   const existing = await withRetries(() => client.digest(plan.versionTag), backoff, options.log);
   const forced = existing !== undefined && existing !== digest;
@@ -138,10 +174,20 @@ export async function publishImage(plan: PublishPlan, options: PublishOptions): 
     await withRetries(() => copyByDigest(staging, client, digest), backoff, options.log);
   }
   const manifest = await withRetries(() => client.manifest(digest), backoff, options.log);
-  if (!manifest) throw new ToolError("KILN_NO_DIGEST", `${plan.image}: ${plan.repository}@${digest} is not in the registry after the push`, "run the release again");
+  if (!manifest)
+    throw new ToolError(
+      "KILN_NO_DIGEST",
+      `${plan.image}: ${plan.repository}@${digest} is not in the registry after the push`,
+      "run the release again",
+    );
   const content = JSON.parse(manifest.bytes.toString("utf8")) as ManifestContent;
   const manifests = content.manifests ? platformManifests(content) : [{ platform: plan.build.platforms[0] ?? "", digest }];
-  await options.attach?.({ repository: plan.repository, digest, manifests, localReference: plan.build.output.type === "push-by-digest" && plan.build.output.via === "staging" ? plan.build.pushName : undefined });
+  await options.attach?.({
+    repository: plan.repository,
+    digest,
+    manifests,
+    localReference: plan.build.output.type === "push-by-digest" && plan.build.output.via === "staging" ? plan.build.pushName : undefined,
+  });
 
   for (const tag of plan.tags) await withRetries(() => client.putManifest(tag, manifest), backoff, options.log);
   if (forced) options.log(`moved ${plan.versionTag} from ${existing} to ${digest} (--force)`);

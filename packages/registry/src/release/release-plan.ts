@@ -32,13 +32,26 @@ export async function planRelease(images: LoadedImage[], options: ReleasePlanOpt
   for (const image of images) {
     const { name, version } = image.pkg;
     if (options.gitTags.has(releaseTagName(name, version))) {
-      steps.push({ image: name, version, action: "skip", reason: `${releaseTagName(name, version)} was released before (git tag)`, tags: [] });
+      steps.push({
+        image: name,
+        version,
+        action: "skip",
+        reason: `${releaseTagName(name, version)} was released before (git tag)`,
+        tags: [],
+      });
       continue;
     }
     const client = options.client(name);
     const published = await client.digest(version);
     if (published) {
-      steps.push({ image: name, version, action: "tag-only", reason: `${version} is already in the registry (${published.slice(0, 19)}…); only the git tag is missing`, tags: [], publishedDigest: published });
+      steps.push({
+        image: name,
+        version,
+        action: "tag-only",
+        reason: `${version} is already in the registry (${published.slice(0, 19)}…); only the git tag is missing`,
+        tags: [],
+        publishedDigest: published,
+      });
       continue;
     }
     const existing = await client.tags();

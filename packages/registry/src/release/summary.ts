@@ -24,7 +24,12 @@ export interface ReleaseSummary {
 export function releaseMarkdown(summary: ReleaseSummary): string {
   const rows = summary.images.map((o) => {
     const tags = o.tags.length > 0 ? o.tags.map((t) => `\`${t}\``).join(" ") : "–";
-    const what = o.result === "failed" ? `failed: ${o.error?.split("\n")[0] ?? ""}` : o.result === "skipped" ? o.reason : `${o.result}${o.forced ? " (forced)" : ""}`;
+    const what =
+      o.result === "failed"
+        ? `failed: ${o.error?.split("\n")[0] ?? ""}`
+        : o.result === "skipped"
+          ? o.reason
+          : `${o.result}${o.forced ? " (forced)" : ""}`;
     return `| ${o.image} | ${o.version} | ${what.replace(/\|/g, "\\|")} | ${tags} | ${o.digest ? `\`${o.digest.slice(0, 19)}…\`` : "–"} |`;
   });
   return [
