@@ -28,8 +28,6 @@ export interface PublishPlan {
   repository: string;
   /** tag names that move to the pushed digest once it is complete, signed and attested */
   tags: string[];
-  /** the version tag (name only) that must never be moved silently */
-  versionTag: string;
 }
 
 export interface PublishPlanOptions extends Omit<PlanOptions, "output" | "registry" | "tags" | "pushedParents"> {
@@ -101,7 +99,6 @@ export async function planPublish(image: LoadedImage, all: Map<string, LoadedIma
     build,
     repository: `${options.registry}/${image.pkg.name}`,
     tags,
-    versionTag: image.pkg.version,
   };
 }
 
@@ -160,12 +157,12 @@ export async function publishImage(plan: PublishPlan, options: PublishOptions): 
       "re-run with --progress plain to see the push",
     );
 
-  const existing = await withRetries(() => client.digest(plan.versionTag), backoff, options.log);
+  const existing = await withRetries(() => client.digest(plan.version), backoff, options.log);
   const forced = existing !== undefined && existing !== digest;
   if (forced && !options.force) {
     throw new ToolError(
       "KILN_TAG_EXISTS",
-      `${plan.image}: tag ${plan.versionTag} already points at ${existing}, and this build is ${digest}; refusing to overwrite a released version`,
+      `${plan.image}: tag ${plan.version} already points at ${existing}, and this build is ${digest}; refusing to overwrite a released version`,
       "bump the version (pnpm changeset), or pass --force to move the tag on purpose",
     );
   }
@@ -190,7 +187,7 @@ export async function publishImage(plan: PublishPlan, options: PublishOptions): 
   });
 
   for (const tag of plan.tags) await withRetries(() => client.putManifest(tag, manifest), backoff, options.log);
-  if (forced) options.log(`moved ${plan.versionTag} from ${existing} to ${digest} (--force)`);
+  if (forced) options.log(`moved ${plan.version} from ${existing} to ${digest} (--force)`);
   return { digest, tags: plan.tags.map((tag) => `${plan.repository}:${tag}`), forced };
 }
 
