@@ -102,7 +102,8 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     expect(inspect.stdout).toContain("linux/amd64");
     expect(inspect.stdout).toContain("linux/arm64");
     const record = JSON.parse(readFileSync(path.join(repositoryRoot, "images/debian-nginx/dist/build.json"), "utf8"));
-    expect(record.output).toBe("push");
+    // --push goes through the publish plan: up by digest, then tagged (issue 14's one path).
+    expect(record.output).toBe("push-by-digest");
     expect(record.manifests.map((m: { platform: string }) => m.platform)).toEqual(["linux/amd64", "linux/arm64"]);
     // The compressed size per platform, read back from the registry, reaches the catalog's data.
     const catalog = await kiln(["catalog"], { env });

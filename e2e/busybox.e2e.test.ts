@@ -26,13 +26,7 @@ const platform = "linux/amd64";
 const work = mkdtempSync(path.join(tmpdir(), "kiln-e2e-busybox-"));
 const workspace = await loadWorkspace(repositoryRoot);
 const byName = new Map(workspace.images.map((image) => [image.resolved.name, image.resolved]));
-// Not yet proven: kiln-httpd's container exits at start in the BusyBox layer on debian-httpd (not
-// diagnosed yet; BusyBox's own httpd applet shadowing Apache's is one cause). Until it passes, the
-// Apache scripts are left out here rather than reported as proven.
-const notYetUnderBusybox = new Set(["alpine-httpd"]);
-const alpineWithScripts = coveringImages(
-  workspace.images.map((image) => image.resolved).filter((image) => image.distro.name === "alpine" && !notYetUnderBusybox.has(image.name)),
-);
+const alpineWithScripts = coveringImages(workspace.images.map((image) => image.resolved).filter((image) => image.distro.name === "alpine"));
 
 /** Where a script comes from: two images shipping one feature's file ship the same script. */
 function scriptsOf(image: ResolvedImage): string[] {
@@ -61,7 +55,11 @@ function coveringImages(images: ResolvedImage[]): ResolvedImage[] {
   return chosen;
 }
 
-/** Alpine ships these as packages of their own (runit; bash where an image installs it), not as BusyBox applets. */
+/**
+ * Alpine ships these as packages of their own (runit; bash where an image installs it), not as BusyBox applets.
+ * Debian's busybox-static prefers its applets: ash and setsid run an applet for a bare name whatever PATH
+ * says, so a script must call a program that shares an applet's name (Apache's httpd) by its path.
+ */
 const notFromBusybox = ["bash", "chpst", "runsv", "runsvdir", "sv", "svlogd"];
 
 /**

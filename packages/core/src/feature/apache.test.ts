@@ -17,7 +17,13 @@ describe("apache feature", () => {
     expect(c.cmd).toEqual(["kiln-httpd", "start"]);
     expect(c.ports).toEqual([8080, 8443]);
     expect(c.stopSignal).toBe("SIGTERM");
-    expect(c.env).toEqual({ KILN_HTTPD_TLS_PORT: "8443", HTTPD_TLS_CERTIFICATES: "/etc/letsencrypt", HTTPD_TLS_DOMAIN: "" });
+    expect(c.env).toEqual({
+      // By path: kiln-httpd never looks httpd up on PATH, where a BusyBox applet may answer.
+      KILN_HTTPD_BINARY: "/usr/sbin/apache2",
+      KILN_HTTPD_TLS_PORT: "8443",
+      HTTPD_TLS_CERTIFICATES: "/etc/letsencrypt",
+      HTTPD_TLS_DOMAIN: "",
+    });
     expect(Object.keys(c.runtimeEnv).sort()).toEqual([
       "HTTPD_HSTS_MAX_AGE",
       "HTTPD_TLS_CERTIFICATES",
@@ -48,6 +54,7 @@ describe("apache feature", () => {
   test("Alpine: apache2 with apache2-ssl, every module loaded from /usr/lib/apache2, and no snake-oil key left", () => {
     const c = contribution(apache(), alpine);
     expect(c.packages).toEqual(["apache2", "apache2-ssl"]);
+    expect(c.env?.KILN_HTTPD_BINARY).toBe("/usr/sbin/httpd");
     const text = script(c);
     expect(text).toContain("cat > /etc/apache2/httpd.conf <<'HTTPD'");
     expect(text).toContain("    LoadModule mpm_event_module /usr/lib/apache2/mod_mpm_event.so");
@@ -82,7 +89,12 @@ describe("apache feature", () => {
   test("the TLS port, certificate directory and a default domain can be set", () => {
     const c = contribution(apache({ tls: { port: 9443, certificates: "/certs", domain: "example.org" } }));
     expect(c.ports).toEqual([8080, 9443]);
-    expect(c.env).toEqual({ KILN_HTTPD_TLS_PORT: "9443", HTTPD_TLS_CERTIFICATES: "/certs", HTTPD_TLS_DOMAIN: "example.org" });
+    expect(c.env).toEqual({
+      KILN_HTTPD_BINARY: "/usr/sbin/apache2",
+      KILN_HTTPD_TLS_PORT: "9443",
+      HTTPD_TLS_CERTIFICATES: "/certs",
+      HTTPD_TLS_DOMAIN: "example.org",
+    });
     expect(c.runtimeEnv.HTTPD_TLS_DOMAIN?.default).toBe("example.org");
   });
 

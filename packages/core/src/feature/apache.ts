@@ -189,11 +189,17 @@ export function apache(options: ApacheOptions = {}): Feature {
             `chmod -R g+w ${runtimeDir}`,
             // Alpine's apache2-ssl generates a self-signed key pair on install; no private key ships in an image.
             "rm -f /etc/ssl/apache2/server.key /etc/ssl/apache2/server.pem",
-            "httpd -t",
+            `${paths.apacheBinary} -t`,
           ].join("\n"),
         },
       ],
-      env: { KILN_HTTPD_TLS_PORT: String(tls.port), HTTPD_TLS_CERTIFICATES: tls.certificates, HTTPD_TLS_DOMAIN: tls.domain },
+      // kiln-httpd runs httpd by this path, never by PATH lookup: a BusyBox built to prefer its
+      // applets (Debian's busybox-static) runs its own httpd applet for a bare `httpd`.
+      env: {
+        KILN_HTTPD_BINARY: paths.apacheBinary,
+        KILN_HTTPD_TLS_PORT: String(tls.port),
+        HTTPD_TLS_CERTIFICATES: tls.certificates, HTTPD_TLS_DOMAIN: tls.domain,
+      },
       runtimeEnv: {
         HTTPD_TLS_DOMAIN: {
           default: tls.domain || "unset",
