@@ -5,8 +5,6 @@ import { defineConfig } from "vitest/config";
 // tests never need a prior build and a new package needs no entry here.
 export const workspaceAliases = [
   { find: /^@kiln\/([a-z-]+)$/, replacement: fileURLToPath(new URL("./packages/$1/src/index.ts", import.meta.url)) },
-  // A subpath export (@kiln/lint/secrets) is the source file of that name.
-  { find: /^@kiln\/([a-z-]+)\/([a-z-]+)$/, replacement: fileURLToPath(new URL("./packages/$1/src/$2.ts", import.meta.url)) },
 ];
 
 export default defineConfig({

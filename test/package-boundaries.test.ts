@@ -1,15 +1,32 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { productionClosure } from "./dependency-closure.js";
+import { packageSize, productionClosure } from "./dependency-closure.js";
 
 const packages = fileURLToPath(new URL("../packages/", import.meta.url));
 const closureOf = (dir: string) => productionClosure(path.join(packages, dir)).map((installed) => installed.name);
 
 // What a user installs with one helper package is what its package.json brings: the engine client
-// (dockerode and its 30-odd dependencies) only with @kiln/engine, the linter's parsers only with
-// @kiln/lint, the CLI's yargs only with @kiln/cli.
+// (dockerode and its 30-odd dependencies) only with @kiln/engine, the linter's parsers
+// (tree-sitter-bash, ~20 MiB) only with @kiln/lint, the CLI's yargs only with @kiln/cli.
 describe("each package brings only what its concern needs", () => {
+  test.each(["core", "ssh", "init", "dev-image", "mirror", "registry", "secrets"])("@kiln/%s has no linter", (dir) => {
+    const closure = closureOf(dir);
+    expect(closure.filter((name) => name.includes("tree-sitter"))).toEqual([]);
+    expect(closure).not.toContain("@kiln/lint");
+  });
+
+  test("@kiln/core brings no engine client and no linter: its kiln dependencies are mirror and secrets", () => {
+    const closure = closureOf("core");
+    for (const other of ["dockerode", "tree-sitter-bash", "web-tree-sitter"]) expect(closure).not.toContain(other);
+    expect(closure.filter((name) => name.startsWith("@kiln/"))).toEqual(["@kiln/mirror", "@kiln/secrets"]);
+  });
+
+  test("the secret detector core and lint share depends on nothing", () => {
+    expect(closureOf("secrets")).toEqual([]);
+    expect(closureOf("lint")).toContain("@kiln/secrets");
+  });
+
   test.each(["core", "ssh", "init", "dev-image", "mirror", "registry"])("@kiln/%s has no engine client", (dir) => {
     const closure = closureOf(dir);
     expect(closure).not.toContain("dockerode");
@@ -30,4 +47,16 @@ describe("each package brings only what its concern needs", () => {
   test("@kiln/mirror depends on no other kiln package", () => {
     expect(closureOf("mirror").filter((name) => name.startsWith("@kiln/"))).toEqual([]);
   });
+});
+
+// The install size of each package a user can add on its own (its production closure on disk, as
+// installed here, without the package itself), printed so a change that grows one shows in the log.
+test("install sizes of the helper packages", () => {
+  const rows = ["core", "ssh", "init", "dev-image", "mirror", "secrets", "lint", "engine", "registry", "cli"].map((dir) => {
+    const closure = productionClosure(path.join(packages, dir));
+    const mebibytes = closure.reduce((total, installed) => total + packageSize(installed.dir), 0) / 2 ** 20;
+    return `@kiln/${dir}`.padEnd(18) + `${closure.length} packages`.padEnd(14) + `${mebibytes.toFixed(1)} MiB`;
+  });
+  console.log(rows.join("\n"));
+  expect(rows).toHaveLength(10);
 });

@@ -1,6 +1,6 @@
 // Keeps the dist/ of kiln's workspace packages current for running kiln from a checkout. The
 // published package never ships this file (package.json "files").
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 export async function refreshWorkspaceBundles(packagesDir) {
@@ -33,21 +33,13 @@ export async function refreshWorkspaceBundles(packagesDir) {
 }
 
 /**
- * Every @kiln package under packages/ with a src/index.ts, and its bundle entries: index, cli for
- * the package with a bin entry, and one per subpath export (@kiln/lint/secrets is src/secrets.ts).
- * Read from the directory, so a new package needs no list here.
+ * Every @kiln package under packages/ with a src/index.ts, and its bundle entries: index, and cli
+ * for the package with a bin entry. Read from the directory, so a new package needs no list here.
  */
 function workspacePackages(packagesDir) {
   return readdirSync(packagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(path.join(packagesDir, entry.name, "src", "index.ts")))
-    .map(({ name }) => {
-      const root = path.join(packagesDir, name);
-      const exports = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).exports ?? {};
-      const subpaths = Object.keys(exports)
-        .filter((key) => key.startsWith("./"))
-        .map((key) => key.slice(2));
-      return { dir: name, entries: ["index", ...(existsSync(path.join(root, "src", "cli.ts")) ? ["cli"] : []), ...subpaths] };
-    });
+    .map(({ name }) => ({ dir: name, entries: ["index", ...(existsSync(path.join(packagesDir, name, "src", "cli.ts")) ? ["cli"] : [])] }));
 }
 
 function mtime(file) {

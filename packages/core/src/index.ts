@@ -75,5 +75,4 @@ export { adviceForBuildFailure, lastErrorLine, type BuildAdvice } from "./build/
 export { parseBuildxMetadata, type BuildRecord, type BuildxMetadata } from "./build/metadata.js";
 export { loadKilnConfig, defineConfig, kilnConfigSchema, configFileName, chosenRegistry, type KilnConfig } from "./config/config.js";
 export { bakeFile, type BakeFile, type BakeTarget } from "./plan/bake.js";
-export * from "./readme/index.js";
 export { readLockFile, writeLockFile, renderLockFile, lockChanges, lockFileName, lockFileSchema, type LockFile } from "./lock/lock-file.js";

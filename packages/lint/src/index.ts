@@ -6,5 +6,4 @@ export type { Rule, Severity, LabelType } from "./rules/rule.js";
 export { loadConfig, parseConfig, findConfigFile, defaultConfig, type LintConfig } from "./config.js";
 export { formatFindings, formats, type Format } from "./formats.js";
 export { shellcheckAvailable, ProcessPool } from "./shellcheck.js";
-export { detectSecret, isSecretName, type SecretHit } from "./secrets.js";
 export { LintInputError } from "./errors.js";

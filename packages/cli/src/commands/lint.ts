@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { CheckFailedError, UsageError, checkpoint, findWorkspaceRoot, readmeFindings } from "@kiln/core";
+import { CheckFailedError, UsageError, checkpoint, findWorkspaceRoot } from "@kiln/core";
 import { atLeast, formatFindings, lintBytes, lintPaths, ProcessPool, type Finding, type Format, type LintConfig } from "@kiln/lint";
 import { commandContext, loadSelection } from "../context.js";
+import { readmeFindings } from "../readme-findings.js";
 import { forKilnImages, imageBuildContexts, lintConfig } from "../lint-settings.js";
 import { note, printLine } from "../output.js";
 

@@ -1,4 +1,4 @@
-import { detectSecret } from "@kiln/lint/secrets";
+import { detectSecret } from "@kiln/secrets";
 import { z } from "zod";
 import { knownPlatforms, defaultPlatforms } from "./platform.js";
 import { repositoriesSchema } from "./repository.js";

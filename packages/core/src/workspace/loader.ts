@@ -129,21 +129,7 @@ function kilnAliases(): Record<string, string> {
   for (const name of readdirSync(siblingsDir)) {
     const entry = path.join(siblingsDir, name, fromSource ? "src/index.ts" : "dist/index.js");
     if (!existsSync(entry)) continue;
-    // A subpath export (@kiln/lint/secrets) first: an alias also matches as a prefix.
-    for (const subpath of subpathExports(path.join(siblingsDir, name))) {
-      aliases[`@kiln/${name}/${subpath}`] = path.join(siblingsDir, name, fromSource ? `src/${subpath}.ts` : `dist/${subpath}.js`);
-    }
     aliases[`@kiln/${name}`] = entry;
   }
   return aliases;
-}
-
-/** The `./name` keys of a package's exports (besides "."). */
-function subpathExports(packageDir: string): string[] {
-  const manifest = path.join(packageDir, "package.json");
-  if (!existsSync(manifest)) return [];
-  const exports = (JSON.parse(readFileSync(manifest, "utf8")) as { exports?: Record<string, unknown> }).exports ?? {};
-  return Object.keys(exports)
-    .filter((key) => key.startsWith("./"))
-    .map((key) => key.slice(2));
 }

@@ -1,5 +1,5 @@
 import { keyValuePairs } from "../dockerfile.js";
-import { detectSecret } from "../secrets.js";
+import { detectSecret } from "@kiln/secrets";
 import { ofKeyword, type Rule, type RuleFinding } from "./rule.js";
 
 /** hadolint's list of names that are secrets wherever they appear. */

@@ -1,8 +1,8 @@
 import type { Finding } from "@kiln/lint";
-import type { ResolvedImage } from "../resolve/resolved-image.js";
+import type { ResolvedImage } from "@kiln/core";
 
 /** The code of README findings; `kiln lint --level` and the exit code treat them like any rule's. */
-export const readmeRule = "KL100";
+const readmeRule = "KL100";
 
 /**
  * What a user of the image needs from its README and cannot read off the Dockerfile alone: every

@@ -2,14 +2,14 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { execute } from "../exec/exec.js";
+import { execute } from "@kiln/core";
 import { shellcheckAvailable } from "@kiln/lint";
 
 /**
  * The scripts features copy into images (packages/<pkg>/files/**) run as PID 1's children on
  * BusyBox ash and dash alike, so they must be POSIX sh and shellcheck-clean at every severity.
  */
-const packagesDir = fileURLToPath(new URL("../../../", import.meta.url));
+const packagesDir = fileURLToPath(new URL("../packages/", import.meta.url));
 
 function shellScripts(dir: string): string[] {
   const found: string[] = [];

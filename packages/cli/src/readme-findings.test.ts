@@ -1,7 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { defineFeature } from "../feature/feature.js";
-import { resolveImage } from "../resolve/resolve.js";
-import { defineImage } from "../spec/define.js";
+import { defineFeature, defineImage, resolveImage } from "@kiln/core";
 import { readmeFindings } from "./readme-findings.js";
 
 const file = "images/web/README.md";

@@ -1,1 +1,0 @@
-export { readmeFindings, readmeRule } from "./readme-findings.js";

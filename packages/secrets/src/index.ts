@@ -1,0 +1,1 @@
+export { detectSecret, isSecretName, type SecretHit } from "./secrets.js";
