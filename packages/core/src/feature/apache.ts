@@ -231,7 +231,7 @@ export function apache(options: ApacheOptions = {}): Feature {
         { kind: "http", name: "GET / answers 200 from the document root", port, path: "/", status: 200 },
         { kind: "http", name: `GET ${healthPath} answers ok`, port, path: healthPath, status: 200, bodyIncludes: ["ok"] },
         { kind: "health", name: "the health status becomes healthy", timeoutSeconds: 60 },
-        { kind: "command", name: "the configuration is valid", run: ["httpd", "-t"] },
+        { kind: "command", name: "the configuration is valid", run: [paths.apacheBinary, "-t"] },
         {
           kind: "command",
           name: "httpd's parent process does not run as root",
