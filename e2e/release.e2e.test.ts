@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -8,13 +8,13 @@ import { execute } from "@kiln/core";
 import { copyByDigest, RegistryClient, repositoryLocation } from "@kiln/registry";
 import { startPrivateRegistry, type PrivateRegistry } from "../packages/registry/src/testing/private-registry.js";
 import { debianBaseMirror, engineForE2e } from "./engine.js";
-import { cloneRepository } from "./kiln.js";
+import { cloneRepository, repositoryRoot } from "./kiln.js";
 
 /**
  * Issues 5 and 14, in a clone of the repository, against a registry of our own that requires a
  * login (htpasswd; the login in DOCKER_CONFIG, as `docker login` writes it): a changeset bumps
- * debian-nginx, and `kiln release` pushes it by digest, attaches an SPDX SBOM per platform and
- * signs it with cosign before any tag moves. The real cosign verifies what was pushed, and
+ * debian-nginx, and `kiln release` pushes it by digest, attaches an SPDX and a CycloneDX SBOM per
+ * platform and signs it with cosign before any tag moves. The real cosign verifies what was pushed, and
  * `kiln verify` passes until a tag is moved by hand. A registry that dies half-way leaves every
  * tag where it was; the next run completes; moving a released version needs --force.
  */
@@ -68,24 +68,41 @@ async function changeset(bumps: Record<string, "patch" | "minor" | "major">, sum
   expect(commit.exitCode, commit.stderr).toBe(0);
 }
 
-/** The SPDX documents cosign verified for one platform manifest. */
-async function attestedSbom(reference: string): Promise<{ packages: { name: string; versionInfo: string }[] }> {
+interface SpdxDocument {
+  packages: { SPDXID: string; name: string; versionInfo: string; externalRefs: { referenceLocator: string }[] }[];
+  relationships: { spdxElementId: string; relationshipType: string; relatedSpdxElement: string }[];
+}
+interface CycloneDxBom {
+  components: { name: string; version: string; scope: string; purl: string }[];
+}
+
+/** The SBOM cosign verified for one platform manifest: the SPDX document or the CycloneDX BOM. */
+async function attestedSbom(reference: string): Promise<SpdxDocument>;
+async function attestedSbom(reference: string, type: "cyclonedx"): Promise<CycloneDxBom>;
+async function attestedSbom(reference: string, type = "spdxjson"): Promise<SpdxDocument | CycloneDxBom> {
   const verified = await cosign([
     "verify-attestation",
     "--key",
     path.join(keys, "cosign.pub"),
     "--type",
-    "spdxjson",
+    type,
     "--insecure-ignore-tlog=true",
     reference,
   ]);
   expect(verified.exitCode, verified.stderr).toBe(0);
   const envelope = JSON.parse(verified.stdout.trim().split("\n")[0] as string) as { payload: string };
-  return (
-    JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8")) as {
-      predicate: { packages: { name: string; versionInfo: string }[] };
-    }
-  ).predicate;
+  return (JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8")) as { predicate: SpdxDocument | CycloneDxBom }).predicate;
+}
+
+/** The platform manifests of an index in the registry (not its attestation manifests). */
+async function platformDigests(
+  repository: string,
+  digest: string,
+): Promise<{ digest: string; platform: { os: string; architecture: string } }[]> {
+  const index = JSON.parse((await run("docker", ["buildx", "imagetools", "inspect", `${repository}@${digest}`, "--raw"])).stdout) as {
+    manifests: { digest: string; platform: { os: string; architecture: string } }[];
+  };
+  return index.manifests.filter((m) => m.platform.os !== "unknown");
 }
 
 describe.skipIf(!engine.available)("releasing images to a registry that requires a login", () => {
@@ -100,11 +117,11 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
     );
     expect(generated.exitCode, generated.stderr).toBe(0);
     clone = await cloneRepository();
-    // Only the nginx family: a patch to debian-base bumps every image built on it, and the other
-    // Debian images (ssh, init, dev, node) and the apps built on them (catalog) would make this
-    // test about their build times.
+    // Only the nginx family, and debian-node for the SBOM of kiln's own Node tooling: a patch to
+    // debian-base bumps every image built on it, and the other Debian images (ssh, init, dev) and
+    // the apps built on them (catalog) would make this test about their build times.
     for (const name of readdirSync(path.join(clone, "images"))) {
-      if (name.startsWith("debian-") && !["debian-base", "debian-nginx"].includes(name))
+      if (name.startsWith("debian-") && !["debian-base", "debian-nginx", "debian-node"].includes(name))
         rmSync(path.join(clone, "images", name), { recursive: true });
     }
     rmSync(path.join(clone, "apps"), { recursive: true, force: true });
@@ -149,6 +166,7 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
       expect(result.exitCode, result.stderr.slice(-3000)).toBe(0);
       process.stderr.write(`kiln e2e: release of debian-nginx with SBOM and signature: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       expect(result.stderr).toContain("by digest");
+      for (const line of result.stderr.match(/SBOM linux\/\w+: .*/g) ?? []) process.stderr.write(`kiln e2e: debian-nginx ${line}\n`);
       for (const secret of [registry.password, Buffer.from(`${registry.user}:${registry.password}`).toString("base64"), cosignPassword]) {
         expect(result.stdout + result.stderr).not.toContain(secret);
       }
@@ -197,12 +215,9 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
     expect(index.annotations).toMatchObject(expected);
   });
 
-  test("the real cosign verifies the index and each platform with the public key; each platform's SBOM lists nginx with its Debian version", async () => {
+  test("the real cosign verifies the index and each platform with the public key; each platform's SBOMs list nginx with its Debian version", async () => {
     const repository = `${target()}/debian-nginx`;
-    const index = JSON.parse(
-      (await run("docker", ["buildx", "imagetools", "inspect", `${repository}@${releasedDigest}`, "--raw"])).stdout,
-    ) as { manifests: { digest: string; platform: { os: string; architecture: string } }[] };
-    const platforms = index.manifests.filter((m) => m.platform.os !== "unknown");
+    const platforms = await platformDigests(repository, releasedDigest);
     expect(platforms.map((m) => m.platform.architecture).sort()).toEqual(["amd64", "arm64"]);
     for (const digest of [releasedDigest, ...platforms.map((m) => m.digest)]) {
       const verified = await cosign([
@@ -218,8 +233,13 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
     for (const manifest of platforms) {
       const sbom = await attestedSbom(`${repository}@${manifest.digest}`);
       const nginx = sbom.packages.find((p) => p.name === "nginx");
-      expect(nginx?.versionInfo, manifest.platform.architecture).toMatch(/^1\.22\.\d+-\d+(\+deb12u\d+)?$/);
+      const arch = manifest.platform.architecture;
+      expect(nginx?.versionInfo, arch).toMatch(/^1\.22\.\d+-\d+(\+deb12u\d+)?$/);
+      expect(nginx?.externalRefs[0]?.referenceLocator).toBe(`pkg:deb/debian/nginx@${nginx?.versionInfo}?arch=${arch}&distro=debian-12`);
       expect(sbom.packages.find((p) => p.name === "libc6")?.versionInfo).toMatch(/^2\.36-/);
+      const bom = await attestedSbom(`${repository}@${manifest.digest}`, "cyclonedx");
+      expect(bom.components.find((c) => c.name === "nginx")).toMatchObject({ version: nginx?.versionInfo, scope: "required" });
+      expect(bom.components).toHaveLength(sbom.packages.length - 1); // SPDX lists the image itself as a package
     }
   });
 
@@ -320,5 +340,83 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
       expect(forced.exitCode, forced.stderr.slice(-2000)).toBe(0);
       expect(forced.stderr).toMatch(/moved 1\.0\.1 from sha256:[0-9a-f]{64} to sha256:[0-9a-f]{64} \(--force\)/);
     });
+  });
+
+  describe("SBOMs of kiln's Node tooling and of an app's build stage (linux/amd64 only, to keep QEMU out)", () => {
+    test(
+      "kiln's own Node tooling: debian-node pushed (amd64) has SBOMs listing nodejs from dpkg, pnpm where node() unpacked it and the packages pnpm bundles",
+      async () => {
+        const started = Date.now();
+        const pushed = await kiln(["build", "debian-node", "--push", "--registry", target(), "--platform", "linux/amd64"]);
+        expect(pushed.exitCode, pushed.stderr.slice(-3000)).toBe(0);
+        process.stderr.write(
+          `kiln e2e: build --push of debian-node (amd64) with SBOMs and signature: ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+        expect(pushed.stderr).toMatch(
+          /SBOM linux\/amd64: \d+ packages in the image, 0 used to build it \(SPDX \d+ KiB, CycloneDX \d+ KiB\), attested/,
+        );
+        process.stderr.write(`kiln e2e: debian-node ${/SBOM linux\/amd64: .*/.exec(pushed.stderr)?.[0]}\n`);
+        const repository = `${target()}/debian-node`;
+        const digest = (await withLogin(() => client("debian-node").digest("0.1.0"))) as string;
+        const [amd64] = await platformDigests(repository, digest);
+        const sbom = await attestedSbom(`${repository}@${amd64?.digest}`);
+        const find = (name: string) => sbom.packages.find((p) => p.name === name);
+        expect(find("nodejs")?.externalRefs[0]?.referenceLocator).toMatch(
+          /^pkg:deb\/debian\/nodejs@18\.[^?]+\?arch=amd64&distro=debian-12$/,
+        );
+        expect(find("pnpm")).toMatchObject({ versionInfo: "10.34.8", externalRefs: [{ referenceLocator: "pkg:npm/pnpm@10.34.8" }] });
+        // pnpm ships node-gyp and its dependencies in its tarball: they are in the image too.
+        expect(find("node-gyp")?.externalRefs[0]?.referenceLocator).toMatch(/^pkg:npm\/node-gyp@\d+\./);
+        const contained = new Set(sbom.relationships.filter((r) => r.relationshipType === "CONTAINS").map((r) => r.relatedSpdxElement));
+        for (const name of ["nodejs", "pnpm", "node-gyp"]) expect(contained, name).toContain(find(name)?.SPDXID);
+        const bom = await attestedSbom(`${repository}@${amd64?.digest}`, "cyclonedx");
+        expect(bom.components.find((c) => c.name === "pnpm")).toMatchObject({
+          version: "10.34.8",
+          scope: "required",
+          purl: "pkg:npm/pnpm@10.34.8",
+        });
+      },
+      15 * 60_000,
+    );
+
+    test(
+      "an app built in a pnpmStage(): marked, from the stage's lock file, is a build dependency and pnpm the build tool; neither is in the image",
+      async () => {
+        cpSync(path.join(repositoryRoot, "e2e/fixtures/sbom/sbom-node-site"), path.join(clone, "images/sbom-node-site"), {
+          recursive: true,
+        });
+        const synth = await kiln(["synth", "sbom-node-site"]);
+        expect(synth.exitCode, synth.stderr).toBe(0);
+        const committed = await run("git", ["add", "images/sbom-node-site"]);
+        expect(committed.exitCode, committed.stderr).toBe(0);
+        expect((await run("git", ["commit", "-qm", "e2e: an app with a Node build stage"])).exitCode).toBe(0);
+        const started = Date.now();
+        const pushed = await kiln(["build", "sbom-node-site", "--push", "--registry", target(), "--platform", "linux/amd64"]);
+        expect(pushed.exitCode, pushed.stderr.slice(-3000)).toBe(0);
+        process.stderr.write(
+          `kiln e2e: build --push of sbom-node-site (amd64) with SBOMs and signature: ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+        process.stderr.write(`kiln e2e: sbom-node-site ${/SBOM linux\/amd64: .*/.exec(pushed.stderr)?.[0]}\n`);
+        const repository = `${target()}/sbom-node-site`;
+        const digest = (await withLogin(() => client("sbom-node-site").digest("0.1.0"))) as string;
+        const [amd64] = await platformDigests(repository, digest);
+        const sbom = await attestedSbom(`${repository}@${amd64?.digest}`);
+        const marked = sbom.packages.find((p) => p.name === "marked");
+        const pnpm = sbom.packages.find((p) => p.name === "pnpm");
+        expect(marked?.externalRefs[0]?.referenceLocator).toBe("pkg:npm/marked@15.0.12");
+        const relationshipOf = (id: string | undefined) =>
+          sbom.relationships.filter((r) => r.spdxElementId === id || r.relatedSpdxElement === id).map((r) => r.relationshipType);
+        expect(relationshipOf(marked?.SPDXID)).toEqual(["BUILD_DEPENDENCY_OF"]);
+        expect(relationshipOf(pnpm?.SPDXID)).toEqual(["BUILD_TOOL_OF"]);
+        // The image is debian-base plus HTML: its dpkg database has no nodejs.
+        expect(sbom.packages.find((p) => p.name === "nodejs")).toBeUndefined();
+        expect(sbom.packages.find((p) => p.name === "libc6")).toBeDefined();
+        const bom = await attestedSbom(`${repository}@${amd64?.digest}`, "cyclonedx");
+        expect(bom.components.find((c) => c.name === "marked")).toMatchObject({ version: "15.0.12", scope: "excluded" });
+        const verified = await kiln(["verify", "sbom-node-site@0.1.0", "--registry", target(), "--key", path.join(keys, "cosign.pub")]);
+        expect(verified.exitCode, verified.stderr.slice(-3000)).toBe(0);
+      },
+      15 * 60_000,
+    );
   });
 });

@@ -96,7 +96,11 @@ export function buildParser(argv: string[]) {
             describe: "with --push: cosign key to sign with: a file or env://NAME (default KILN_SIGNING_KEY; password in COSIGN_PASSWORD)",
           })
           .option("keyless", { type: "boolean", default: false, describe: "sign keyless with Sigstore (GitHub Actions' OIDC token)" })
-          .option("sbom", { type: "boolean", default: true, describe: "attach an SPDX SBOM per platform (--no-sbom to skip)" })
+          .option("sbom", {
+            type: "boolean",
+            default: true,
+            describe: "attach an SPDX and a CycloneDX SBOM per platform (--no-sbom to skip)",
+          })
           .option("locked", { type: "boolean", default: false, describe: "build FROM the base digests in kiln.lock.json" })
           .option("cache", { type: "boolean", default: true, describe: "use BuildKit's cache (--no-cache builds every step again)" })
           .option("progress", {
@@ -139,7 +143,11 @@ export function buildParser(argv: string[]) {
             describe: "cosign key to sign with: a file or env://NAME (default KILN_SIGNING_KEY; password in COSIGN_PASSWORD)",
           })
           .option("keyless", { type: "boolean", default: false, describe: "sign keyless with Sigstore (GitHub Actions' OIDC token)" })
-          .option("sbom", { type: "boolean", default: true, describe: "attach an SPDX SBOM per platform (--no-sbom to skip)" })
+          .option("sbom", {
+            type: "boolean",
+            default: true,
+            describe: "attach an SPDX and a CycloneDX SBOM per platform (--no-sbom to skip)",
+          })
           .option("mirror", { type: "string", describe: "mirror preset or spec" }),
       async (args) => (await import("./commands/release.js")).release(args, interrupt.signal),
     )

@@ -3,4 +3,4 @@ export { runDoctor, type DoctorCheck, type DoctorOptions, type CheckStatus } fro
 export { parseBuildxVersion, parseBuildxInspect, parseBinfmtEntry, type BuilderInfo } from "./doctor/buildx-info.js";
 export { runImageTests, type ImageUnderTest, type RunOptions } from "./imagetest/runner.js";
 export { formatReport, junitReport, summarize, type TestOutcome, type TestReport } from "./imagetest/report.js";
-export { installedPackages } from "./engine/installed-packages.js";
+export { imageInventory, installedPackages, type ImageInventory } from "./engine/installed-packages.js";

@@ -13,8 +13,28 @@ export {
 } from "./release/publish.js";
 export { copyByDigest, platformManifests } from "./registry/copy.js";
 export { dockerConfigAuth, dockerConfigDir } from "./registry/docker-config.js";
-export { distroPackages, npmPackage, spdxDocument, type SbomInput, type SbomPackage } from "./release/sbom.js";
-export { runCosign, sbomCommand, signCommand, verifyAttestationCommand, verifyCommand, type Signing } from "./release/signing.js";
+export {
+  distroPackages,
+  mergePackages,
+  npmPackage,
+  shippedNodePackages,
+  type SbomHash,
+  type SbomInput,
+  type SbomPackage,
+  type SbomRelationship,
+} from "./release/sbom.js";
+export { buildPlatform, lockfilePackages, type BuildPlatform } from "./release/npm-lockfile.js";
+export { spdxDocument } from "./release/spdx.js";
+export { cyclonedxDocument } from "./release/cyclonedx.js";
+export {
+  runCosign,
+  sbomCommand,
+  signCommand,
+  verifyAttestationCommand,
+  verifyCommand,
+  type SbomFormat,
+  type Signing,
+} from "./release/signing.js";
 export { releaseMarkdown, type ReleaseOutcome, type ReleaseSummary } from "./release/summary.js";
 export { releaseTags, createReleaseTag, releaseTagName } from "./release/git-tags.js";
 export { resolveBaseDigest } from "./registry/base-digest.js";

@@ -212,7 +212,8 @@ function publishSteps(publish: PublishPlan, args: BuildArgs): string {
   const steps = [];
   if (publish.build.output.type === "push-by-digest" && publish.build.output.via === "staging")
     steps.push(`copy ${publish.build.pushName} into ${publish.repository} by digest`);
-  if (args.sbom ?? true) steps.push(`attach an SPDX SBOM per platform${signing.mode === "none" ? "" : " (signed attestation)"}`);
+  if (args.sbom ?? true)
+    steps.push(`attach an SPDX and a CycloneDX SBOM per platform${signing.mode === "none" ? "" : " (signed attestations)"}`);
   if (signing.mode !== "none")
     steps.push(`sign the index and each platform (${signing.mode === "key" ? `key ${signing.key}` : "keyless"})`);
   steps.push(`tag ${publish.tags.join(", ")}`);

@@ -95,6 +95,7 @@ const completeImage = {
       platform: "target",
       instructions: ["RUN echo build"],
       copy: [{ from: "/out/", to: "/opt/app/", owner: "app" }],
+      lockfile: "site/pnpm-lock.yaml",
     },
   ],
   tests: [

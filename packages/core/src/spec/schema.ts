@@ -237,6 +237,15 @@ const stageInstructionSchema = z
     error: `longer than one Dockerfile instruction may be (${maxValueBytes} bytes)`,
   });
 
+/** A path in the image's build context (beside image.ts): relative, no `..`, no spaces or quotes. */
+const contextPath = z
+  .string()
+  .max(4096, "at most 4096 characters (PATH_MAX)")
+  .regex(
+    /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$/,
+    "expected a relative path beside image.ts (letters, digits, . _ - + @ /; no .., no spaces)",
+  );
+
 /**
  * A build stage (e.g. a Node stage that installs and builds a site); only what `copy` names ships.
  * `from` is a reference here; a workspace image's definition is turned into its reference by
@@ -266,17 +275,13 @@ export const extraStageSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * the stage's pnpm-lock.yaml or package-lock.json in the build context: the packages it installs
+   * are listed in the image's SBOM as build dependencies (only what `copy` names ships)
+   */
+  lockfile: contextPath.optional(),
 });
 export type ExtraStage = z.output<typeof extraStageSchema>;
-
-/** A path in the image's build context (beside image.ts): relative, no `..`, no spaces or quotes. */
-const contextPath = z
-  .string()
-  .max(4096, "at most 4096 characters (PATH_MAX)")
-  .regex(
-    /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$/,
-    "expected a relative path beside image.ts (letters, digits, . _ - + @ /; no .., no spaces)",
-  );
 
 /**
  * The application an image ships, copied last so a code change rebuilds only the layers from

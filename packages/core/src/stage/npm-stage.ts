@@ -31,7 +31,7 @@ export interface NpmStageOptions {
  */
 export function npmStage(options: NpmStageOptions): StageInput {
   const source = options.source.replace(/\/+$/, "");
-  return stage({
+  const built = stage({
     name: options.name,
     from: options.from,
     platform: "build",
@@ -48,4 +48,6 @@ export function npmStage(options: NpmStageOptions): StageInput {
     ],
     output: [{ from: `/build/${options.output.replace(/^\.\/|\/+$/g, "")}/`, to: options.to, owner: options.owner }],
   });
+  // What npm ci installs are the image's build dependencies in its SBOM.
+  return { ...built, lockfile: `${source}/package-lock.json` };
 }

@@ -27,7 +27,8 @@ export interface PnpmStageOptions {
  * The manifests are copied before the source, so the install layer is reused until package.json
  * or the lock file changes; pnpm's store is a cache mount, so even a changed lock file downloads
  * only what is new. The npm mirror of the mirror profile (KILN_NPM_REGISTRY) is used when set,
- * and its CA bundle (ca=FILE) is trusted when given.
+ * and its CA bundle (ca=FILE) is trusted when given. The lock file is named to the SBOM: what it
+ * installs are the image's build dependencies.
  *
  * @example
  * ```ts
@@ -55,5 +56,6 @@ export function pnpmStage(options: PnpmStageOptions): StageInput {
       `RUN ${options.build}`,
     ],
     copy: [{ from: `/build/${options.output.replace(/^\.\/|\/+$/g, "")}/`, to: options.to, owner: options.owner }],
+    lockfile: `${source}/pnpm-lock.yaml`,
   };
 }

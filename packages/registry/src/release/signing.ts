@@ -27,17 +27,49 @@ export function signCommand(reference: string, signing: Signing): Command {
   return { command: "cosign", args: ["sign", "--yes", "--recursive", ...keyFlags(signing), ...registryFlags(reference), reference] };
 }
 
-/** The SBOM of one platform manifest: a signed in-toto attestation (SPDX predicate), or attached unsigned. */
-export function sbomCommand(reference: string, sbomFile: string, signing: Signing): Command {
+/** The two SBOM formats kiln writes per platform. */
+export type SbomFormat = "spdx" | "cyclonedx";
+
+/** cosign's names for each format: the attestation --type (its in-toto predicate type) and attach's --type. */
+const cosignTypes: Record<SbomFormat, { attest: string; attach: string }> = {
+  // predicate type https://spdx.dev/Document
+  spdx: { attest: "spdxjson", attach: "spdx" },
+  // predicate type https://cyclonedx.org/bom
+  cyclonedx: { attest: "cyclonedx", attach: "cyclonedx" },
+};
+
+/** The SBOM of one platform manifest: a signed in-toto attestation, or attached unsigned. */
+export function sbomCommand(reference: string, sbomFile: string, signing: Signing, format: SbomFormat = "spdx"): Command {
   if (signing.mode === "none") {
     return {
       command: "cosign",
-      args: ["attach", "sbom", "--sbom", sbomFile, "--type", "spdx", "--input-format", "json", ...registryFlags(reference), reference],
+      args: [
+        "attach",
+        "sbom",
+        "--sbom",
+        sbomFile,
+        "--type",
+        cosignTypes[format].attach,
+        "--input-format",
+        "json",
+        ...registryFlags(reference),
+        reference,
+      ],
     };
   }
   return {
     command: "cosign",
-    args: ["attest", "--yes", "--type", "spdxjson", "--predicate", sbomFile, ...keyFlags(signing), ...registryFlags(reference), reference],
+    args: [
+      "attest",
+      "--yes",
+      "--type",
+      cosignTypes[format].attest,
+      "--predicate",
+      sbomFile,
+      ...keyFlags(signing),
+      ...registryFlags(reference),
+      reference,
+    ],
   };
 }
 
@@ -46,7 +78,7 @@ export function verifyCommand(reference: string, publicKey: string): Command {
   return { command: "cosign", args: ["verify", "--key", publicKey, "--insecure-ignore-tlog=true", ...registryFlags(reference), reference] };
 }
 
-export function verifyAttestationCommand(reference: string, publicKey: string): Command {
+export function verifyAttestationCommand(reference: string, publicKey: string, format: SbomFormat = "spdx"): Command {
   return {
     command: "cosign",
     args: [
@@ -54,7 +86,7 @@ export function verifyAttestationCommand(reference: string, publicKey: string): 
       "--key",
       publicKey,
       "--type",
-      "spdxjson",
+      cosignTypes[format].attest,
       "--insecure-ignore-tlog=true",
       ...registryFlags(reference),
       reference,

@@ -30,7 +30,8 @@ const label = (name: string) => `org.opencontainers.image.${name}`;
 
 /**
  * Checks a released version as a consumer would: the tag's digest is signed with the key (the
- * index and every platform), every platform has a signed SPDX SBOM listing packages, labels and
+ * index and every platform), every platform has a signed SPDX and a signed CycloneDX SBOM listing
+ * packages, labels and
  * index annotations carry this version and commit, and the base is named with a digest.
  */
 export async function verifyRelease(options: VerifyOptions): Promise<VerifyReport> {
@@ -63,13 +64,16 @@ export async function verifyRelease(options: VerifyOptions): Promise<VerifyRepor
   }
 
   for (const target of platforms) {
-    const attested = await cosign(verifyAttestationCommand(`${repository}@${target.digest}`, options.publicKey));
-    const packages = attested.ok ? sbomPackageCount(attested.stdout) : 0;
-    check(
-      packages > 0,
-      `SBOM: ${target.platform} lists ${packages} packages (signed SPDX attestation)`,
-      `SBOM: ${at} ${target.platform} has no signed SPDX SBOM with packages${attested.ok ? "" : `: ${attested.error}`}`,
-    );
+    for (const format of ["spdx", "cyclonedx"] as const) {
+      const name = format === "spdx" ? "SPDX" : "CycloneDX";
+      const attested = await cosign(verifyAttestationCommand(`${repository}@${target.digest}`, options.publicKey, format));
+      const packages = attested.ok ? sbomPackageCount(attested.stdout) : 0;
+      check(
+        packages > 0,
+        `SBOM: ${target.platform} lists ${packages} packages (signed ${name} attestation)`,
+        `SBOM: ${at} ${target.platform} has no signed ${name} SBOM with packages${attested.ok ? "" : `: ${attested.error}`}`,
+      );
+    }
 
     const platformManifest = await client.manifest(target.digest);
     const config = platformManifest ? (JSON.parse(platformManifest.bytes.toString("utf8")) as ManifestContent).config : undefined;
@@ -119,16 +123,21 @@ function checkMetadata(
   );
 }
 
-/** Packages in the SPDX predicate of `cosign verify-attestation`'s output (one DSSE envelope per line). */
+/**
+ * Packages in the SBOM predicates of `cosign verify-attestation`'s output (one DSSE envelope per
+ * line): an SPDX document's packages less the image itself, a CycloneDX BOM's components.
+ */
 function sbomPackageCount(stdout: string): number {
   let count = 0;
   for (const line of stdout.split("\n").filter((l) => l.trim().startsWith("{"))) {
     const envelope = JSON.parse(line) as { payload?: string };
     const statement = JSON.parse(Buffer.from(envelope.payload ?? "", "base64").toString("utf8")) as {
       predicateType?: string;
-      predicate?: { spdxVersion?: string; packages?: unknown[] };
+      predicate?: { spdxVersion?: string; packages?: unknown[]; bomFormat?: string; components?: unknown[] };
     };
-    if (statement.predicate?.spdxVersion?.startsWith("SPDX-")) count = Math.max(count, (statement.predicate.packages?.length ?? 1) - 1); // the image itself is one of them
+    const predicate = statement.predicate;
+    if (predicate?.spdxVersion?.startsWith("SPDX-")) count = Math.max(count, (predicate.packages?.length ?? 1) - 1);
+    if (predicate?.bomFormat === "CycloneDX") count = Math.max(count, predicate.components?.length ?? 0);
   }
   return count;
 }
