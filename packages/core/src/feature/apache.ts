@@ -198,7 +198,8 @@ export function apache(options: ApacheOptions = {}): Feature {
       env: {
         KILN_HTTPD_BINARY: paths.apacheBinary,
         KILN_HTTPD_TLS_PORT: String(tls.port),
-        HTTPD_TLS_CERTIFICATES: tls.certificates, HTTPD_TLS_DOMAIN: tls.domain,
+        HTTPD_TLS_CERTIFICATES: tls.certificates,
+        HTTPD_TLS_DOMAIN: tls.domain,
       },
       runtimeEnv: {
         HTTPD_TLS_DOMAIN: {
