@@ -51,7 +51,8 @@ export { resolveImage, runtimeInterface, workspaceImageReference } from "./resol
 export type { ResolvedImage, ResolvedBase, ExposedPort, AppliedState, Claimant } from "./resolve/resolved-image.js";
 export type { DockerfileModel, Instruction, Stage } from "./dockerfile/model.js";
 export { renderDockerfile } from "./dockerfile/render.js";
-export { synthesizeDockerfile, featureContextName } from "./dockerfile/synthesize.js";
+export { synthesizeDockerfile } from "./dockerfile/synthesize.js";
+export { featureContextName } from "./dockerfile/build-inputs.js";
 export { findWorkspaceRoot, readWorkspace, type ImagePackage, type Workspace } from "./workspace/workspace.js";
 export { loadWorkspace, type LoadedImage, type LoadedWorkspace } from "./workspace/load-workspace.js";
 export { synthImages, dockerfileFor, pinnedBase, type SynthOptions, type SynthResult } from "./synth/synth.js";

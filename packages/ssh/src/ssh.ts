@@ -1,4 +1,11 @@
-import { defineFeature, featureFilesDirectory, posixNameSchema, z, type Feature } from "@kiln/core";
+import { defineFeature, featureFilesDirectory, posixNameSchema, z, type DistroName, type Feature } from "@kiln/core";
+
+/** sshd, ssh-keygen and the sftp server: Alpine splits them into three packages, Debian and Ubuntu ship one. */
+const sshServerPackages: Record<DistroName, string[]> = {
+  alpine: ["openssh-server", "openssh-keygen", "openssh-sftp-server"],
+  debian: ["openssh-server"],
+  ubuntu: ["openssh-server"],
+};
 
 export interface SshOptions {
   /** the login user; it must exist (in the image or its parent). Its shadow entry becomes `*`. */
@@ -53,7 +60,7 @@ export function ssh(options: SshOptions = {}): Feature {
     const contextDir = featureFilesDirectory(import.meta.url, "ssh");
     const script = (name: string) => ({ contextDir, src: name, dest: `/usr/local/bin/${name}`, mode: "0755" });
     return {
-      packages: [...distro.packageSets.sshServer, ...distro.packageSets.busybox],
+      packages: [...sshServerPackages[distro.name], ...distro.packageSets.busybox],
       files: [script("kiln-ssh-prepare"), ...(mode === "service" ? [] : [script("kiln-ssh-start"), script("kiln-ssh-health")])],
       steps: [
         {

@@ -14,18 +14,7 @@ export const alpine: DistroAdapter = {
   name: "alpine",
   shell: ["/bin/ash", "-eo", "pipefail", "-c"],
   mirrorArgs: ["KILN_APK_MIRROR", "KILN_MIRROR_PERSIST"],
-  paths: {
-    tini: "/sbin/tini",
-    nginxSiteDir: "/etc/nginx/http.d",
-    nginxMainConfig: "/etc/nginx/nginx.conf",
-    nginxModulesInclude: "/etc/nginx/modules/*.conf",
-    nginxUser: "nginx",
-    apacheBinary: "/usr/sbin/httpd",
-    apacheConfig: "/etc/apache2/httpd.conf",
-    apacheModules: "/usr/lib/apache2",
-    apacheMimeTypes: "/etc/apache2/mime.types",
-    apacheUser: "apache",
-  },
+  paths: { tini: "/sbin/tini" },
   // apk: name, an optional repository tag (@testing), an optional version constraint.
   packageName: {
     pattern: /^[A-Za-z0-9][A-Za-z0-9._+-]*(?:@[A-Za-z0-9._-]+)?(?:(?:=|~|~=|<|>|<=|>=)[A-Za-z0-9._+~-]+)?$/,
@@ -34,10 +23,7 @@ export const alpine: DistroAdapter = {
   packageSets: {
     // BusyBox (crond, syslogd, nc) is part of the Alpine base already.
     busybox: [],
-    sshServer: ["openssh-server", "openssh-keygen", "openssh-sftp-server"],
     buildTools: ["build-base"],
-    apache: ["apache2"],
-    apacheTls: ["apache2-ssl"],
   },
 
   installScript(packages, buildPackages, buildSteps, repositories) {

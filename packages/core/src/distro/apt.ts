@@ -6,12 +6,7 @@ import type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro.js"
 /** Debian and Ubuntu name these the same. */
 const aptPackageSets: DistroPackageSets = {
   busybox: ["busybox-static"],
-  sshServer: ["openssh-server"],
   buildTools: ["build-essential"],
-  // apache2-bin is httpd and its modules (mod_ssl included) without the a2enmod tooling, which
-  // would pull in perl; kiln writes the whole configuration itself.
-  apache: ["apache2-bin", "media-types"],
-  apacheTls: [],
 };
 
 /** Debian policy's package names (two or more of a-z 0-9 + . -), then :arch, then =version or /release. */

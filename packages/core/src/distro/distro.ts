@@ -2,8 +2,10 @@ import type { Repositories } from "../spec/repository.js";
 import type { DistroName, GroupSpec, UserSpec } from "../spec/schema.js";
 
 /**
- * Everything that differs between distributions lives behind this interface, so features and the
- * Dockerfile synthesizer never branch on the distro name themselves.
+ * What differs between distributions themselves (package manager, shell, accounts, base paths)
+ * lives behind this interface, so the Dockerfile synthesizer never branches on the distro name.
+ * A feature's own service facts (nginx's or sshd's paths and package names) live in that feature,
+ * in a table by distro name.
  */
 export interface DistroAdapter {
   readonly name: DistroName;
@@ -35,32 +37,11 @@ export interface PackageNameGrammar {
 
 export interface DistroPaths {
   tini: string;
-  /** directory whose *.conf files nginx includes inside `http {}` */
-  nginxSiteDir: string;
-  nginxMainConfig: string;
-  /** dynamic-module snippets the distro's nginx package installs */
-  nginxModulesInclude: string;
-  nginxUser: string;
-  /** the httpd binary (Debian names it apache2) */
-  apacheBinary: string;
-  /** the configuration file that binary reads when given no -f */
-  apacheConfig: string;
-  /** directory of the mod_*.so files */
-  apacheModules: string;
-  apacheMimeTypes: string;
-  /** the account the distro's httpd package creates */
-  apacheUser: string;
 }
 
 export interface DistroPackageSets {
   /** a BusyBox with the crond, syslogd and nc applets (Debian's plain busybox lacks crond) */
   busybox: string[];
-  /** sshd, ssh-keygen and the sftp server */
-  sshServer: string[];
   /** C compiler, make and libc headers */
   buildTools: string[];
-  /** httpd with the event MPM, its modules and a MIME types file */
-  apache: string[];
-  /** mod_ssl, when the distro ships it apart */
-  apacheTls: string[];
 }

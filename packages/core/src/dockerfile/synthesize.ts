@@ -2,6 +2,7 @@ import { DefinitionError } from "../errors.js";
 import { runtimeInterface } from "../resolve/resolve.js";
 import type { ResolvedImage } from "../resolve/resolved-image.js";
 import { argScopeProblems, readsName } from "./arg-scope.js";
+import { buildCaFile, caSecretId, featureContextName } from "./build-inputs.js";
 import type { Step } from "../spec/schema.js";
 import type { DockerfileModel, Instruction, Stage } from "./model.js";
 import { entriesByKey } from "../text/code-point-order.js";
@@ -11,11 +12,6 @@ export interface SynthesizeOptions {
   sourcePath: string;
   /** FROM reference to use instead of the definition's base (e.g. `ref@sha256:…` from the lock file) */
   pinnedBase?: string;
-}
-
-/** The named build context a feature's files are copied from. */
-export function featureContextName(feature: string): string {
-  return `kiln-feature-${feature}`;
 }
 
 /**
@@ -210,9 +206,6 @@ function appInstructions(image: ResolvedImage): Instruction[] {
 }
 
 /** The build secret kiln build passes the mirror profile's CA bundle as, and where a RUN finds it. */
-export const caSecretId = "kiln-ca";
-export const buildCaFile = `/run/secrets/${caSecretId}`;
-
 /**
  * A RUN whose steps download over HTTPS mounts the CA bundle, when the build was given one, and
  * points Node at it. A secret mount leaves nothing in the layer and does not change the cache key.

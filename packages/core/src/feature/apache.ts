@@ -3,6 +3,46 @@ import { z } from "zod";
 import { defineFeature, type Feature } from "./feature.js";
 import { featureFilesDirectory } from "./feature-files.js";
 import { httpProbe } from "./http-probe.js";
+import type { DistroName } from "../spec/schema.js";
+
+/** What each distro's httpd package is called and where it keeps its parts. */
+interface ApacheDistroFacts {
+  /** httpd with the event MPM, its modules and a MIME types file (plus mod_ssl where it ships apart) */
+  packages: string[];
+  /** the httpd binary (Debian names it apache2) */
+  binary: string;
+  /** the configuration file that binary reads when given no -f */
+  config: string;
+  /** directory of the mod_*.so files */
+  modules: string;
+  mimeTypes: string;
+  /** the account the distro's httpd package creates */
+  user: string;
+}
+
+const debianFamilyApache: ApacheDistroFacts = {
+  // apache2-bin is httpd and its modules (mod_ssl included) without the a2enmod tooling, which
+  // would pull in perl; kiln writes the whole configuration itself.
+  packages: ["apache2-bin", "media-types"],
+  binary: "/usr/sbin/apache2",
+  config: "/etc/apache2/apache2.conf",
+  modules: "/usr/lib/apache2/modules",
+  mimeTypes: "/etc/mime.types",
+  user: "www-data",
+};
+
+const apacheFacts: Record<DistroName, ApacheDistroFacts> = {
+  alpine: {
+    packages: ["apache2", "apache2-ssl"],
+    binary: "/usr/sbin/httpd",
+    config: "/etc/apache2/httpd.conf",
+    modules: "/usr/lib/apache2",
+    mimeTypes: "/etc/apache2/mime.types",
+    user: "apache",
+  },
+  debian: debianFamilyApache,
+  ubuntu: debianFamilyApache,
+};
 
 export interface ApacheOptions {
   /** unprivileged port plain HTTP listens on */
@@ -92,14 +132,14 @@ export function apache(options: ApacheOptions = {}): Feature {
       certificates: checked.tls?.certificates ?? "/etc/letsencrypt",
       domain: checked.tls?.domain ?? "",
     };
-    const paths = distro.paths;
+    const paths = apacheFacts[distro.name];
     // The health path as a regular expression: SetEnvIf marks it, so the log and the redirect leave it out.
     const healthPattern = `^${healthPath.replace(/[.]/g, "\\.")}$`;
     const configuration = [
       "# Written by kiln's apache feature: the whole configuration, none of the package's.",
       ...modules.flatMap((name) => [
         `<IfModule !${name}_module>`,
-        `    LoadModule ${name}_module ${paths.apacheModules}/mod_${name}.so`,
+        `    LoadModule ${name}_module ${paths.modules}/mod_${name}.so`,
         "</IfModule>",
       ]),
       // UseCanonicalName Off (the default) keeps self-referential URLs on the Host the client used.
@@ -117,7 +157,7 @@ export function apache(options: ApacheOptions = {}): Feature {
       'LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined',
       `SetEnvIf Request_URI "${healthPattern}" kiln_health_probe`,
       "CustomLog /proc/self/fd/1 combined env=!kiln_health_probe",
-      `TypesConfig ${paths.apacheMimeTypes}`,
+      `TypesConfig ${paths.mimeTypes}`,
       `DocumentRoot "${root}"`,
       "DirectoryIndex index.html",
       "<Directory />",
@@ -149,9 +189,9 @@ export function apache(options: ApacheOptions = {}): Feature {
       "</VirtualHost>",
       `Include ${runtimeDir}/https.conf`,
     ];
-    const ownsBinaryName = paths.apacheBinary.endsWith("/httpd");
+    const ownsBinaryName = paths.binary.endsWith("/httpd");
     return {
-      packages: [...distro.packageSets.apache, ...distro.packageSets.apacheTls],
+      packages: paths.packages,
       files: [
         {
           contextDir: featureFilesDirectory(import.meta.url, "apache"),
@@ -164,12 +204,12 @@ export function apache(options: ApacheOptions = {}): Feature {
         {
           why: "apache: our own configuration (non-root, event MPM, logs to stdout/stderr, pid and runtime files in /tmp)",
           run: [
-            `mkdir -p ${path.posix.dirname(paths.apacheConfig)}`,
-            `cat > ${paths.apacheConfig} <<'HTTPD'`,
+            `mkdir -p ${path.posix.dirname(paths.config)}`,
+            `cat > ${paths.config} <<'HTTPD'`,
             ...configuration,
             "HTTPD",
             // One name on every distro, for kiln-httpd and for people: Debian calls the binary apache2.
-            ...(ownsBinaryName ? [] : [`ln -sf ${paths.apacheBinary} /usr/local/bin/httpd`]),
+            ...(ownsBinaryName ? [] : [`ln -sf ${paths.binary} /usr/local/bin/httpd`]),
           ].join("\n"),
         },
         {
@@ -185,18 +225,18 @@ export function apache(options: ApacheOptions = {}): Feature {
             `: > ${runtimeDir}/http.conf`,
             `: > ${runtimeDir}/https.conf`,
             // Group root too: platforms that run images under an arbitrary uid keep gid 0.
-            `chown -R ${paths.apacheUser}:0 ${runtimeDir}`,
+            `chown -R ${paths.user}:0 ${runtimeDir}`,
             `chmod -R g+w ${runtimeDir}`,
             // Alpine's apache2-ssl generates a self-signed key pair on install; no private key ships in an image.
             "rm -f /etc/ssl/apache2/server.key /etc/ssl/apache2/server.pem",
-            `${paths.apacheBinary} -t`,
+            `${paths.binary} -t`,
           ].join("\n"),
         },
       ],
       // kiln-httpd runs httpd by this path, never by PATH lookup: a BusyBox built to prefer its
       // applets (Debian's busybox-static) runs its own httpd applet for a bare `httpd`.
       env: {
-        KILN_HTTPD_BINARY: paths.apacheBinary,
+        KILN_HTTPD_BINARY: paths.binary,
         KILN_HTTPD_TLS_PORT: String(tls.port),
         HTTPD_TLS_CERTIFICATES: tls.certificates,
         HTTPD_TLS_DOMAIN: tls.domain,
@@ -232,7 +272,7 @@ export function apache(options: ApacheOptions = {}): Feature {
         { kind: "http", name: "GET / answers 200 from the document root", port, path: "/", status: 200 },
         { kind: "http", name: `GET ${healthPath} answers ok`, port, path: healthPath, status: 200, bodyIncludes: ["ok"] },
         { kind: "health", name: "the health status becomes healthy", timeoutSeconds: 60 },
-        { kind: "command", name: "the configuration is valid", run: [paths.apacheBinary, "-t"] },
+        { kind: "command", name: "the configuration is valid", run: [paths.binary, "-t"] },
         {
           kind: "command",
           name: "httpd's parent process does not run as root",

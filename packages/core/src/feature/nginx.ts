@@ -4,6 +4,36 @@ import { featureFilesDirectory } from "./feature-files.js";
 import { httpProbe } from "./http-probe.js";
 import { shellQuote } from "../shell/shell-quote.js";
 import { absolutePathSchema } from "../spec/grammar.js";
+import type { DistroName } from "../spec/schema.js";
+
+/** Where each distro's nginx package keeps what this feature rewrites. */
+interface NginxPaths {
+  /** directory whose *.conf files nginx includes inside `http {}` */
+  siteDir: string;
+  mainConfig: string;
+  /** dynamic-module snippets the distro's nginx package installs */
+  modulesInclude: string;
+  /** the account the distro's nginx package creates */
+  user: string;
+}
+
+const debianFamilyNginx: NginxPaths = {
+  siteDir: "/etc/nginx/conf.d",
+  mainConfig: "/etc/nginx/nginx.conf",
+  modulesInclude: "/etc/nginx/modules-enabled/*.conf",
+  user: "www-data",
+};
+
+const nginxPaths: Record<DistroName, NginxPaths> = {
+  alpine: {
+    siteDir: "/etc/nginx/http.d",
+    mainConfig: "/etc/nginx/nginx.conf",
+    modulesInclude: "/etc/nginx/modules/*.conf",
+    user: "nginx",
+  },
+  debian: debianFamilyNginx,
+  ubuntu: debianFamilyNginx,
+};
 
 export interface NginxOptions {
   /** unprivileged port the default server listens on */
@@ -81,19 +111,19 @@ export function nginx(options: NginxOptions = {}): Feature {
       certificates: tlsOptions.certificates ?? "/etc/letsencrypt",
       domain: tlsOptions.domain ?? "",
     };
-    const paths = distro.paths;
+    const paths = nginxPaths[distro.name];
     const contribution: FeatureContributionInput = {
       packages: ["nginx"],
       steps: [
         {
           why: "nginx: our own main config (non-root, logs to stdout/stderr, pid and temp files in /tmp)",
           run: [
-            `cat > ${paths.nginxMainConfig} <<'NGINX'`,
+            `cat > ${paths.mainConfig} <<'NGINX'`,
             "# Written by kiln's nginx feature. Site configs go in the included directory below.",
             "worker_processes auto;",
             "pid /tmp/nginx.pid;",
             "error_log /dev/stderr warn;",
-            `include ${paths.nginxModulesInclude};`,
+            `include ${paths.modulesInclude};`,
             "events {",
             "    worker_connections 1024;",
             "}",
@@ -110,7 +140,7 @@ export function nginx(options: NginxOptions = {}): Feature {
             "    fastcgi_temp_path /tmp/nginx-fastcgi;",
             "    uwsgi_temp_path /tmp/nginx-uwsgi;",
             "    scgi_temp_path /tmp/nginx-scgi;",
-            `    include ${paths.nginxSiteDir}/*.conf;`,
+            `    include ${paths.siteDir}/*.conf;`,
             "}",
             "NGINX",
           ].join("\n"),
@@ -118,7 +148,7 @@ export function nginx(options: NginxOptions = {}): Feature {
         {
           why: "nginx: replace the stock default site (404 on Alpine, port 80 on Debian) with one that serves the document root",
           run: [
-            `rm -f ${paths.nginxSiteDir}/*.conf /etc/nginx/sites-enabled/default`,
+            `rm -f ${paths.siteDir}/*.conf /etc/nginx/sites-enabled/default`,
             "cat > /etc/nginx/kiln-health.conf <<'NGINX'",
             `location = ${healthPath} {`,
             "    access_log off;",
@@ -133,7 +163,7 @@ export function nginx(options: NginxOptions = {}): Feature {
             "    try_files $uri $uri/ =404;",
             "}",
             "NGINX",
-            `cat > ${paths.nginxSiteDir}/default.conf <<'NGINX'`,
+            `cat > ${paths.siteDir}/default.conf <<'NGINX'`,
             "server {",
             `    listen ${port} default_server;`,
             "    server_name _;",
@@ -150,7 +180,7 @@ export function nginx(options: NginxOptions = {}): Feature {
                   `echo 'include /etc/nginx/kiln-site.conf;' > ${generatedDir}/http-site.conf`,
                   `: > ${generatedDir}/https-server.conf`,
                   // Group root too: platforms that run images under an arbitrary uid keep gid 0.
-                  `chown -R ${paths.nginxUser}:0 ${generatedDir}`,
+                  `chown -R ${paths.user}:0 ${generatedDir}`,
                   `chmod -R g+w ${generatedDir}`,
                 ]
               : []),

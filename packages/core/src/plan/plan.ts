@@ -3,7 +3,7 @@ import path from "node:path";
 import { mirrorBuildArgs, registryMirrorContexts, type MirrorProfile } from "@kiln/mirror";
 import { UsageError } from "../errors.js";
 import type { Command } from "../exec/exec.js";
-import { caSecretId, featureContextName } from "../dockerfile/synthesize.js";
+import { caSecretId, featureContextName } from "../dockerfile/build-inputs.js";
 import type { Platform } from "../spec/platform.js";
 import type { LoadedImage } from "../workspace/load-workspace.js";
 import { buildLabels } from "./labels.js";

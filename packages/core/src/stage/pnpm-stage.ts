@@ -1,4 +1,4 @@
-import { buildCaFile, caSecretId } from "../dockerfile/synthesize.js";
+import { buildCaFile, caSecretId } from "../dockerfile/build-inputs.js";
 import type { ImageDefinition, ImageInput } from "../spec/define.js";
 
 type StageInput = NonNullable<ImageInput["stages"]>[number];

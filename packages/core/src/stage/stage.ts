@@ -1,6 +1,6 @@
 import { distroFromReference, distros } from "../distro/select.js";
 import { quotedValue } from "../dockerfile/render.js";
-import { buildCaFile, caSecretId } from "../dockerfile/synthesize.js";
+import { buildCaFile, caSecretId } from "../dockerfile/build-inputs.js";
 import { DefinitionError } from "../errors.js";
 import { sortedByCodePoint } from "../text/code-point-order.js";
 import type { ImageDefinition, ImageInput } from "../spec/define.js";
