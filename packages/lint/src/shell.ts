@@ -9,19 +9,20 @@ import { Language, Parser, type TreeCursor } from "web-tree-sitter";
  */
 export interface Word {
   /** the word with quotes and backslash escapes removed; expansions kept as written */
-  value: string;
+  readonly value: string;
   /** false when any part comes from an expansion ($x, ${x}, $(…), `…`, $((…))) */
-  literal: boolean;
+  readonly literal: boolean;
 }
 
+/** Read-only: a parsed script is shared by every rule and every file with the same text. */
 export interface Command {
-  name: string;
-  args: Word[];
+  readonly name: string;
+  readonly args: readonly Word[];
 }
 
 export interface ShellScript {
-  commands: Command[];
-  hasPipe: boolean;
+  readonly commands: readonly Command[];
+  readonly hasPipe: boolean;
 }
 
 let parser: Parser | undefined;
@@ -41,28 +42,44 @@ export async function loadShellParser(): Promise<void> {
   await loading;
 }
 
+/**
+ * Parsed scripts by their text. The variants of one image (and kiln's features) repeat the same
+ * RUN scripts across Dockerfiles, so a run over a repository parses each distinct script once.
+ * Results are shared between files and never changed by rules; the cache is bounded by clearing.
+ */
+const parsedScripts = new Map<string, ShellScript>();
+const parsedScriptsLimit = 2000;
+
 export function parseShell(script: string): ShellScript {
+  const cached = parsedScripts.get(script);
+  if (cached) return cached;
+  const parsed = parseUncached(script);
+  if (parsedScripts.size >= parsedScriptsLimit) parsedScripts.clear();
+  parsedScripts.set(script, parsed);
+  return parsed;
+}
+
+function parseUncached(script: string): ShellScript {
   if (!parser) throw new Error("parseShell before loadShellParser");
   const tree = parser.parse(script);
   if (!tree) return { commands: [], hasPipe: false };
-  // A cursor walk: far fewer objects cross the WebAssembly boundary than with Node objects.
-  const cursor = tree.walk();
+  // tree-sitter finds the commands and pipelines itself (in WebAssembly), and one cursor reads
+  // each command's words: walking every node of a long script from JavaScript cost more than
+  // parsing it.
+  const found = tree.rootNode.descendantsOfType(["command", "pipeline"]);
   const commands: Command[] = [];
   let hasPipe = false;
-  const visit = (): void => {
-    const type = cursor.nodeType;
-    if (type === "pipeline") hasPipe = true;
-    else if (type === "command") {
-      const command = commandAt(cursor, script);
-      if (command) commands.push(command);
+  const cursor = tree.walk();
+  for (const node of found) {
+    if (!node) continue;
+    if (node.type === "pipeline") {
+      hasPipe = true;
+      continue;
     }
-    if (cursor.gotoFirstChild()) {
-      do if (cursor.nodeIsNamed) visit();
-      while (cursor.gotoNextSibling());
-      cursor.gotoParent();
-    }
-  };
-  visit();
+    cursor.reset(node);
+    const command = commandAt(cursor, script);
+    if (command) commands.push(command);
+  }
   cursor.delete();
   tree.delete();
   return { commands, hasPipe };
