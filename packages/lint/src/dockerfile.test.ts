@@ -66,6 +66,30 @@ describe("every syntax form of the Dockerfile reference", () => {
     expect(parseDockerfile(lines("FROM a:1", "# syntax=docker/dockerfile:1")).directives).toEqual({});
   });
 
+  test("a line ending in an escaped escape character ends the instruction, as BuildKit reads it", () => {
+    // Default escape: `\\` at the end is an escaped backslash, so the COPY ends on its line and
+    // the ENV after the blank line is an instruction of its own.
+    const backslash = parseDockerfile(
+      lines(
+        "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022",
+        "COPY --from=build \\",
+        "\tC:\\\\bin\\\\a.dll \\",
+        "\tC:\\\\bin\\\\",
+        "",
+        "ENV A=1",
+      ),
+    );
+    expect(backslash.instructions.map((i) => [i.keyword, i.line, i.words])).toEqual([
+      ["FROM", 1, ["mcr.microsoft.com/windows/nanoserver:ltsc2022"]],
+      ["COPY", 2, ["C:\\\\bin\\\\a.dll", "C:\\\\bin\\\\"]],
+      ["ENV", 6, ["A=1"]],
+    ]);
+    // A single trailing backslash still continues; with escape=` it is an ordinary character.
+    expect(keywords(lines("FROM a:1", "RUN echo \\", "  done"))).toEqual(["FROM@1", "RUN@2"]);
+    const backtick = parseDockerfile(lines("# escape=`", "FROM a:1", "COPY a.dll b.dll C:\\bin\\", "ENV A=1", "RUN dir ``", "ENV B=2"));
+    expect(backtick.instructions.map((i) => `${i.keyword}@${i.line}`)).toEqual(["FROM@2", "COPY@3", "ENV@4", "RUN@5", "ENV@6"]);
+  });
+
   test("a BOM and CRLF line ends read like plain LF", () => {
     const file = parseDockerfile("\uFEFFFROM debian:12\r\nRUN apt-get install -y \\\r\n    curl\r\nUSER app\r\n");
     expect(file.instructions.map((i) => [i.keyword, i.line, i.args])).toEqual([

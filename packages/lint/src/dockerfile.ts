@@ -110,6 +110,16 @@ interface Piece {
 const directiveNames = new Set(["syntax", "escape", "check"]);
 
 /**
+ * Whether a line (trailing blanks removed) continues on the next, as BuildKit decides: it ends in
+ * the escape character, unless that character is itself escaped (a line ending in `C:\\dir\\`
+ * ends the instruction there); with the escape directive set to a backtick, a backslash never
+ * continues a line.
+ */
+function continuesLine(content: string, escape: string): boolean {
+  return content.endsWith(escape) && (content.length === 1 || content[content.length - 2] !== escape);
+}
+
+/**
  * Parses Dockerfile text the way BuildKit reads it (BOM and CRLF allowed). Never throws: what it
  * cannot read is a problem. Parser directives count only before anything else; a line ending in
  * the escape character continues, and comment and blank lines inside a continuation are dropped;
@@ -166,7 +176,7 @@ export function parseDockerfile(input: string): Dockerfile {
       }
       const start = first ? column - 1 : 0;
       const content = physical.slice(start).replace(/\s+$/, "");
-      continues = content.endsWith(escape);
+      continues = continuesLine(content, escape);
       pieces.push({ line: index, column: start + 1, text: continues ? content.slice(0, -1) : content, heredoc: false });
       first = false;
     }

@@ -1,6 +1,7 @@
 import { isStageName, type Instruction } from "../dockerfile.js";
 import { flagsOf, operands } from "../shell.js";
 import { dropQuotes, ofKeyword, type Rule, type RuleFinding } from "./rule.js";
+import { windowsStages } from "./windows.js";
 
 /** What ADD unpacks (tar, optionally compressed); a .zip it copies as it is. */
 const archiveExtensions = [
@@ -33,7 +34,10 @@ export function copyArguments(instruction: Instruction): { sources: string[]; ta
 }
 
 const fromFlag = (instruction: Instruction) => instruction.flags.find((flag) => flag.name === "from")?.value;
-const isAbsolute = (path: string) => path.startsWith("/") || /^[A-Za-z]:/.test(path) || path.startsWith("$");
+/** As BuildKit reads a destination: on Windows, `\\` separates components as `/` does. */
+const isAbsolute = (path: string, windows: boolean) =>
+  path.startsWith("/") || /^[A-Za-z]:/.test(path) || path.startsWith("$") || (windows && path.startsWith("\\"));
+const isDirectory = (path: string, windows: boolean) => path.endsWith("/") || (windows && path.endsWith("\\"));
 
 /** Stages that have set a WORKDIR, inherited by stages built FROM them. */
 function stagesWithWorkdir(
@@ -68,13 +72,15 @@ export const copyAddRules: Rule[] = [
     code: "DL3021",
     severity: "error",
     summary: "COPY with several sources needs a destination directory ending in /",
-    check: ({ dockerfile }) =>
-      ofKeyword(dockerfile, "COPY", { onbuild: true })
+    check: ({ dockerfile }) => {
+      const windows = windowsStages(dockerfile);
+      return ofKeyword(dockerfile, "COPY", { onbuild: true })
         .filter((copy) => {
           const args = copyArguments(copy);
-          return args !== undefined && args.sources.length > 1 && !dropQuotes(args.target).endsWith("/");
+          return args !== undefined && args.sources.length > 1 && !isDirectory(dropQuotes(args.target), windows.has(copy.stage));
         })
-        .map((copy) => ({ line: copy.line })),
+        .map((copy) => ({ line: copy.line }));
+    },
   },
   {
     code: "DL3022",
@@ -111,10 +117,11 @@ export const copyAddRules: Rule[] = [
         return dockerfile.stages.find((s) => s.index < stage && s.name === image)?.index;
       };
       const workdirSet = stagesWithWorkdir(dockerfile.instructions, parentOf);
+      const windows = windowsStages(dockerfile);
       return ofKeyword(dockerfile, "COPY")
         .filter((copy) => {
           const args = copyArguments(copy);
-          return args !== undefined && !workdirSet(copy) && !isAbsolute(args.target.replace(/^["']+|["']+$/g, ""));
+          return args !== undefined && !workdirSet(copy) && !isAbsolute(args.target.replace(/^["']+|["']+$/g, ""), windows.has(copy.stage));
         })
         .map((copy) => ({ line: copy.line }));
     },

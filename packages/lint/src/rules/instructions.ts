@@ -1,6 +1,7 @@
 import { keyValuePairs, type Instruction } from "../dockerfile.js";
 import { ignorePragma } from "../pragmas.js";
 import { dropQuotes, ofKeyword, type Rule, type RuleFinding } from "./rule.js";
+import { windowsStages } from "./windows.js";
 
 /** Findings on the second and later `keyword` of each stage. */
 function repeatedInStage(instructions: Instruction[], keyword: string): RuleFinding[] {
@@ -48,10 +49,12 @@ export const instructionRules: Rule[] = [
     check: ({ dockerfile }) => {
       const args = new Set<string>();
       const findings: RuleFinding[] = [];
+      // Windows accounts (ContainerUser, ContainerAdministrator) have no numeric uid to prefer.
+      const windows = windowsStages(dockerfile);
       for (const instruction of dockerfile.instructions) {
         if (instruction.onbuild) continue;
         if (instruction.keyword === "ARG") for (const { key } of keyValuePairs(instruction)) args.add(key);
-        if (instruction.keyword !== "USER") continue;
+        if (instruction.keyword !== "USER" || windows.has(instruction.stage)) continue;
         const uid = instruction.args.split(":")[0] ?? "";
         const fromArg = [...args].some((name) => uid.includes(`\${${name}}`) || uid.includes(`$${name}`));
         if (!/^\d+$/.test(uid) && !fromArg) findings.push({ line: instruction.line });

@@ -1,4 +1,5 @@
 import { perRunCommand, type Rule } from "./rule.js";
+import { changesHost } from "./sed-script.js";
 
 /** kiln's own rules (KL…), for what hadolint has no rule for. KL001 (secrets) is in secret-rules.ts. */
 export const kilnRules: Rule[] = [
@@ -22,7 +23,8 @@ export const kilnRules: Rule[] = [
           !run.onbuild &&
           command.name === "sed" &&
           command.args.some((a) => /^-[a-zA-Z]*i/.test(a.value) || a.value.startsWith("--in-place")) &&
-          command.args.some((a) => /\/etc\/apk\/repositories|\/etc\/apt\/sources\.list/.test(a.value)),
+          command.args.some((a) => /\/etc\/apk\/repositories|\/etc\/apt\/sources\.list/.test(a.value)) &&
+          changesHost(command),
       );
     },
   },

@@ -126,7 +126,14 @@ const cases: Record<string, RuleCase> = {
   },
   DL3021: {
     fires: df("FROM debian:12", "COPY a b /dest"),
-    clean: df("FROM debian:12", "COPY a b /dest/", 'COPY ["a", "b", "/dest/"]', "COPY a /dest"),
+    clean: df(
+      "FROM debian:12",
+      "COPY a b /dest/",
+      'COPY ["a", "b", "/dest/"]',
+      "COPY a /dest",
+      "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022",
+      "COPY a.dll b.dll C:\\\\bin\\\\",
+    ),
   },
   DL3022: {
     fires: df("FROM debian:12", "COPY --from=builder /out /out"),
@@ -309,7 +316,17 @@ const cases: Record<string, RuleCase> = {
   DL3063: { fires: df("FROM debian:12 AS context"), clean: df("FROM debian:12 AS build") },
   DL3064: { fires: df("FROM debian:12", "ARG GITHUB_TOKEN"), clean: df("FROM debian:12", "ARG VERSION=1", "ENV LANG=C.UTF-8") },
   DL3065: { fires: df("FROM --platform=$TARGETPLATFORM debian:12"), clean: df("FROM --platform=$BUILDPLATFORM debian:12") },
-  DL3066: { fires: df("FROM debian:12", "USER app"), clean: df("FROM debian:12", "ARG APP_UID=1000", "USER 1000:1000", "USER ${APP_UID}") },
+  DL3066: {
+    fires: df("FROM debian:12", "USER app"),
+    clean: df(
+      "FROM debian:12",
+      "ARG APP_UID=1000",
+      "USER 1000:1000",
+      "USER ${APP_UID}",
+      "FROM mcr.microsoft.com/windows/servercore:ltsc2022",
+      "USER ContainerUser",
+    ),
+  },
   DL3067: {
     fires: df("FROM debian:12 AS build", "FROM debian:12", "COPY --from=build / /"),
     clean: df("FROM debian:12 AS build", "FROM debian:12", "COPY --from=build /out/ /"),
@@ -344,8 +361,13 @@ const cases: Record<string, RuleCase> = {
   },
   KL002: { fires: df("# syntax=docker/dockerfile:1", "FROM debian:12"), clean: df("# escape=\\", "FROM debian:12") },
   KL003: {
-    fires: df("FROM alpine:3.22", "RUN sed -i 's/dl-cdn/mirror/' /etc/apk/repositories"),
-    clean: df("FROM alpine:3.22 AS build", "RUN sed -i 's/dl-cdn/mirror/' /etc/apk/repositories", "FROM alpine:3.22"),
+    fires: df("FROM alpine:3.22", "RUN sed -i 's|https://[^/]*/|https://mirror.example.org/|' /etc/apk/repositories"),
+    clean: df(
+      "FROM alpine:3.22 AS build",
+      "RUN sed -i 's|https://[^/]*/|https://mirror.example.org/|' /etc/apk/repositories",
+      "FROM debian:12",
+      "RUN sed -i 's/^Components: main$/& contrib non-free/' /etc/apt/sources.list.d/debian.sources",
+    ),
   },
 };
 
@@ -385,6 +407,57 @@ describe("one finding per rule and instruction", () => {
     const findings = await lintText(text, "Dockerfile", { shellcheck: "off" });
     const keys = findings.map((f) => `${f.code}:${f.line}`);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe("Windows stages", () => {
+  const found = async (...lines: string[]) => (await lintText(df(...lines), "Dockerfile", { shellcheck: "off" })).map((f) => f.code);
+
+  test("USER names an account there (no numeric uid exists), by base image, tag, SHELL or parent stage", async () => {
+    expect(await found("FROM mcr.microsoft.com/windows/nanoserver:ltsc2022", "USER ContainerUser")).not.toContain("DL3066");
+    expect(await found("FROM golang:1.26-windowsservercore-ltsc2022", "USER ContainerAdministrator")).not.toContain("DL3066");
+    expect(await found("FROM registry.example/base:1", 'SHELL ["cmd", "/S", "/C"]', "USER ContainerUser")).not.toContain("DL3066");
+    expect(await found("FROM registry.example/base:1", 'SHELL ["pwsh", "-Command"]', "USER ContainerUser")).not.toContain("DL3066");
+    expect(await found("FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS base", "FROM base", "USER ContainerUser")).not.toContain(
+      "DL3066",
+    );
+    // The same USER on a Linux stage of the same file is still reported.
+    expect(await found("FROM mcr.microsoft.com/windows/nanoserver:ltsc2022 AS win", "FROM debian:12", "USER app")).toContain("DL3066");
+  });
+
+  test("a destination ending in \\ is a directory and C:\\ or \\ an absolute path there, with either escape character", async () => {
+    const backslash = ["FROM mcr.microsoft.com/windows/nanoserver:ltsc2022", "COPY a.dll b.dll C:\\\\bin\\\\", "COPY c.dll \\\\app\\\\"];
+    expect(await found(...backslash)).not.toEqual(expect.arrayContaining(["DL3021"]));
+    expect(await found(...backslash)).not.toContain("DL3045");
+    const backtick = [
+      "# escape=`",
+      "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022",
+      "COPY a.dll b.dll C:\\bin\\",
+      "COPY c.dll \\app\\",
+    ];
+    expect(await found(...backtick)).not.toContain("DL3021");
+    expect(await found(...backtick)).not.toContain("DL3045");
+    // On Linux a backslash is an ordinary character: several sources into `bin\\` still need a `/`.
+    expect(await found("FROM debian:12", "WORKDIR /srv", "COPY a b bin\\\\")).toContain("DL3021");
+    expect(await found("FROM debian:12", "COPY a \\\\app")).toContain("DL3045");
+  });
+});
+
+describe("KL003 and the sed script", () => {
+  const found = async (script: string) =>
+    (await lintText(df("FROM debian:12", `RUN ${script}`), "Dockerfile", { shellcheck: "off" })).map((f) => f.code);
+
+  test("a substitution that writes another host is a mirror left in the image", async () => {
+    expect(await found("sed -i 's/deb.debian.org/mirror.example.org/g' /etc/apt/sources.list.d/debian.sources")).toContain("KL003");
+    expect(await found("sed -i -e 's|http://[^/]*|http://10.0.0.5:3142|' /etc/apt/sources.list")).toContain("KL003");
+    expect(await found('sed -i "s/deb.debian.org/$MIRROR/" /etc/apt/sources.list')).toContain("KL003");
+    expect(await found("sed -i -f /tmp/mirror.sed /etc/apt/sources.list")).toContain("KL003");
+  });
+
+  test("adding components or changing the scheme on the same host is not", async () => {
+    expect(await found("sed -i 's/main/main contrib non-free/' /etc/apt/sources.list")).not.toContain("KL003");
+    expect(await found("sed -i -e '/^deb /s/ main$/ main contrib/' /etc/apt/sources.list")).not.toContain("KL003");
+    expect(await found("sed -ri 's|http://deb.debian.org|https://deb.debian.org|' /etc/apt/sources.list")).not.toContain("KL003");
   });
 });
 
