@@ -1,3 +1,5 @@
+import { splitImageReference } from "@kiln/reference";
+
 /**
  * A Dockerfile as the rules read it: each instruction with its arguments (without continuation
  * characters and the comment lines between them), flags, JSON form, heredoc bodies, and for RUN
@@ -453,16 +455,7 @@ export function keyValuePairs(instruction: Instruction): { key: string; value: s
 function stageOf(from: Instruction, index: number): Stage {
   const [image = "", as, name] = from.words;
   const hasName = as?.toUpperCase() === "AS" && name !== undefined;
-  const at = image.indexOf("@");
-  const digest = at >= 0 ? image.slice(at + 1) : undefined;
-  const withoutDigest = at >= 0 ? image.slice(0, at) : image;
-  const lastSlash = withoutDigest.lastIndexOf("/");
-  const colon = withoutDigest.lastIndexOf(":");
-  const tag = colon > lastSlash ? withoutDigest.slice(colon + 1) : undefined;
-  const imageName = colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
-  const firstPart = imageName.split("/")[0] as string;
-  const registry =
-    imageName.includes("/") && (firstPart.includes(".") || firstPart.includes(":") || firstPart === "localhost") ? firstPart : undefined;
+  const { name: imageName, domain: registry, tag, digest } = splitImageReference(image);
   return {
     index,
     line: from.line,

@@ -11,6 +11,6 @@ export { mirrorPresets, mirrorPresetNames, type MirrorPresetName } from "./prese
 export { parseMirrorSpec } from "./spec.js";
 export { resolveMirrorProfile, type MirrorSources } from "./resolve.js";
 export { mirrorBuildArgs, mirrorBuildArgNames } from "./build-args.js";
-export { parseImageReference, registryMirrorContexts, type ImageReference } from "./registry.js";
+export { registryMirrorContexts } from "./registry.js";
 export { mirrorCacheKey } from "./cache-key.js";
 export { describeMirror } from "./describe.js";

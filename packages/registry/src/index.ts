@@ -1,5 +1,5 @@
 export { RegistryClient, nextPage, indexMediaTypes, type ManifestContent, type StoredManifest } from "./registry/registry.js";
-export { repositoryLocation, registryBaseUrl, type RepositoryLocation } from "./registry/reference.js";
+export { repositoryLocation, type RepositoryLocation } from "./registry/reference.js";
 export { planRelease, type ReleaseStep, type ReleasePlanOptions } from "./release/release-plan.js";
 export {
   planPublish,

@@ -10,6 +10,7 @@ import {
   synthImages,
   UsageError,
 } from "@kiln/core";
+import { splitImageReference } from "@kiln/reference";
 import { note } from "../output.js";
 
 export interface NewArgs {
@@ -47,8 +48,11 @@ export async function newImage(args: NewArgs, _signal: AbortSignal): Promise<voi
   const parent = args.from ? workspace.images.find((pkg) => pkg.name === args.from) : undefined;
   // A registry base must say its tag: a bare word is far more often a misspelt workspace image
   // than a wish for the registry's `latest`.
+  const fromParts = args.from !== undefined ? splitImageReference(args.from) : undefined;
   const explicitReference =
-    args.from !== undefined && imageReferenceSchema.safeParse(args.from).success && /[:@]/.test(args.from.split("/").pop() ?? "");
+    args.from !== undefined &&
+    imageReferenceSchema.safeParse(args.from).success &&
+    (fromParts?.tag !== undefined || fromParts?.digest !== undefined);
   if (args.from && !parent && !explicitReference) {
     throw new UsageError(
       `--from ${args.from}: not an image of this workspace${imageReferenceSchema.safeParse(args.from).success ? ", and a registry base needs its tag" : " nor an image reference"}`,

@@ -1,3 +1,4 @@
+import { splitImageReference } from "@kiln/reference";
 import type { DistroName } from "../spec/schema.js";
 import { alpine } from "./alpine.js";
 import { debian } from "./debian.js";
@@ -8,9 +9,7 @@ export const distros: Record<DistroName, DistroAdapter> = { alpine, debian, ubun
 
 /** Guesses the distro from a registry reference's repository name, e.g. "alpine:3.22" → alpine. */
 export function distroFromReference(reference: string): DistroName | undefined {
-  const withoutDigest = reference.split("@")[0] ?? reference;
-  const lastSegment = withoutDigest.split("/").pop() ?? "";
-  const repository = lastSegment.split(":")[0] ?? "";
+  const repository = splitImageReference(reference).path.split("/").pop() ?? "";
   if (repository === "alpine" || repository === "debian" || repository === "ubuntu") return repository;
   return undefined;
 }

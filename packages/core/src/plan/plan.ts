@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { mirrorBuildArgs, registryMirrorContexts, type MirrorProfile } from "@kiln/mirror";
+import { splitImageReference } from "@kiln/reference";
 import { UsageError } from "../errors.js";
 import type { Command } from "../exec/exec.js";
 import { caSecretId, featureContextName } from "../dockerfile/build-inputs.js";
@@ -266,5 +267,6 @@ function baseLabel(
     const version = all.get(base.name)?.pkg.version ?? "local";
     return { baseName: imageReference(base.name, version, options.registry), baseDigest: options.pushedParents?.[base.name] };
   }
-  return { baseDigest: options.pinnedBase?.split("@")[1] ?? options.baseDigest };
+  const pinnedDigest = options.pinnedBase !== undefined ? splitImageReference(options.pinnedBase).digest : undefined;
+  return { baseDigest: pinnedDigest ?? options.baseDigest };
 }

@@ -1,3 +1,4 @@
+import { splitImageReference } from "@kiln/reference";
 import type { DistroAdapter } from "../distro/distro.js";
 import { DefinitionError } from "../errors.js";
 import type { ExtraStage, UserSpec } from "../spec/schema.js";
@@ -63,9 +64,8 @@ export function checkRoot(
 
 /** `alpine`, `alpine:latest` and `ghcr.io/x/y` move under the same definition; `alpine:3.22` and digests do not. */
 export function floatingTag(reference: string): "untagged" | "latest" | undefined {
-  if (reference.includes("@")) return undefined;
-  const lastSegment = reference.split("/").pop() ?? reference;
-  const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : undefined;
+  const { tag, digest } = splitImageReference(reference);
+  if (digest !== undefined) return undefined;
   if (tag === undefined) return "untagged";
   return tag === "latest" ? "latest" : undefined;
 }

@@ -1,3 +1,4 @@
+import { parseImageReference } from "@kiln/reference";
 import { detectSecret } from "@kiln/secrets";
 import { z } from "zod";
 import { knownPlatforms, defaultPlatforms } from "./platform.js";
@@ -32,10 +33,15 @@ const posixName = posixNameSchema;
 export const imageReferenceSchema = z
   .string()
   .max(512, "longer than any registry accepts (a name of at most 255 characters, a tag of at most 128, a digest)")
-  .regex(
-    /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
-    'expected an image reference like "alpine:3.22" or "ghcr.io/org/image:1.0"',
-  );
+  .superRefine((reference, context) => {
+    try {
+      parseImageReference(reference);
+    } catch (error) {
+      // The parser names the part that is wrong; the field's path comes from zod.
+      const why = (error as Error).message.replace(/^image reference "[^]*?": /, "");
+      context.addIssue({ code: "custom", message: `expected an image reference like "alpine:3.22" or "ghcr.io/org/image:1.0": ${why}` });
+    }
+  });
 
 export const distroNameSchema = z.enum(["alpine", "debian", "ubuntu"]);
 export type DistroName = z.infer<typeof distroNameSchema>;

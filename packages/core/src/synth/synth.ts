@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { pinnedReference } from "@kiln/reference";
 import { dockerignoreMarker, renderDockerignore } from "../dockerfile/dockerignore.js";
 import { renderDockerfile } from "../dockerfile/render.js";
 import { checkLineLengths } from "../dockerfile/line-limit.js";
@@ -98,5 +99,5 @@ export function pinnedBase(root: string, image: LoadedImage): string | undefined
       `run kiln update ${image.pkg.name}`,
     );
   }
-  return `${base.reference.split("@")[0]}@${lock.base.digest}`;
+  return pinnedReference(base.reference, lock.base.digest);
 }

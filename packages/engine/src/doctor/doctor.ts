@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { engineClient, probeEngine } from "../engine/engine.js";
 import { execute } from "@kiln/core";
+import { registryBaseUrl } from "@kiln/reference";
 import { parseBinfmtEntry, parseBuildxInspect, parseBuildxVersion } from "./buildx-info.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
@@ -116,8 +117,7 @@ function emulationCheck(platform: string, builderPlatforms: string[]): DoctorChe
 
 async function registryCheck(registry: string): Promise<DoctorCheck> {
   const host = registry.split("/")[0] as string;
-  const loopback = /^(localhost|127\.|\[::1\])/.test(host);
-  const url = `${loopback ? "http" : "https"}://${host}/v2/`;
+  const url = `${registryBaseUrl(host)}/v2/`;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
     // 401 is fine: the registry is there and wants credentials (docker login).
@@ -129,7 +129,7 @@ async function registryCheck(registry: string): Promise<DoctorCheck> {
       name: "registry",
       status: "fail",
       detail: `${url} is unreachable: ${(error as Error).message}`,
-      fix: loopback
+      fix: url.startsWith("http:")
         ? "start the loopback registry (scripts/provision-engine.sh starts one on 127.0.0.1:5000)"
         : "check the address and your network",
     };

@@ -1,3 +1,4 @@
+import { splitImageReference } from "@kiln/reference";
 import { isStageName, type Stage } from "../dockerfile.js";
 import { ofKeyword, type Rule, type RuleFinding } from "./rule.js";
 
@@ -7,12 +8,6 @@ function registryMatches(pattern: string, registry: string): boolean {
   if (pattern.startsWith("*")) return registry.endsWith(pattern.slice(1));
   if (pattern.endsWith("*")) return registry.startsWith(pattern.slice(0, -1));
   return registry === pattern;
-}
-
-/** The registry of an image reference; Docker Hub's for a name without one. */
-function registryOf(reference: string): string | undefined {
-  const first = reference.split("/")[0] as string;
-  return reference.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : undefined;
 }
 
 export const baseImageRules: Rule[] = [
@@ -68,7 +63,7 @@ export const baseImageRules: Rule[] = [
           settings.buildContexts.includes(reference)
         )
           return true;
-        const registry = registryOf(reference);
+        const registry = splitImageReference(reference).domain;
         return registry
           ? allowed.some((p) => registryMatches(p, registry))
           : allowed.some((p) => registryMatches(p, "docker.io") || registryMatches(p, "hub.docker.com"));

@@ -9,9 +9,3 @@ export function repositoryLocation(registry: string, image: string): RepositoryL
   const [host, ...path] = registry.split("/");
   return { host: host as string, repository: [...path, image].join("/") };
 }
-
-/** Loopback registries speak plain HTTP (dockerd treats 127.0.0.0/8 as insecure by default). */
-export function registryBaseUrl(host: string): string {
-  const plain = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
-  return `${plain ? "http" : "https"}://${host}`;
-}

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { dockerConfigAuth } from "./docker-config.js";
-import { registryBaseUrl, type RepositoryLocation } from "./reference.js";
+import { registryBaseUrl } from "@kiln/reference";
+import type { RepositoryLocation } from "./reference.js";
 import { compareCodePoints, ToolError } from "@kiln/core";
 
 export const indexMediaTypes = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"];

@@ -1,5 +1,5 @@
 import { execute, formatCommand, ToolError, type Command } from "@kiln/core";
-import { registryBaseUrl } from "../registry/reference.js";
+import { registryBaseUrl, splitImageReference } from "@kiln/reference";
 
 /**
  * How a release is signed, with cosign:
@@ -13,8 +13,8 @@ export type Signing = { mode: "key"; key: string } | { mode: "keyless" } | { mod
 
 /** cosign's flags for a registry: loopback registries speak plain HTTP. */
 function registryFlags(reference: string): string[] {
-  const host = reference.split("/")[0] ?? "";
-  return registryBaseUrl(host).startsWith("http:") ? ["--allow-http-registry"] : [];
+  const host = splitImageReference(reference).domain;
+  return host !== undefined && registryBaseUrl(host).startsWith("http:") ? ["--allow-http-registry"] : [];
 }
 
 function keyFlags(signing: Signing): string[] {
