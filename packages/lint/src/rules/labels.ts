@@ -92,9 +92,18 @@ export const labelRules: Rule[] = [
         const parent = dockerfile.stages.find((s) => s.index < stage && s.name === image);
         return parent ? has(parent.index, label) : false;
       };
+      // A stage built FROM another (by its name) that sets the label speaks for it, as hadolint reads it.
+      const setByChild = (stage: number, label: string) =>
+        dockerfile.stages.some(
+          (child) =>
+            child.index > stage &&
+            child.name === undefined &&
+            child.imageName.toLowerCase() === dockerfile.stages[stage]?.name &&
+            perStage.get(child.index)?.has(label),
+        );
       return dockerfile.stages.flatMap((stage): RuleFinding[] => {
         if (stage.name && copiedFrom.has(stage.name)) return [];
-        const missing = required.filter((label) => !has(stage.index, label));
+        const missing = required.filter((label) => !has(stage.index, label) && !setByChild(stage.index, label));
         return missing.length > 0 ? [{ line: stage.line, message: `label ${missing.join(", ")} is missing` }] : [];
       });
     },

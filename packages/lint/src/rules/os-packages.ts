@@ -1,4 +1,5 @@
-import { flagsOf, hasFlag, isCommand, operands, type Command, type ShellScript } from "../shell.js";
+import { keyValuePairs, type Instruction } from "../dockerfile.js";
+import { flagsOf, hasFlag, isCommand, operands, type Command, type ShellScript, type Word } from "../shell.js";
 import { cacheMount, perRun, perRunCommand, stagesThatShip, runs, type Rule, type RuleContext, type RuleFinding } from "./rule.js";
 
 /** Operands after the subcommand, leaving out flags' values and words built from expansions. */
@@ -26,20 +27,46 @@ const aptValued = ["t", "target-release", "o", "option", "c", "config-file"];
 const aptGetInstall = (command: Command) =>
   isCommand(command, "apt-get", ["install"]) && !hasFlag(command, "s", "simulate", "dry-run", "just-print", "no-act", "recon");
 
-/** Version strings of rpm tools: `name-1.2.3`, `name-1.2-3.el9`; an ARG or ENV may hold the version. */
-function rpmVersionFixed(context: RuleContext, pkg: string, stage: number): boolean {
+/** Version strings of rpm tools: `name-1.2.3`, `name-1.2-3.el9`. */
+function rpmVersionFixed(pkg: string): boolean {
   const parts = pkg.split("-");
   if (parts.length <= 1) return false;
   if (pkg.endsWith(".rpm")) return true;
-  if (pkg.includes("$")) return variablesBefore(context, stage).some((name) => pkg.includes(`\${${name}}`));
   const rest = parts.slice(1);
   return rest.every((part) => /^[A-Za-z0-9.~^_:+]*$/.test(part)) && rest.some((part) => /^\d/.test(part));
 }
 
-function variablesBefore(context: RuleContext, stage: number): string[] {
-  return context.dockerfile.instructions
-    .filter((i) => i.keyword === "ARG" || (i.keyword === "ENV" && i.stage === stage))
-    .flatMap((i) => i.words.map((word) => word.split("=")[0] as string));
+/**
+ * The variables a RUN can expand: every ARG before it (a global or earlier stage's ARG counts, as
+ * in hadolint), and the ENV of its own stage and the stages it is built FROM.
+ */
+function variablesInScope(context: RuleContext, run: Instruction): Set<string> {
+  const { dockerfile } = context;
+  const lineage = new Set<number>([run.stage]);
+  for (let stage: number | undefined = run.stage; stage !== undefined && stage >= 0;) {
+    lineage.add(stage);
+    const image = dockerfile.stages[stage]?.imageName.toLowerCase();
+    stage = dockerfile.stages.find((s) => s.index < (stage as number) && s.name !== undefined && s.name === image)?.index;
+  }
+  const names = new Set<string>();
+  for (const instruction of dockerfile.instructions) {
+    if (instruction.line >= run.line) break;
+    if (instruction.onbuild) continue;
+    if (instruction.keyword === "ARG" || (instruction.keyword === "ENV" && lineage.has(instruction.stage)))
+      for (const { key } of keyValuePairs(instruction)) names.add(key);
+  }
+  return names;
+}
+
+/**
+ * Whether an install operand pins its version: `name-1.2.3` literally, or `name-${version}` with
+ * the variable in scope. An operand that is only an expansion (`$PKGS`) names no package here.
+ */
+function rpmOperandPinned(word: Word, inScope: () => Set<string>): boolean {
+  if (word.literal) return rpmVersionFixed(word.value);
+  const versioned = /^[A-Za-z0-9][^$]*-\$\{?(\w+)\}?/.exec(word.value);
+  if (!versioned) return true;
+  return inScope().has(versioned[1] as string);
 }
 
 function rpmPinning(code: string, tools: string[], summary: string): Rule {
@@ -51,12 +78,15 @@ function rpmPinning(code: string, tools: string[], summary: string): Rule {
       runs(context.dockerfile).flatMap((run): RuleFinding[] => {
         const script = context.shell(run);
         if (!script) return [];
+        let scope: Set<string> | undefined;
+        const inScope = () => (scope ??= variablesInScope(context, run));
         const unpinned = script.commands.some((command) => {
           if (!isCommand(command, tools, ["install"])) return false;
           const isModule = command.args.some((arg) => arg.value === "module" || arg.value === "group");
-          const names = packagesOf(command, ["install"], []).filter((name) => name !== "module");
           if (command.args.some((arg) => arg.value === "group")) return false;
-          return isModule ? names.some((name) => !name.includes(":")) : names.some((name) => !rpmVersionFixed(context, name, run.stage));
+          if (isModule) return packagesOf(command, ["install"], []).some((name) => name !== "module" && !name.includes(":"));
+          const words = operands(command, []);
+          return words.slice(words.findIndex((word) => word.value === "install") + 1).some((word) => !rpmOperandPinned(word, inScope));
         });
         return unpinned ? [{ line: run.line }] : [];
       }),

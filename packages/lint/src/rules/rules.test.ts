@@ -443,6 +443,39 @@ describe("Windows stages", () => {
   });
 });
 
+describe("hadolint's readings of multi-stage files and chains", () => {
+  const found = async (lines: string[], config?: Record<string, unknown>) =>
+    (
+      await lintText(df(...lines), "Dockerfile", {
+        shellcheck: "off",
+        config: config ? parseConfig(config, ".hadolint.yaml") : defaultConfig,
+      })
+    ).map((f) => `${f.code}@${f.line}`);
+
+  test("DL3059: a RUN that chains commands was split on purpose; single-command RUNs in a row were not", async () => {
+    expect(await found(["FROM debian:12", "RUN make && make test", "RUN make install"])).not.toContain("DL3059@3");
+    expect(await found(["FROM debian:12", "RUN make install", "RUN ldconfig; true"])).not.toContain("DL3059@3");
+    expect(await found(["FROM debian:12", "RUN make && make test", "RUN make install", "RUN ldconfig"])).toContain("DL3059@4");
+  });
+
+  test("DL3033/DL3041: name-${v} is pinned when v is an ARG before it or an ENV of its stage or a parent stage", async () => {
+    const install = "RUN dnf install -y httpd-${v} && dnf clean all";
+    expect(await found(["FROM fedora:41", install])).toContain("DL3041@2");
+    expect(await found(["ARG v=2.4.62", "FROM fedora:41", install])).not.toContain("DL3041@3");
+    expect(await found(["FROM fedora:41 AS base", "ENV v=2.4.62", "FROM base", install])).not.toContain("DL3041@4");
+    // An ENV of an unrelated stage is not set where the RUN runs.
+    expect(await found(["FROM fedora:41 AS base", "ENV v=2.4.62", "FROM fedora:41", install])).toContain("DL3041@4");
+    expect(await found(["FROM centos:7", "ENV v=2.4.6", "RUN yum install -y httpd-$v && yum clean all"])).not.toContain("DL3033@3");
+  });
+
+  test("DL3049: a parent stage is spoken for when the stage built FROM it sets the label", async () => {
+    const schema = { "label-schema": { owner: "text" } };
+    expect(await found(["FROM debian:12 AS base", "FROM base", 'LABEL owner="team"'], schema)).not.toContain("DL3049@1");
+    expect(await found(["FROM debian:12 AS base", "FROM base", 'LABEL owner="team"', "FROM base"], schema)).toEqual(["DL3049@4"]);
+    expect(await found(["FROM debian:12 AS base", "FROM debian:12", 'LABEL owner="team"'], schema)).toContain("DL3049@1");
+  });
+});
+
 describe("KL003 and the sed script", () => {
   const found = async (script: string) =>
     (await lintText(df("FROM debian:12", `RUN ${script}`), "Dockerfile", { shellcheck: "off" })).map((f) => f.code);

@@ -115,9 +115,11 @@ export const runCommandRules: Rule[] = [
           previous = undefined;
           continue;
         }
-        const count = context.shell(instruction)?.commands.length ?? 3;
+        // A RUN that chains commands (`a && b`, `a; b`) was split from its neighbours on purpose;
+        // only runs of single-command RUNs with the same flags could be one layer.
+        const count = context.shell(instruction)?.commands.length ?? 2;
         const flags = JSON.stringify(instruction.flags);
-        if (previous && previous.flags === flags && count <= 2 && previous.count <= 2) findings.push({ line: instruction.line });
+        if (previous && previous.flags === flags && count <= 1 && previous.count <= 1) findings.push({ line: instruction.line });
         previous = { flags, count };
       }
       return findings;
