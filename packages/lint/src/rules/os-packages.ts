@@ -43,11 +43,11 @@ function rpmVersionFixed(pkg: string): boolean {
 function variablesInScope(context: RuleContext, run: Instruction): Set<string> {
   const { dockerfile } = context;
   const lineage = new Set<number>([run.stage]);
-  for (let stage: number | undefined = run.stage; stage !== undefined && stage >= 0;) {
-    lineage.add(stage);
-    const image = dockerfile.stages[stage]?.imageName.toLowerCase();
-    stage = dockerfile.stages.find((s) => s.index < (stage as number) && s.name !== undefined && s.name === image)?.index;
-  }
+  const parentOf = (child: number): number | undefined => {
+    const image = dockerfile.stages[child]?.imageName.toLowerCase();
+    return dockerfile.stages.find((s) => s.index < child && s.name !== undefined && s.name === image)?.index;
+  };
+  for (let stage = parentOf(run.stage); stage !== undefined; stage = parentOf(stage)) lineage.add(stage);
   const names = new Set<string>();
   for (const instruction of dockerfile.instructions) {
     if (instruction.line >= run.line) break;
