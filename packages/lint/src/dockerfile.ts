@@ -397,7 +397,7 @@ function scriptOf(instruction: Instruction, rest: Piece[]): Script {
 }
 
 /** Splits on whitespace outside quotes; quotes stay in the words (rules strip them where it matters). */
-export function splitWords(text: string): string[] {
+function splitWords(text: string): string[] {
   const words: string[] = [];
   let start = -1;
   let quote = 0;
@@ -423,7 +423,7 @@ export function splitWords(text: string): string[] {
 }
 
 /** Removes one level of quotes and backslash escapes, as the Dockerfile does for ENV and LABEL values. */
-export function unquote(word: string): string {
+function unquote(word: string): string {
   let out = "";
   let quote: string | undefined;
   for (let i = 0; i < word.length; i++) {

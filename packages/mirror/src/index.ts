@@ -12,5 +12,4 @@ export { parseMirrorSpec } from "./spec.js";
 export { resolveMirrorProfile, type MirrorSources } from "./resolve.js";
 export { mirrorBuildArgs, mirrorBuildArgNames } from "./build-args.js";
 export { registryMirrorContexts } from "./registry.js";
-export { mirrorCacheKey } from "./cache-key.js";
 export { describeMirror } from "./describe.js";

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ToolError } from "../errors.js";
@@ -49,7 +48,6 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promi
       );
     }
     const metadata = existsSync(metadataFile) ? parseBuildxMetadata(readFileSync(metadataFile, "utf8")) : undefined;
-    const dockerfile = readFileSync(path.join(options.root, plan.dockerfile));
     const digest = metadata?.["containerimage.digest"];
     const record: BuildRecord = {
       image: plan.image,
@@ -59,7 +57,6 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promi
       tags: plan.tags,
       output: plan.output.type,
       manifests: plan.pushName && digest ? await platformManifests(plan.pushName, digest, options.root) : [],
-      dockerfileSha256: createHash("sha256").update(dockerfile).digest("hex"),
     };
     writeFileAtomic(buildRecordPath(options.imageDir), `${JSON.stringify(record, null, 2)}\n`);
     return record;

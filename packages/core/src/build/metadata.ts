@@ -4,7 +4,7 @@ import { z } from "zod";
  * The subset of buildx's --metadata-file kiln relies on. buildx writes more keys (provenance,
  * warnings, the builder ref); we validate only what we read so new keys never break a build.
  */
-export const buildxMetadataSchema = z.looseObject({
+const buildxMetadataSchema = z.looseObject({
   "containerimage.digest": z
     .string()
     .regex(/^sha256:[a-f0-9]{64}$/)
@@ -29,8 +29,6 @@ export interface BuildRecord {
    * compressed size (config and layers), which is what a pull downloads
    */
   manifests: { platform: string; digest: string; size?: number }[];
-  /** sha256 of the Dockerfile that was built, so a cache hit can be checked against the file */
-  dockerfileSha256: string;
 }
 
 export function parseBuildxMetadata(text: string): BuildxMetadata | undefined {

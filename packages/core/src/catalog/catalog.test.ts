@@ -31,7 +31,6 @@ test("each image carries its definition, README, Dockerfile and, once pushed, it
         { platform: "linux/amd64", digest: "sha256:" + "b".repeat(64), size: 1234 },
         { platform: "linux/arm64", digest: "sha256:" + "c".repeat(64), size: 1200 },
       ],
-      dockerfileSha256: "x",
     },
   });
   expect(data.schema).toBe(2);

@@ -23,7 +23,7 @@ export const aptSourceFiles: AptSourceFiles = {
 };
 
 /** The deb822 file a definition's repository is written to; mirrors leave these files alone. */
-export function aptRepositoryFile(name: string, files: AptSourceFiles = aptSourceFiles): string {
+function aptRepositoryFile(name: string, files: AptSourceFiles = aptSourceFiles): string {
   return `${files.sourceParts}/kiln-repo-${name}.sources`;
 }
 

@@ -4,7 +4,7 @@ import { DefinitionError } from "../errors.js";
  * BuildKit reads a Dockerfile with Go's bufio.Scanner, whose buffer is 64 KiB: a line that does
  * not fit with its newline fails the build ("dockerfile line greater than max allowed size").
  */
-export const maxLineBytes = 64 * 1024 - 1;
+const maxLineBytes = 64 * 1024 - 1;
 
 /** Refuses a Dockerfile BuildKit would refuse, naming the definition and the line. */
 export function checkLineLengths(dockerfile: string, definitionPath: string): void {

@@ -62,7 +62,7 @@ export type FeatureFile = z.output<typeof featureFileSchema>;
  * An entrypoint fragment. The image's ENTRYPOINT is: the init (one only: the image's own
  * feature, else the parent's), then wrappers in feature order, then the image's `entrypoint`.
  */
-export const entrypointFragmentSchema = z.strictObject({
+const entrypointFragmentSchema = z.strictObject({
   role: z.enum(["init", "wrapper"]),
   argv: z.array(argumentText).min(1),
   /**

@@ -13,7 +13,7 @@ const repositoryUrl = z
 const absoluteUrl = repositoryUrl.refine((url) => /^https?:\/\/[^/]+/.test(url), { message: "expected an http:// or https:// URL" });
 
 /** apk tags name a repository in /etc/apk/repositories (`@testing URL`) and in packages (`foo@testing`). */
-export const apkTagSchema = z
+const apkTagSchema = z
   .string()
   .max(64, "an apk tag is at most 64 characters")
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a tag like "testing" (letters, digits, . _ -)');

@@ -8,7 +8,7 @@ import { singleLine } from "./grammar.js";
  */
 const named = { name: singleLine().min(1) };
 
-export const commandTestSchema = z.strictObject({
+const commandTestSchema = z.strictObject({
   ...named,
   kind: z.literal("command"),
   /** argv run with `docker exec` in the running container */
@@ -21,7 +21,7 @@ export const commandTestSchema = z.strictObject({
   stdoutMatches: z.string().optional(),
 });
 
-export const fileTestSchema = z.strictObject({
+const fileTestSchema = z.strictObject({
   ...named,
   kind: z.literal("file"),
   path: z.string().startsWith("/"),
@@ -37,7 +37,7 @@ export const fileTestSchema = z.strictObject({
   empty: z.boolean().optional(),
 });
 
-export const metadataTestSchema = z.strictObject({
+const metadataTestSchema = z.strictObject({
   ...named,
   kind: z.literal("metadata"),
   user: z.string().optional(),
@@ -49,7 +49,7 @@ export const metadataTestSchema = z.strictObject({
   stopSignal: z.string().optional(),
 });
 
-export const httpTestSchema = z.strictObject({
+const httpTestSchema = z.strictObject({
   ...named,
   kind: z.literal("http"),
   port: z.number().int().min(1).max(65535),
@@ -58,21 +58,21 @@ export const httpTestSchema = z.strictObject({
   bodyIncludes: z.array(z.string()).default([]),
 });
 
-export const healthTestSchema = z.strictObject({
+const healthTestSchema = z.strictObject({
   ...named,
   kind: z.literal("health"),
   /** how long to wait for "healthy" */
   timeoutSeconds: z.number().positive().default(60),
 });
 
-export const stopTestSchema = z.strictObject({
+const stopTestSchema = z.strictObject({
   ...named,
   kind: z.literal("stop"),
   /** `docker stop` must return within this many seconds, without SIGKILL */
   maxSeconds: z.number().positive().default(3),
 });
 
-export const zombieTestSchema = z.strictObject({
+const zombieTestSchema = z.strictObject({
   ...named,
   kind: z.literal("zombies"),
   /** orphans created in the container must be reaped within this many seconds */

@@ -32,7 +32,7 @@ export function dockerfileFor(image: LoadedImage, options: { pinnedBase?: string
 }
 
 /** The .dockerignore for one loaded image: its build context is what its Dockerfile copies. Pure. */
-export function dockerignoreFor(image: LoadedImage): string {
+function dockerignoreFor(image: LoadedImage): string {
   return renderDockerignore(synthesizeDockerfile(image.resolved, { sourcePath: image.pkg.definitionPath }), image.pkg.definitionPath);
 }
 

@@ -4,7 +4,7 @@ import { DefinitionError } from "../errors.js";
 import { compareCodePoints } from "../text/code-point-order.js";
 
 /** The directories whose packages may hold an image.ts: family images, and applications shipped on them. */
-export const imageDirectories = ["images", "apps"] as const;
+const imageDirectories = ["images", "apps"] as const;
 
 /** An images/<dir> or apps/<dir> package as found on disk, before its definition is loaded. */
 export interface ImagePackage {

@@ -27,7 +27,7 @@ const isUrl = (path: string) => /^(https?:\/\/|git@)/.test(dropQuotes(path));
 const basename = (path: string) => dropQuotes(path).split(/[\\/]/).at(-1) ?? "";
 
 /** COPY/ADD sources and destination, from the JSON or the shell form. */
-export function copyArguments(instruction: Instruction): { sources: string[]; target: string } | undefined {
+function copyArguments(instruction: Instruction): { sources: string[]; target: string } | undefined {
   const words = instruction.json ?? instruction.words;
   if (words.length < 2) return undefined;
   return { sources: words.slice(0, -1), target: words.at(-1) as string };

@@ -47,7 +47,7 @@ const pipValued = [
 const vcsSchemes = /^(git|hg|svn|bzr)(\+[a-z-]+)?[:+]/;
 
 /** `pip install`, `pip3.12 install`, `pipx install`, `python3 -m pip install` (not pipenv). */
-export function isPipInstall(command: Command): boolean {
+function isPipInstall(command: Command): boolean {
   const args = command.args.map((arg) => arg.value);
   const direct = command.name.split("/").at(-1)?.startsWith("pip") === true && !command.name.includes("pipenv") && args.includes("install");
   const viaPython = (command.name.split("/").at(-1) ?? "").startsWith("python") && args.join(" ").includes("-m pip install");
