@@ -8,11 +8,21 @@ import { probeEngine } from "@kiln/engine";
 export async function engineForE2e(): Promise<{ available: boolean; reason: string }> {
   const status = await probeEngine();
   if (status.reachable) return { available: true, reason: `Docker Engine ${status.version}` };
+  return { available: availableForE2e(false, status.reason), reason: status.reason };
+}
+
+/**
+ * The same rule for anything else an e2e file needs (the loopback registry and its Debian base):
+ * true when it is there; otherwise the reason is printed and the file skips, or, under
+ * KILN_E2E_REQUIRED=1, this throws.
+ */
+export function availableForE2e(available: boolean, reason: string): boolean {
+  if (available) return true;
   if (process.env.KILN_E2E_REQUIRED === "1") {
-    throw new Error(`KILN_E2E_REQUIRED=1 but ${status.reason}; provision it with scripts/provision-engine.sh`);
+    throw new Error(`KILN_E2E_REQUIRED=1 but ${reason}; provision it with scripts/provision-engine.sh and scripts/make-debian-base.sh`);
   }
-  process.stderr.write(`kiln e2e: skipped, ${status.reason} (set KILN_E2E_REQUIRED=1 to make this a failure)\n`);
-  return { available: false, reason: status.reason };
+  process.stderr.write(`kiln e2e: skipped, ${reason} (set KILN_E2E_REQUIRED=1 to make this a failure)\n`);
+  return false;
 }
 
 /** The multi-arch Debian base scripts/make-debian-base.sh serves from the loopback registry. */

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { execute } from "@kiln/core";
+import { availableForE2e } from "../../../../e2e/engine.js";
 import { createWorkspaceFixture, type WorkspaceFixture } from "../../../core/src/testing/workspace-fixture.js";
 
 /**
@@ -16,9 +17,12 @@ import { createWorkspaceFixture, type WorkspaceFixture } from "../../../core/src
  */
 const bin = fileURLToPath(new URL("../../bin/kiln.js", import.meta.url));
 const realDocker = (await execute({ command: "sh", args: ["-c", "command -v docker"] })).stdout.trim();
-const registryUp = await fetch("http://127.0.0.1:5000/v2/").then(
-  (r) => r.ok,
-  () => false,
+const registryUp = availableForE2e(
+  await fetch("http://127.0.0.1:5000/v2/").then(
+    (r) => r.ok,
+    () => false,
+  ),
+  "no registry answers on 127.0.0.1:5000",
 );
 const registry = `127.0.0.1:5000/release-argv-${process.pid}`;
 let fixture: WorkspaceFixture;

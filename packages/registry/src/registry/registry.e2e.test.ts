@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { availableForE2e } from "../../../../e2e/engine.js";
 import type { LoadedImage } from "@kiln/core";
 import { planRelease } from "../release/release-plan.js";
 import { withRetries } from "../release/publish.js";
@@ -14,9 +15,12 @@ import { RegistryClient } from "./registry.js";
  * 127.0.0.1:5000/library/debian:bookworm, copied by digest.
  */
 const source = new RegistryClient(repositoryLocation("127.0.0.1:5000/library", "debian"));
-const sourceUp = await source.digest("bookworm").then(
-  (digest) => digest !== undefined,
-  () => false,
+const sourceUp = availableForE2e(
+  await source.digest("bookworm").then(
+    (digest) => digest !== undefined,
+    () => false,
+  ),
+  "the loopback registry 127.0.0.1:5000 has no library/debian:bookworm",
 );
 const savedConfig = process.env.DOCKER_CONFIG;
 
