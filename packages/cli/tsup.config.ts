@@ -1,11 +1,4 @@
-import { defineConfig } from "tsup";
+import { kilnPackage } from "../../tsup.preset.js";
 
-export default defineConfig({
-  entry: { index: "src/index.ts", cli: "src/cli.ts" },
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
-  dts: { entry: { index: "src/index.ts" } },
-  sourcemap: true,
-  clean: true,
-});
+// The bin entry needs no declarations: only the library entry has a public API.
+export default kilnPackage({ index: "src/index.ts", cli: "src/cli.ts" }, { dts: { entry: { index: "src/index.ts" } } });

@@ -1,11 +1,3 @@
-import { defineConfig } from "tsup";
+import { kilnPackage } from "../../tsup.preset.js";
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
-  dts: true,
-  sourcemap: true,
-  clean: true,
-});
+export default kilnPackage();
