@@ -105,6 +105,17 @@ describe("kiln build", () => {
     expect((await kiln(["build", "base"], fixture.root, { KILN_REQUIRE_ENGINE: "1" })).exitCode).toBe(3);
   });
 
+  test("without an engine under Turborepo (TURBO_HASH set): exits 3, so no cache entry replays a build that built nothing", async () => {
+    fixture = workspaceWithNginx();
+    const underTurbo = await kiln(["build", "base"], fixture.root, { TURBO_HASH: "0123456789abcdef" });
+    expect(underTurbo.exitCode).toBe(3);
+    expect(underTurbo.stderr).toMatch(/no image was built: no Docker engine socket/);
+    expect(underTurbo.stderr).toContain("Under Turborepo this fails, so that no cache entry says an image was built");
+    expect(underTurbo.stderr).toContain("pnpm turbo synth");
+    expect(existsSync(path.join(fixture.root, "images/base/Dockerfile")), "synthesized all the same").toBe(true);
+    expect(existsSync(path.join(fixture.root, "images/base/dist/build.json"))).toBe(false);
+  });
+
   test("--no-cache reaches buildx, and --cache-ref sets registry cache import and export", async () => {
     fixture = workspaceWithNginx();
     const result = await kiln(["build", "base", "--dry-run", "--no-cache", "--cache-ref", "127.0.0.1:5000/cache"], fixture.root);

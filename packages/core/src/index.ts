@@ -67,13 +67,14 @@ export {
   type BuildOutput,
   type PlanOptions,
 } from "./plan/plan.js";
+export { workspaceParents, parentSource, type ParentSource, type ParentFacts } from "./plan/parent-source.js";
 export { versionTags, isHighestStable, type TagOptions } from "./plan/tags.js";
 export { buildLabels, type LabelOptions } from "./plan/labels.js";
 export { gitRevision, sourceDateEpoch } from "./build/git.js";
-export { runBuild, buildRecordPath, type RunBuildOptions } from "./build/buildx.js";
+export { runBuild, buildRecordPath, buildLocation, type RunBuildOptions } from "./build/buildx.js";
 export { catalogData, type CatalogData, type CatalogImage } from "./catalog/catalog.js";
 export { adviceForBuildFailure, lastErrorLine, type BuildAdvice } from "./build/advice.js";
-export { parseBuildxMetadata, type BuildRecord, type BuildxMetadata } from "./build/metadata.js";
+export { parseBuildxMetadata, type BuildRecord, type BuildLocation, type BuildxMetadata } from "./build/metadata.js";
 export { loadKilnConfig, defineConfig, kilnConfigSchema, configFileName, chosenRegistry, type KilnConfig } from "./config/config.js";
 export { bakeFile, type BakeFile, type BakeTarget } from "./plan/bake.js";
 export { readLockFile, writeLockFile, renderLockFile, lockChanges, lockFileName, lockFileSchema, type LockFile } from "./lock/lock-file.js";

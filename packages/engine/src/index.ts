@@ -1,4 +1,4 @@
-export { engineClient, imageExists, probeEngine, type EngineStatus } from "./engine/engine.js";
+export { engineClient, imageExists, imageId, probeEngine, type EngineStatus } from "./engine/engine.js";
 export { runDoctor, type DoctorCheck, type DoctorOptions, type CheckStatus } from "./doctor/doctor.js";
 export { parseBuildxVersion, parseBuildxInspect, parseBinfmtEntry, type BuilderInfo } from "./doctor/buildx-info.js";
 export { runImageTests, type ImageUnderTest, type RunOptions } from "./imagetest/runner.js";

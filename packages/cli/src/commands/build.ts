@@ -22,6 +22,7 @@ import {
 import { probeEngine } from "@kiln/engine";
 import { planPublish, publishImage, type PublishPlan } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
+import { parentPlan } from "../parent-images.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson, printLine } from "../output.js";
 import { pushByDigestVia, signingFrom } from "../push-target.js";
@@ -106,9 +107,11 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
       mirrorNote: mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : "",
     });
 
-  const plans: BuildPlan[] = workspace.selected.map((image) => planBuild(image, all, { ...planOptions(image), output }));
+  const planAll = (parentReferences?: Record<string, string>): BuildPlan[] =>
+    workspace.selected.map((image) => planBuild(image, all, { ...planOptions(image), output, parentReferences }));
 
   if (args.dryRun) {
+    const plans = planAll();
     if (args.json) return printJson(plans);
     for (const plan of plans) {
       printLine(`# ${plan.image} ${plan.version}${mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : ""}`);
@@ -118,6 +121,19 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   }
 
   if (!(await requireEngine(args))) return;
+
+  const parents = await parentPlan(workspace.selected, all);
+  if (parents.rebuild.length > 0) {
+    for (const parent of parents.rebuild)
+      note(parent.name, "build", `${parent.reason} (a cache hit without the image?): building it first`);
+    await build(
+      { ...args, names: parents.rebuild.map((parent) => parent.name), output: undefined, push: false, dryRun: false, json: false },
+      signal,
+    );
+  }
+  for (const [name, reference] of Object.entries(parents.references))
+    note(name, "build", `taken from the registry as recorded: ${reference}`);
+  const plans = planAll(parents.references);
 
   const records = [];
   for (const plan of plans) {
@@ -224,8 +240,16 @@ async function requireEngine(args: BuildArgs): Promise<boolean> {
   const engine = await probeEngine();
   if (engine.reachable) return true;
   const message = `no image was built: ${engine.reason}. The Dockerfiles are synthesized; kiln build --dry-run prints the buildx commands.`;
-  if (args.requireEngine || process.env.KILN_REQUIRE_ENGINE === "1") {
-    throw new EngineUnavailableError(message, "start a Docker engine (scripts/provision-engine.sh on Debian/Ubuntu), then run kiln doctor");
+  const fix = "start a Docker engine (scripts/provision-engine.sh on Debian/Ubuntu), then run kiln doctor";
+  if (args.requireEngine || process.env.KILN_REQUIRE_ENGINE === "1") throw new EngineUnavailableError(message, fix);
+  // Turborepo caches every task that exits 0 and replays it as a success, also on another machine
+  // through a remote cache. A build that built nothing must not become such an entry, so under
+  // Turborepo (it sets TURBO_HASH for its tasks) the run fails, and Turborepo caches no failure.
+  if (process.env.TURBO_HASH) {
+    throw new EngineUnavailableError(
+      `${message} Under Turborepo this fails, so that no cache entry says an image was built`,
+      `${fix}; to synthesize only, run pnpm turbo synth (or kiln synth)`,
+    );
   }
   note(undefined, "build", message);
   return false;

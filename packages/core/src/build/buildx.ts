@@ -6,7 +6,7 @@ import { execute, formatCommand } from "../exec/exec.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import type { BuildPlan } from "../plan/plan.js";
 import { adviceForBuildFailure, lastErrorLine } from "./advice.js";
-import { parseBuildxMetadata, type BuildRecord } from "./metadata.js";
+import { parseBuildxMetadata, type BuildLocation, type BuildRecord } from "./metadata.js";
 
 export interface RunBuildOptions {
   /** workspace root: the plan's paths are relative to it */
@@ -56,12 +56,28 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promi
       platforms: plan.platforms,
       tags: plan.tags,
       output: plan.output.type,
+      location: buildLocation(plan),
       manifests: plan.pushName && digest ? await platformManifests(plan.pushName, digest, options.root) : [],
     };
     writeFileAtomic(buildRecordPath(options.imageDir), `${JSON.stringify(record, null, 2)}\n`);
     return record;
   } finally {
     rmSync(metadataFile, { force: true });
+  }
+}
+
+/** Where the plan's output lands. */
+export function buildLocation(plan: BuildPlan): BuildLocation {
+  switch (plan.output.type) {
+    case "load":
+      return { kind: "local-store", reference: plan.tags.at(-1) ?? plan.tags[0] ?? "" };
+    case "push":
+    case "push-by-digest":
+      return { kind: "registry", repository: plan.repository ?? "" };
+    case "oci":
+      return { kind: "oci-layout", path: plan.output.dest };
+    case "cache-only":
+      return { kind: "none" };
   }
 }
 

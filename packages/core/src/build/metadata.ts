@@ -15,6 +15,16 @@ const buildxMetadataSchema = z.looseObject({
 });
 export type BuildxMetadata = z.output<typeof buildxMetadataSchema>;
 
+/**
+ * Where a build put its image, so that whoever needs it later (a child build, `kiln test`, another
+ * machine after a Turborepo cache hit) looks there and rebuilds or pulls when it is gone.
+ */
+export type BuildLocation =
+  | { kind: "local-store"; reference: string } // the engine's image store, under this tag
+  | { kind: "registry"; repository: string } // `<repository>@<digest>`
+  | { kind: "oci-layout"; path: string }
+  | { kind: "none" }; // cache-only: nothing was kept
+
 /** What kiln records of a build in images/<name>/dist/build.json. */
 export interface BuildRecord {
   image: string;
@@ -24,6 +34,8 @@ export interface BuildRecord {
   platforms: string[];
   tags: string[];
   output: string;
+  /** where the image is (records written before this field existed have none) */
+  location?: BuildLocation;
   /**
    * per platform, for pushed images (read back from the registry): manifest digest, and the
    * compressed size (config and layers), which is what a pull downloads

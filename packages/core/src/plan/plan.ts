@@ -66,6 +66,12 @@ export interface PlanOptions {
    * is built FROM its parent at that digest, and its base.name / base.digest labels say so.
    */
   pushedParents?: Record<string, string>;
+  /**
+   * Workspace parents a build that does not push takes from a registry instead of the local store
+   * (name → `repository@digest`): their build record says they were pushed, and the local store
+   * may not have them (see parentSource).
+   */
+  parentReferences?: Record<string, string>;
   /** digest of a registry base (e.g. debian:bookworm), for the base.digest label when not locked */
   baseDigest?: string;
 }
@@ -143,6 +149,8 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   // A workspace image (the base, or a stage's) is the built image of this version: locally
   // loaded, or in the registry when pushing. Registry references go through the mirror profile.
   const workspaceImage = (name: string) => {
+    const pulled = pushing ? undefined : options.parentReferences?.[name];
+    if (pulled) return `docker-image://${pulled}`;
     const version = all.get(name)?.pkg.version ?? "local";
     const digest = pushing ? options.pushedParents?.[name] : undefined;
     return `docker-image://${imageReference(name, version, pushing ? options.registry : undefined)}${digest ? `@${digest}` : ""}`;

@@ -66,3 +66,15 @@ export async function imageExists(reference: string): Promise<boolean> {
       () => false,
     );
 }
+
+/** The image ID the engine's store has under `reference` (with the containerd store, the index digest), or undefined. */
+export async function imageId(reference: string): Promise<string | undefined> {
+  const docker = await engineClient();
+  return docker
+    .getImage(reference)
+    .inspect()
+    .then(
+      (image) => image.Id,
+      () => undefined,
+    );
+}

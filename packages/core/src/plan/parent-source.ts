@@ -1,0 +1,49 @@
+import type { BuildRecord } from "../build/metadata.js";
+import type { LoadedImage } from "../workspace/load-workspace.js";
+
+/** The workspace images an image is built from: its base and the images its stages start from. */
+export function workspaceParents(image: LoadedImage): string[] {
+  const names = [
+    image.resolved.base.kind === "workspace" ? image.resolved.base.name : undefined,
+    ...image.resolved.stages.map((stage) => stage.image),
+  ];
+  return [...new Set(names.filter((name): name is string => name !== undefined))];
+}
+
+/**
+ * Where a child build takes a parent from. A Turborepo cache hit restores the parent's
+ * dist/build.json, not its image: the image may have left the local store (pruned, another
+ * machine, a CI runner), and buildx would then try to pull `kiln.local/…` from the network.
+ * - `local`: the store has the image the record names (or, with no record, an image under the tag);
+ * - `registry`: the record says the image was pushed; the build pulls it by digest;
+ * - `rebuild`: neither; build the parent first.
+ */
+export type ParentSource = { kind: "local" } | { kind: "registry"; reference: string } | { kind: "rebuild"; reason: string };
+
+export interface ParentFacts {
+  record: BuildRecord | undefined;
+  /** the local store's image ID under the parent's version tag, undefined when there is none */
+  localId: string | undefined;
+}
+
+export function parentSource(name: string, version: string, facts: ParentFacts): ParentSource {
+  const { record, localId } = facts;
+  const sameVersion = record?.version === version;
+  if (sameVersion && record.digest && record.location?.kind === "registry" && record.location.repository) {
+    return { kind: "registry", reference: `${record.location.repository}@${record.digest}` };
+  }
+  if (localId === undefined) return { kind: "rebuild", reason: `${name} ${version} is not in the local image store` };
+  // The store holds an image under the tag, but not the one the record says was built: another
+  // build (another clone on this engine) replaced it, so this record's image is gone.
+  if (sameVersion && record.digest && record.location?.kind === "local-store" && localId !== record.digest) {
+    return {
+      kind: "rebuild",
+      reason: `${name} ${version} in the local image store is ${short(localId)}, not the recorded ${short(record.digest)}`,
+    };
+  }
+  return { kind: "local" };
+}
+
+function short(digest: string): string {
+  return digest.replace(/^sha256:/, "").slice(0, 12);
+}
