@@ -82,6 +82,7 @@ export function buildParser(argv: string[]) {
           .option("push", { type: "boolean", default: false, describe: "push to --registry instead of loading into the local image store" })
           .option("registry", { type: "string", describe: "registry and namespace, e.g. 127.0.0.1:5000/kiln" })
           .option("output", { type: "string", describe: "oci:<file.tar> (OCI layout) or cache-only" })
+          .option("builder", { type: "string", describe: "buildx builder to use (default BUILDX_BUILDER, else the current builder)" })
           .option("platform", { type: "string", array: true, describe: "override the platforms, e.g. --platform linux/arm64" })
           .option("mirror", { type: "string", describe: "mirror preset or spec (overrides KILN_MIRROR and kiln.config.ts)" })
           .option("cache-ref", { type: "string", describe: "registry cache ref for --cache-from/--cache-to" })
@@ -122,7 +123,8 @@ export function buildParser(argv: string[]) {
         withJson(withNames(y))
           .option("platform", { type: "string", array: true, describe: "test only these platforms (default: the image's)" })
           .option("registry", { type: "string", describe: "test the pushed images in this registry instead of the local ones" })
-          .option("junit", { type: "string", describe: "also write a JUnit XML report to this file" }),
+          .option("junit", { type: "string", describe: "also write a JUnit XML report to this file" })
+          .option("builder", { type: "string", describe: "buildx builder to use (default BUILDX_BUILDER, else the current builder)" }),
       async (args) => (await import("./commands/test.js")).test(args, interrupt.signal),
     )
     .command(
@@ -133,6 +135,7 @@ export function buildParser(argv: string[]) {
           .option("registry", { type: "string", describe: "registry and namespace, e.g. ghcr.io/acme (or KILN_REGISTRY, kiln.config.ts)" })
           .option("dry-run", { type: "boolean", default: false, describe: "print the plan (image, version, tags, why); push nothing" })
           .option("force", { type: "boolean", default: false, describe: "move a version tag that points at another digest" })
+          .option("builder", { type: "string", describe: "buildx builder to use (default BUILDX_BUILDER, else the current builder)" })
           .option("baseline", {
             type: "boolean",
             default: false,
@@ -172,6 +175,7 @@ export function buildParser(argv: string[]) {
       (y) =>
         withJson(withNames(y))
           .option("out", { type: "string", default: "docker-bake.json", describe: "file to write, relative to the workspace root" })
+          .option("builder", { type: "string", describe: "buildx builder to use (default BUILDX_BUILDER, else the current builder)" })
           .option("registry", { type: "string", describe: "tag for this registry (push tags) instead of local tags" })
           .option("mirror", { type: "string", describe: "mirror preset or spec" }),
       async (args) => (await import("./commands/bake.js")).bake(args, interrupt.signal),
@@ -198,6 +202,7 @@ export function buildParser(argv: string[]) {
       (y) =>
         withJson(y)
           .option("registry", { type: "string", describe: "registry to check, e.g. 127.0.0.1:5000/kiln" })
+          .option("builder", { type: "string", describe: "buildx builder to use (default BUILDX_BUILDER, else the current builder)" })
           .option("mirror", { type: "string", describe: "mirror preset or spec" }),
       async (args) => (await import("./commands/doctor.js")).doctor(args, interrupt.signal),
     )

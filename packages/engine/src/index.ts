@@ -1,6 +1,15 @@
 export { engineClient, imageExists, imageId, probeEngine, type EngineStatus } from "./engine/engine.js";
 export { runDoctor, type DoctorCheck, type DoctorOptions, type CheckStatus } from "./doctor/doctor.js";
-export { parseBuildxVersion, parseBuildxInspect, parseBinfmtEntry, type BuilderInfo } from "./doctor/buildx-info.js";
+export {
+  parseBuildxVersion,
+  parseBuildxInspect,
+  parseBuilderNodes,
+  platformPlacement,
+  parseBinfmtEntry,
+  type BuilderInfo,
+  type BuilderNode,
+  type BuilderNodes,
+} from "./doctor/buildx-info.js";
 export { runImageTests, type ImageUnderTest, type RunOptions } from "./imagetest/runner.js";
 export { formatReport, junitReport, summarize, type TestOutcome, type TestReport } from "./imagetest/report.js";
 export { imageInventory, installedPackages, type ImageInventory } from "./engine/installed-packages.js";

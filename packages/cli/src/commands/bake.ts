@@ -1,5 +1,15 @@
 import path from "node:path";
-import { bakeFile, chosenRegistry, gitRevision, loadKilnConfig, sourceDateEpoch, writeFileAtomic } from "@kiln/core";
+import {
+  bakeFile,
+  builderArgs,
+  chosenBuilder,
+  chosenRegistry,
+  formatCommand,
+  gitRevision,
+  loadKilnConfig,
+  sourceDateEpoch,
+  writeFileAtomic,
+} from "@kiln/core";
 import { commandContext, loadSelection } from "../context.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson } from "../output.js";
@@ -10,6 +20,8 @@ export interface BakeArgs {
   registry: string | undefined;
   mirror: string | undefined;
   json: boolean;
+  /** buildx builder the printed bake command names (--builder, else BUILDX_BUILDER) */
+  builder?: string;
 }
 
 /** `kiln bake`: writes docker-bake.json for `docker buildx bake`, parents linked as target contexts. */
@@ -33,5 +45,10 @@ export async function bake(args: BakeArgs, signal: AbortSignal): Promise<void> {
   const out = path.resolve(workspace.root, args.out);
   writeFileAtomic(out, `${JSON.stringify(file, null, 2)}\n`);
   const shown = path.relative(process.cwd(), out) || out;
-  note(undefined, "bake", `wrote ${shown} (${Object.keys(file.target).length} targets); run: docker buildx bake -f ${shown} --load`);
+  const builder = chosenBuilder(args.builder);
+  note(
+    undefined,
+    "bake",
+    `wrote ${shown} (${Object.keys(file.target).length} targets); run: ${formatCommand({ command: "docker", args: ["buildx", "bake", ...builderArgs(builder), "-f", shown, registry ? "--push" : "--load"] })}`,
+  );
 }

@@ -64,20 +64,24 @@ afterAll(() => {
   if (shims) rmSync(shims, { recursive: true, force: true });
 });
 
-async function kiln(args: string[], log: string) {
+async function kiln(args: string[], log: string, env: Record<string, string> = {}) {
   return execute(
     { command: process.execPath, args: [bin, ...args] },
     {
       cwd: fixture.root,
-      env: { PATH: `${shims}:${process.env.PATH}`, KILN_ARGV_LOG: log, KILN_MIRROR: "", SOURCE_DATE_EPOCH: "1700000000" },
+      env: { PATH: `${shims}:${process.env.PATH}`, KILN_ARGV_LOG: log, KILN_MIRROR: "", SOURCE_DATE_EPOCH: "1700000000", ...env },
     },
   );
 }
 
 /** The argv --dry-run --json prints, and the argv the same command line ran, as the recording docker saw it. */
-async function dryRunAndExecuted(args: string[], push: boolean): Promise<{ printed: string[]; executed: string[] }> {
+async function dryRunAndExecuted(
+  args: string[],
+  push: boolean,
+  env: Record<string, string> = {},
+): Promise<{ printed: string[]; executed: string[] }> {
   const log = path.join(shims, `argv-${Math.random().toString(36).slice(2)}`);
-  const dry = await kiln([...args, "--dry-run", "--json"], log);
+  const dry = await kiln([...args, "--dry-run", "--json"], log, env);
   expect(dry.exitCode, dry.stderr).toBe(0);
   const plan = (
     JSON.parse(dry.stdout) as {
@@ -88,7 +92,7 @@ async function dryRunAndExecuted(args: string[], push: boolean): Promise<{ print
   )[0];
   const build = push ? plan?.build : plan;
   const printed = [`SOURCE_DATE_EPOCH=${build?.env.SOURCE_DATE_EPOCH ?? ""}`, "buildx", ...(build?.command?.args.slice(1) ?? [])];
-  const run = await kiln(args, log);
+  const run = await kiln(args, log, env);
   expect(run.stderr).toContain("recorded by the test, not built");
   expect(existsSync(log), run.stderr).toBe(true);
   const executed = readFileSync(log, "utf8").split("\0").slice(0, -1);
@@ -124,4 +128,35 @@ describe.skipIf(!registryUp)("dry-run argv = executed argv, with every build fla
     },
     60_000,
   );
+});
+
+describe.skipIf(!registryUp)("the buildx builder: --builder, else BUILDX_BUILDER, printed and run alike", () => {
+  test.each([
+    ["--builder, local store", ["build", "base", "--builder", "kiln-argv-flag"], {}, false, "kiln-argv-flag"],
+    [
+      // The push resolves the base's digest with imagetools: a missing builder named by the
+      // variable would fail it, so the flag's builder (one that exists) must reach it too.
+      "--builder over BUILDX_BUILDER, push (imagetools included)",
+      ["build", "base", "--push", "--registry", registry, "--builder", "default", "--mirror", "registry.hub=127.0.0.1:5000"],
+      { BUILDX_BUILDER: "kiln-argv-env" },
+      true,
+      "default",
+    ],
+    ["BUILDX_BUILDER, local store", ["build", "base"], { BUILDX_BUILDER: "kiln-argv-env" }, false, "kiln-argv-env"],
+  ] as [string, string[], Record<string, string>, boolean, string][])(
+    "%s",
+    async (_what, args, env, push, builder) => {
+      const { printed, executed } = await dryRunAndExecuted(args, push, env);
+      expect(executed).toEqual(printed);
+      expect(executed.slice(1, 5)).toEqual(["buildx", "build", "--builder", builder]);
+    },
+    60_000,
+  );
+
+  test("kiln doctor inspects the chosen builder and names a missing one with its fix", async () => {
+    const result = await kiln(["doctor", "--builder", "kiln-argv-missing"], path.join(shims, "unused"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^FAIL +builder: docker buildx inspect kiln-argv-missing: ERROR: no builder "kiln-argv-missing" found/m);
+    expect(result.stdout).toContain("fix: docker buildx ls lists the builders; create one with docker buildx create --name NAME");
+  }, 60_000);
 });

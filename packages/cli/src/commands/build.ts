@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
+  chosenBuilder,
   chosenRegistry,
   EngineUnavailableError,
   formatCommand,
@@ -38,6 +39,8 @@ export interface BuildArgs {
   mirror: string | undefined;
   progress: "auto" | "plain" | "tty" | "quiet" | "rawjson";
   requireEngine: boolean;
+  /** buildx builder (--builder, else BUILDX_BUILDER) */
+  builder?: string;
   cacheRef: string | undefined;
   /** false with --no-cache */
   cache: boolean;
@@ -66,6 +69,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   const config = await loadKilnConfig(context.root);
   const mirror = await activeMirror(context.root, args.mirror, config);
   const registry = chosenRegistry(args.registry, config);
+  const builder = chosenBuilder(args.builder);
   const output = buildOutput(args, registry);
   // KILN_PLATFORMS (comma-separated) is declared in turbo.json, so it is part of the cache key.
   const buildArgs = parseBuildArgs(args.buildArg ?? [], workspace.selected);
@@ -91,6 +95,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
     createdEpoch,
     cacheRef: args.cacheRef ?? config.cache,
     progress: args.progress,
+    builder,
     pinnedBase: args.locked ? pinnedBase(workspace.root, image) : undefined,
     noCache: !args.cache,
     buildArgs,
@@ -170,7 +175,7 @@ interface PushContext {
  * pushed with its parent is planned again once the parent is up, for the parent's digest.
  */
 async function push(args: BuildArgs, signal: AbortSignal, context: PushContext): Promise<void> {
-  const via = await pushByDigestVia();
+  const via = await pushByDigestVia(chosenBuilder(args.builder));
   const signing = signingFrom(args);
   const plan = (image: LoadedImage, pushedInThisRun: Set<string>) =>
     planPublish(image, context.all, {

@@ -1,4 +1,4 @@
-import { CheckFailedError, chosenRegistry, defaultPlatforms, findWorkspaceRoot, loadKilnConfig } from "@kiln/core";
+import { CheckFailedError, chosenBuilder, chosenRegistry, defaultPlatforms, findWorkspaceRoot, loadKilnConfig } from "@kiln/core";
 import { runDoctor } from "@kiln/engine";
 import { describeMirror } from "@kiln/mirror";
 import { activeMirror } from "../mirror.js";
@@ -8,6 +8,8 @@ export interface DoctorArgs {
   registry: string | undefined;
   mirror: string | undefined;
   json: boolean;
+  /** buildx builder to inspect (--builder, else BUILDX_BUILDER) */
+  builder?: string;
 }
 
 const marks = { ok: "ok  ", warn: "warn", fail: "FAIL" } as const;
@@ -21,6 +23,7 @@ export async function doctor(args: DoctorArgs, _signal: AbortSignal): Promise<vo
     registry: chosenRegistry(args.registry, config),
     mirror: describeMirror(mirror),
     platforms: defaultPlatforms,
+    builder: chosenBuilder(args.builder),
   });
   if (args.json) printJson(checks);
   else {

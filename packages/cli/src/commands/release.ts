@@ -1,6 +1,15 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
-import { chosenRegistry, gitRevision, loadKilnConfig, sourceDateEpoch, ToolError, UsageError, writeFileAtomic } from "@kiln/core";
+import {
+  chosenBuilder,
+  chosenRegistry,
+  gitRevision,
+  loadKilnConfig,
+  sourceDateEpoch,
+  ToolError,
+  UsageError,
+  writeFileAtomic,
+} from "@kiln/core";
 import {
   createReleaseTag,
   planPublish,
@@ -33,6 +42,8 @@ export interface ReleaseArgs {
   keyless?: boolean;
   /** attach an SBOM per platform (default) */
   sbom?: boolean;
+  /** buildx builder (--builder, else BUILDX_BUILDER) */
+  builder?: string;
 }
 
 /**
@@ -76,7 +87,8 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
   const summary: ReleaseSummary = { registry, revision, dryRun: args.dryRun, images: [] };
 
   const all = new Map(workspace.images.map((image) => [image.pkg.name, image]));
-  const via = await pushByDigestVia();
+  const builder = chosenBuilder(args.builder);
+  const via = await pushByDigestVia(builder);
   const signing = signingFrom(args);
   const releasing = new Set<string>();
   const publishPlan = (image: LoadedImage) =>
@@ -90,6 +102,7 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
       mirror: mirror?.profile,
       provenance: "max",
       progress: "plain",
+      builder,
       pushedInThisRun: releasing,
       metadataFile: path.relative(root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
       client: clientFor,

@@ -8,6 +8,8 @@ export interface TestArgs {
   platform?: string[];
   registry?: string;
   junit?: string;
+  /** buildx builder for images that must be built first (--builder, else BUILDX_BUILDER) */
+  builder?: string;
   json: boolean;
 }
 
@@ -43,6 +45,7 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
   await rebuildMissing(
     images.map((i) => i.name),
     args.registry,
+    args.builder,
     signal,
   );
   const report = await runImageTests(images, {
@@ -60,7 +63,12 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
  * A Turborepo cache hit restores dist/build.json without the image (another machine built it, or
  * the store was pruned). Trusting it would test nothing, so missing local images are rebuilt.
  */
-async function rebuildMissing(names: string[], registry: string | undefined, signal: AbortSignal): Promise<void> {
+async function rebuildMissing(
+  names: string[],
+  registry: string | undefined,
+  builder: string | undefined,
+  signal: AbortSignal,
+): Promise<void> {
   if (registry) return;
   const workspace = await loadSelection(commandContext(names), signal);
   const missing: string[] = [];
@@ -87,6 +95,7 @@ async function rebuildMissing(names: string[], registry: string | undefined, sig
       locked: false,
       json: false,
       buildArg: undefined,
+      builder,
     },
     signal,
   );

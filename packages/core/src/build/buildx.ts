@@ -3,6 +3,7 @@ import path from "node:path";
 import { ToolError } from "../errors.js";
 import { throwIfInterrupted } from "../interrupt/checkpoint.js";
 import { execute, formatCommand } from "../exec/exec.js";
+import { builderArgs } from "./builder.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import type { BuildPlan } from "../plan/plan.js";
 import { adviceForBuildFailure, lastErrorLine } from "./advice.js";
@@ -57,7 +58,7 @@ export async function runBuild(plan: BuildPlan, options: RunBuildOptions): Promi
       tags: plan.tags,
       output: plan.output.type,
       location: buildLocation(plan),
-      manifests: plan.pushName && digest ? await platformManifests(plan.pushName, digest, options.root) : [],
+      manifests: plan.pushName && digest ? await platformManifests(plan.pushName, digest, options.root, plan.builder) : [],
     };
     writeFileAtomic(buildRecordPath(options.imageDir), `${JSON.stringify(record, null, 2)}\n`);
     return record;
@@ -85,10 +86,13 @@ export function buildLocation(plan: BuildPlan): BuildLocation {
  * The per-platform manifests of a pushed index, read back from the registry. (A --load into the
  * local store has no registry to ask; its record carries the index digest only.)
  */
-async function platformManifests(pushName: string, digest: string, root: string): Promise<BuildRecord["manifests"]> {
+async function platformManifests(pushName: string, digest: string, root: string, builder?: string): Promise<BuildRecord["manifests"]> {
   const repository = pushName.replace(/:[^:/]+$/, "");
   const inspect = async (reference: string): Promise<unknown> => {
-    const result = await execute({ command: "docker", args: ["buildx", "imagetools", "inspect", reference, "--raw"] }, { cwd: root });
+    const result = await execute(
+      { command: "docker", args: ["buildx", "imagetools", "inspect", ...builderArgs(builder), reference, "--raw"] },
+      { cwd: root },
+    );
     return result.exitCode === 0 ? JSON.parse(result.stdout) : undefined;
   };
   const index = (await inspect(`${repository}@${digest}`)) as

@@ -100,6 +100,8 @@ export interface BuildPlan {
   pushName?: string;
   /** environment for the command: SOURCE_DATE_EPOCH makes timestamps reproducible */
   env: Record<string, string>;
+  /** the buildx builder the command names (undefined: buildx's current builder) */
+  builder?: string;
 }
 
 /** Image reference for `name` at `tag`, in the registry when given, else the local repository. */
@@ -245,6 +247,7 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
     metadataFile: options.metadataFile,
     command: { command: "docker", args },
     env,
+    ...(options.builder ? { builder: options.builder } : {}),
     ...(repository ? { repository, pushName: output.type === "push" ? tags[0] : pushName(resolved.name, version, options) } : {}),
   };
 }

@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { engineClient, probeEngine } from "../engine/engine.js";
 import { execute } from "@kiln/core";
 import { registryBaseUrl } from "@kiln/reference";
-import { parseBinfmtEntry, parseBuildxInspect, parseBuildxVersion } from "./buildx-info.js";
+import {
+  parseBinfmtEntry,
+  parseBuilderNodes,
+  parseBuildxInspect,
+  parseBuildxVersion,
+  platformPlacement,
+  type BuilderNode,
+} from "./buildx-info.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
@@ -21,6 +28,8 @@ export interface DoctorOptions {
   mirror: string;
   /** platforms the images need; each foreign one needs emulation */
   platforms: string[];
+  /** the buildx builder to inspect; undefined for buildx's current builder */
+  builder?: string;
 }
 
 /** Everything a multi-platform build needs, each with its fix. A "fail" means a build cannot work. */
@@ -47,8 +56,21 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   );
 
   if (engine.reachable && buildxVersion) {
-    const inspect = await execute({ command: "docker", args: ["buildx", "inspect"] });
+    const inspect = await execute({ command: "docker", args: ["buildx", "inspect", ...(options.builder ? [options.builder] : [])] });
+    if (inspect.exitCode !== 0) {
+      checks.push({
+        name: "builder",
+        status: "fail",
+        detail: `docker buildx inspect ${options.builder ?? ""}: ${inspect.stderr.trim().split("\n").at(-1) ?? "failed"}`.replace(
+          "  ",
+          " ",
+        ),
+        fix: "docker buildx ls lists the builders; create one with docker buildx create --name NAME (see docs/scale.md)",
+      });
+      return [...checks, ...(await trailingChecks(options))];
+    }
     const builder = parseBuildxInspect(inspect.stdout);
+    const nodes = parseBuilderNodes(inspect.stdout);
     const containerdStore = await usesContainerdImageStore();
     const multiPlatform = builder.driver !== "docker" || containerdStore;
     checks.push({
@@ -59,16 +81,48 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
         ? undefined
         : 'multi-platform builds need the containerd image store: {"features":{"containerd-snapshotter":true}} in /etc/docker/daemon.json, then restart dockerd',
     });
+    for (const node of nodes.nodes) checks.push(nodeCheck(node));
+    const host = `linux/${engine.arch === "x86_64" ? "amd64" : engine.arch === "aarch64" ? "arm64" : engine.arch}`;
     for (const platform of options.platforms) {
-      const native = `linux/${engine.arch === "x86_64" ? "amd64" : engine.arch === "aarch64" ? "arm64" : engine.arch}`;
-      if (platform === native) continue;
-      checks.push(emulationCheck(platform, builder.platforms));
+      const placement = platformPlacement(platform, nodes, host);
+      if (placement.kind === "native") {
+        checks.push({ name: `platform ${platform}`, status: "ok", detail: `native on node ${placement.node}` });
+        continue;
+      }
+      const node = placement.kind === "emulated" ? nodes.nodes.find((n) => n.name === placement.node) : undefined;
+      // binfmt_misc can be read only for nodes on this machine's engine; a remote node's list is trusted.
+      const local = nodes.driver === "docker" || (node?.endpoint ?? "").startsWith("unix://") || node?.endpoint === "default";
+      const check = emulationCheck(platform, local ? builder.platforms : (node?.platforms ?? []), local);
+      const where = placement.kind === "emulated" ? `; ${platform} will be emulated (QEMU) on node ${placement.node}` : "";
+      checks.push({
+        ...check,
+        detail: `${check.detail}${where}`,
+        fix:
+          check.fix &&
+          `${check.fix}; or build ${platform} natively: docker buildx create --append --name ${nodes.name ?? "NAME"} --platform ${platform} <endpoint of a ${platform} machine>`,
+      });
     }
   }
+  return [...checks, ...(await trailingChecks(options))];
+}
 
+async function trailingChecks(options: DoctorOptions): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
   if (options.registry) checks.push(await registryCheck(options.registry));
   checks.push({ name: "mirror", status: "ok", detail: options.mirror.replace(/^mirror: /, "") });
   return checks;
+}
+
+/** One node of the builder: where it is, whether it runs, what it builds. */
+function nodeCheck(node: BuilderNode): DoctorCheck {
+  const running = node.status === undefined || node.status === "running";
+  const preferred = node.preferred.length > 0 ? ` (builds ${node.preferred.join(", ")} here)` : "";
+  return {
+    name: `node ${node.name}`,
+    status: running ? "ok" : "warn",
+    detail: `${node.endpoint ?? "?"}, ${node.status ?? "status unknown"}; platforms ${node.platforms.join(", ") || "unknown"}${preferred}`,
+    fix: running ? undefined : `start it: docker buildx inspect --bootstrap (buildx also starts it on the first build)`,
+  };
 }
 
 async function usesContainerdImageStore(): Promise<boolean> {
@@ -90,12 +144,12 @@ const qemuNames: Record<string, string> = {
   "linux/riscv64": "qemu-riscv64",
 };
 
-function emulationCheck(platform: string, builderPlatforms: string[]): DoctorCheck {
+function emulationCheck(platform: string, builderPlatforms: string[], local = true): DoctorCheck {
   const name = `emulation ${platform}`;
   const entry = qemuNames[platform];
   const file = entry ? `/proc/sys/fs/binfmt_misc/${entry}` : undefined;
   const fix = `install QEMU user emulation: apt-get install qemu-user-static binfmt-support && update-binfmts --enable ${entry ?? "<handler>"}`;
-  if (file && existsSync("/proc/sys/fs/binfmt_misc")) {
+  if (local && file && existsSync("/proc/sys/fs/binfmt_misc")) {
     if (!existsSync(file)) return { name, status: "fail", detail: `no binfmt handler ${entry} registered`, fix };
     const state = parseBinfmtEntry(readFileSync(file, "utf8"));
     if (!state.enabled) return { name, status: "fail", detail: `binfmt handler ${entry} is disabled`, fix };

@@ -1,5 +1,5 @@
 import { registryMirrorContexts, type MirrorProfile } from "@kiln/mirror";
-import { ToolError } from "@kiln/core";
+import { builderArgs, ToolError } from "@kiln/core";
 import { execute } from "@kiln/core";
 
 interface ManifestDescriptor {
@@ -15,11 +15,12 @@ export async function resolveBaseDigest(
   reference: string,
   platforms: string[],
   mirror: MirrorProfile | undefined,
+  builder?: string,
 ): Promise<{ digest: string; platforms: Record<string, string> }> {
   const mirrored = registryMirrorContexts(mirror, [reference])[reference]?.replace(/^docker-image:\/\//, "") ?? reference;
   const result = await execute({
     command: "docker",
-    args: ["buildx", "imagetools", "inspect", mirrored, "--format", "{{json .Manifest}}"],
+    args: ["buildx", "imagetools", "inspect", ...builderArgs(builder), mirrored, "--format", "{{json .Manifest}}"],
   });
   if (result.exitCode !== 0) {
     throw new ToolError(

@@ -77,7 +77,7 @@ export async function planPublish(image: LoadedImage, all: Map<string, LoadedIma
   // A registry base is labelled with the digest it resolves to now (the lock's, when --locked).
   const baseDigest =
     base.kind === "reference" && !options.pinnedBase
-      ? (await resolveBaseDigest(base.reference, options.platforms ?? image.resolved.platforms, options.mirror)).digest
+      ? (await resolveBaseDigest(base.reference, options.platforms ?? image.resolved.platforms, options.mirror, options.builder)).digest
       : undefined;
   const client = clientFor(image.pkg.name);
   const published = await withRetries(() => client.tags(), backoff, log);
