@@ -80,6 +80,11 @@ export function buildParser(argv: string[]) {
         withJson(withNames(y))
           .option("dry-run", { type: "boolean", default: false, describe: "print the exact buildx command per image; run nothing" })
           .option("push", { type: "boolean", default: false, describe: "push to --registry instead of loading into the local image store" })
+          .option("push-by-digest", {
+            type: "boolean",
+            default: false,
+            describe: "push each platform untagged to --registry and write dist/digests/<platform>.json for kiln merge",
+          })
           .option("registry", { type: "string", describe: "registry and namespace, e.g. 127.0.0.1:5000/kiln" })
           .option("output", { type: "string", describe: "oci:<file.tar> (OCI layout) or cache-only" })
           .option("builder", { type: "string", describe: "buildx builder to use (default BUILDX_BUILDER, else the current builder)" })
@@ -153,6 +158,21 @@ export function buildParser(argv: string[]) {
           })
           .option("mirror", { type: "string", describe: "mirror preset or spec" }),
       async (args) => (await import("./commands/release.js")).release(args, interrupt.signal),
+    )
+    .command(
+      "merge <name>",
+      "combine the per-platform digests in dist/digests/ (kiln build --push-by-digest) into one index with the version tags",
+      (y) =>
+        withJson(y)
+          .positional("name", { type: "string", demandOption: true, describe: "the image" })
+          .option("registry", { type: "string", describe: "registry and namespace the digests were pushed to (or KILN_REGISTRY)" })
+          .option("builder", { type: "string", describe: "buildx builder for imagetools (default BUILDX_BUILDER)" })
+          .option("dry-run", {
+            type: "boolean",
+            default: false,
+            describe: "check the digests and print the imagetools command; push nothing",
+          }),
+      async (args) => (await import("./commands/merge.js")).merge(args, interrupt.signal),
     )
     .command(
       "lock [names..]",

@@ -6,7 +6,7 @@
  * Exit codes (documented in the README, "Exit codes"):
  *   1  a check failed (lint findings, synth --check drift, image tests, doctor problems)
  *   2  bad input: an image definition, a flag, a config file
- *   3  no container engine while one is required (--require-engine / KILN_REQUIRE_ENGINE=1)
+ *   3  no container engine while one is required (--require-engine / KILN_REQUIRE_ENGINE=1, or under Turborepo)
  *   4  an external tool failed (buildx, the registry, shellcheck)
  *   130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM
  */

@@ -72,6 +72,8 @@ export { versionTags, isHighestStable, type TagOptions } from "./plan/tags.js";
 export { buildLabels, type LabelOptions } from "./plan/labels.js";
 export { gitRevision, sourceDateEpoch } from "./build/git.js";
 export { chosenBuilder, builderArgs } from "./build/builder.js";
+export { platformDigestSchema, platformDigestFileName, platformDigestDir, type PlatformDigest } from "./build/platform-digest.js";
+export { planMerge, MergeRefusedError, type MergeInput, type MergePlan } from "./plan/merge.js";
 export { runBuild, buildRecordPath, buildLocation, type RunBuildOptions } from "./build/buildx.js";
 export { catalogData, type CatalogData, type CatalogImage } from "./catalog/catalog.js";
 export { adviceForBuildFailure, lastErrorLine, type BuildAdvice } from "./build/advice.js";

@@ -4,6 +4,8 @@ export { planRelease, type ReleaseStep, type ReleasePlanOptions } from "./releas
 export {
   planPublish,
   publishImage,
+  pushByDigest,
+  type DigestPush,
   withRetries,
   type PublishPlan,
   type PublishPlanOptions,

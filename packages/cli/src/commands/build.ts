@@ -3,6 +3,11 @@ import path from "node:path";
 import {
   chosenBuilder,
   chosenRegistry,
+  platformDigestDir,
+  platformDigestFileName,
+  ToolError,
+  writeFileAtomic,
+  type PlatformDigest,
   EngineUnavailableError,
   formatCommand,
   gitRevision,
@@ -21,7 +26,7 @@ import {
   sortedByCodePoint,
 } from "@kiln/core";
 import { probeEngine } from "@kiln/engine";
-import { planPublish, publishImage, type PublishPlan } from "@kiln/registry";
+import { planPublish, publishImage, pushByDigest, type PublishPlan } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
 import { parentPlan } from "../parent-images.js";
 import { activeMirror } from "../mirror.js";
@@ -33,6 +38,11 @@ export interface BuildArgs {
   names: string[];
   dryRun: boolean;
   push: boolean;
+  /**
+   * push each platform by digest, untagged, and write dist/digests/<platform>.json for `kiln merge`
+   * (one platform per machine or CI job)
+   */
+  pushByDigest?: boolean;
   registry: string | undefined;
   output: string | undefined;
   platform: string[] | undefined;
@@ -101,6 +111,23 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
     buildArgs,
     metadataFile: path.relative(workspace.root, path.join(image.pkg.dir, "dist", "buildx-metadata.json")),
   });
+  if (args.pushByDigest) {
+    if (!registry) throw new UsageError("--push-by-digest needs a registry", "pass --registry host[:port]/namespace, or set KILN_REGISTRY");
+    if (args.push || args.output) throw new UsageError("--push-by-digest excludes --push and --output", "choose one destination");
+    if (!revision)
+      throw new UsageError(
+        "--push-by-digest needs a git checkout",
+        "kiln merge refuses digests of different commits, so each records its commit",
+      );
+    return pushDigests(args, signal, {
+      root: workspace.root,
+      registry,
+      all,
+      selected: workspace.selected,
+      planOptions,
+      revision,
+    });
+  }
   if (output.type === "push" && registry)
     return push(args, signal, {
       root: workspace.root,
@@ -224,6 +251,63 @@ async function push(args: BuildArgs, signal: AbortSignal, context: PushContext):
       log: (text) => note(image.pkg.name, "push", text),
     });
     note(image.pkg.name, "push", `${result.tags.join(", ")} → ${result.digest}`);
+  }
+}
+
+/**
+ * `build --push-by-digest`: each image up by digest with no tag (its parents taken from the
+ * registry at the digest their version tag has), then one digest file per platform.
+ */
+async function pushDigests(
+  args: BuildArgs,
+  signal: AbortSignal,
+  context: Omit<PushContext, "createdEpoch" | "mirrorNote"> & { revision: string },
+): Promise<void> {
+  const via = await pushByDigestVia(chosenBuilder(args.builder));
+  const plans = [];
+  for (const image of context.selected) {
+    const names = context.selected.map((i) => i.pkg.name);
+    const plan = await planPublish(image, context.all, {
+      ...context.planOptions(image),
+      registry: context.registry,
+      via,
+      pushedInThisRun: new Set(names.slice(0, names.indexOf(image.pkg.name))),
+      log: (text) => note(image.pkg.name, "push", text),
+    });
+    if (args.dryRun) {
+      printLine(`# ${plan.image} ${plan.version}: ${plan.build.platforms.join(" + ")} by digest, then dist/digests/`);
+      printLine(commandLine(plan.build));
+      continue;
+    }
+    if (plans.length === 0 && !(await requireEngine(args))) return;
+    const pushed = await pushByDigest(plan, {
+      root: context.root,
+      imageDir: image.pkg.dir,
+      registry: context.registry,
+      signal,
+      log: (text) => note(image.pkg.name, "push", text),
+    });
+    const dir = platformDigestDir(image.pkg.dir);
+    for (const platform of plan.build.platforms) {
+      const digest = plan.build.platforms.length === 1 ? pushed.digest : pushed.manifests.find((m) => m.platform === platform)?.digest;
+      if (!digest)
+        throw new ToolError(
+          "KILN_NO_DIGEST",
+          `${plan.image}: the pushed index has no ${platform} manifest`,
+          "re-run with --progress plain",
+        );
+      const record: PlatformDigest = {
+        image: plan.image,
+        version: plan.version,
+        platform,
+        digest,
+        repository: plan.repository,
+        commit: context.revision,
+      };
+      writeFileAtomic(path.join(dir, platformDigestFileName(platform)), `${JSON.stringify(record, null, 2)}\n`);
+      note(plan.image, "push", `${platform} → ${plan.repository}@${digest} (dist/digests/${platformDigestFileName(platform)})`);
+    }
+    plans.push(plan);
   }
 }
 

@@ -13,7 +13,7 @@ import {
 import { resolveBaseDigest } from "../registry/base-digest.js";
 import { copyByDigest, platformManifests } from "../registry/copy.js";
 import { repositoryLocation } from "../registry/reference.js";
-import { RegistryClient, type ManifestContent } from "../registry/registry.js";
+import { RegistryClient, type ManifestContent, type StoredManifest } from "../registry/registry.js";
 
 /**
  * Everything a push of one image will do, computed before any of it runs: `kiln build --push
@@ -144,6 +144,52 @@ export async function publishImage(plan: PublishPlan, options: PublishOptions): 
   const backoff = options.backoffMs ?? defaultBackoff;
   const clientFor = options.client ?? ((repository: string) => new RegistryClient(repositoryLocation(options.registry, repository)));
   const client = clientFor(plan.image);
+  let existing: string | undefined;
+  const { digest, manifest, manifests } = await pushByDigest(plan, options, async (digest) => {
+    // Checked before the digest is copied out of staging: a refused push leaves the repository as it was.
+    existing = await withRetries(() => client.digest(plan.version), backoff, options.log);
+    if (existing !== undefined && existing !== digest && !options.force) {
+      throw new ToolError(
+        "KILN_TAG_EXISTS",
+        `${plan.image}: tag ${plan.version} already points at ${existing}, and this build is ${digest}; refusing to overwrite a released version`,
+        "bump the version (pnpm changeset), or pass --force to move the tag on purpose",
+      );
+    }
+  });
+  const forced = existing !== undefined && existing !== digest;
+  await options.attach?.({
+    repository: plan.repository,
+    digest,
+    manifests,
+    localReference: plan.build.output.type === "push-by-digest" && plan.build.output.via === "staging" ? plan.build.pushName : undefined,
+  });
+
+  for (const tag of plan.tags) await withRetries(() => client.putManifest(tag, manifest), backoff, options.log);
+  if (forced) options.log(`moved ${plan.version} from ${existing} to ${digest} (--force)`);
+  return { digest, tags: plan.tags.map((tag) => `${plan.repository}:${tag}`), forced };
+}
+
+/** An image in its repository by digest, with no tag: what a merge or a publish starts from. */
+export interface DigestPush {
+  digest: string;
+  manifest: StoredManifest;
+  /** per platform manifest digest */
+  manifests: { platform: string; digest: string }[];
+}
+
+/**
+ * The build half of a publish: builds and pushes by digest (staging: then copies the digest into
+ * the image's repository), and reads the manifest back. No tag moves. `beforeCopy` runs once the
+ * digest is known, before anything reaches the image's repository; a throw there stops the push.
+ */
+export async function pushByDigest(
+  plan: PublishPlan,
+  options: Omit<PublishOptions, "force" | "attach">,
+  beforeCopy?: (digest: string) => Promise<unknown>,
+): Promise<DigestPush> {
+  const backoff = options.backoffMs ?? defaultBackoff;
+  const clientFor = options.client ?? ((repository: string) => new RegistryClient(repositoryLocation(options.registry, repository)));
+  const client = clientFor(plan.image);
   const record = await withRetries(
     () => runBuild(plan.build, { root: options.root, imageDir: options.imageDir, signal: options.signal }),
     backoff,
@@ -157,15 +203,7 @@ export async function publishImage(plan: PublishPlan, options: PublishOptions): 
       "re-run with --progress plain to see the push",
     );
 
-  const existing = await withRetries(() => client.digest(plan.version), backoff, options.log);
-  const forced = existing !== undefined && existing !== digest;
-  if (forced && !options.force) {
-    throw new ToolError(
-      "KILN_TAG_EXISTS",
-      `${plan.image}: tag ${plan.version} already points at ${existing}, and this build is ${digest}; refusing to overwrite a released version`,
-      "bump the version (pnpm changeset), or pass --force to move the tag on purpose",
-    );
-  }
+  await beforeCopy?.(digest);
   if (plan.build.output.type === "push-by-digest" && plan.build.output.via === "staging") {
     const staging = clientFor(`${stagingNamespace}/${plan.image}`);
     await withRetries(() => copyByDigest(staging, client, digest), backoff, options.log);
@@ -179,16 +217,7 @@ export async function publishImage(plan: PublishPlan, options: PublishOptions): 
     );
   const content = JSON.parse(manifest.bytes.toString("utf8")) as ManifestContent;
   const manifests = content.manifests ? platformManifests(content) : [{ platform: plan.build.platforms[0] ?? "", digest }];
-  await options.attach?.({
-    repository: plan.repository,
-    digest,
-    manifests,
-    localReference: plan.build.output.type === "push-by-digest" && plan.build.output.via === "staging" ? plan.build.pushName : undefined,
-  });
-
-  for (const tag of plan.tags) await withRetries(() => client.putManifest(tag, manifest), backoff, options.log);
-  if (forced) options.log(`moved ${plan.version} from ${existing} to ${digest} (--force)`);
-  return { digest, tags: plan.tags.map((tag) => `${plan.repository}:${tag}`), forced };
+  return { digest, manifest, manifests };
 }
 
 const transient = new Set(["KILN_REGISTRY_UNREACHABLE", "KILN_REGISTRY_ERROR"]);
