@@ -3,19 +3,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import { execute } from "@kiln/core";
+import { runKiln as kiln, kilnBin as bin } from "./testing/run-kiln.js";
 import { createWorkspaceFixture, imageSource, type WorkspaceFixture } from "../../core/src/testing/workspace-fixture.js";
 
-const bin = fileURLToPath(new URL("../bin/kiln.js", import.meta.url));
 let fixture: WorkspaceFixture;
 afterEach(() => fixture?.remove());
-
-/** Runs the real kiln binary, as a user would, in `cwd`; engine access is pointed at nothing. */
-function kiln(args: string[], cwd: string, env: Record<string, string> = {}) {
-  return execute(
-    { command: process.execPath, args: [bin, ...args] },
-    { cwd, env: { DOCKER_HOST: "unix:///nonexistent/docker.sock", KILN_MIRROR: "", ...env } },
-  );
-}
 
 function workspaceWithNginx(): WorkspaceFixture {
   const ws = createWorkspaceFixture();

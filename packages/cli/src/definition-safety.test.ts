@@ -1,20 +1,12 @@
 import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import { execute } from "@kiln/core";
+import { runKiln as kiln } from "./testing/run-kiln.js";
 import { createWorkspaceFixture, imageSource, type WorkspaceFixture } from "../../core/src/testing/workspace-fixture.js";
 
-const bin = fileURLToPath(new URL("../bin/kiln.js", import.meta.url));
 let fixture: WorkspaceFixture;
 afterEach(() => fixture?.remove());
-
-function kiln(args: string[], cwd: string, env: Record<string, string> = {}) {
-  return execute(
-    { command: process.execPath, args: [bin, ...args] },
-    { cwd, env: { DOCKER_HOST: "unix:///nonexistent/docker.sock", KILN_MIRROR: "", ...env } },
-  );
-}
 
 describe("a definition cannot make kiln write what it did not mean", () => {
   test.each<[string, string, RegExp]>([

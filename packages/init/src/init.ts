@@ -1,4 +1,4 @@
-import { defineFeature, featureFilesDirectory, type Feature } from "@kiln/core";
+import { defineFeature, featureFilesDirectory, serviceHealthcheck, type Feature } from "@kiln/core";
 import { containerEnvironmentDirectory, containerEnvironmentScript } from "./container-environment.js";
 import { logrotateConfig, logrotateService, serviceLogDirectory, type LogrotateOptions } from "./logrotate.js";
 import { disablePackageServices, serviceScript, serviceTest, type ServiceSpec } from "./service.js";
@@ -93,14 +93,7 @@ export function init(options: InitOptions = {}): Feature {
       entrypoint: { role: "init", argv: [distro.paths.tini, "--", "/sbin/my_init"], replaces: ["tini"] },
       // No command: my_init runs the services until stopped. `docker run IMG cmd` adds a main command.
       cmd: [],
-      healthcheck: {
-        test: ["/usr/local/bin/kiln-init-health"],
-        intervalSeconds: 30,
-        timeoutSeconds: 5,
-        startPeriodSeconds: 10,
-        startIntervalSeconds: 1,
-        retries: 3,
-      },
+      healthcheck: serviceHealthcheck(["/usr/local/bin/kiln-init-health"], 10),
       tests: [
         { kind: "health", name: "every enabled service is up (health check)", timeoutSeconds: 90 },
         {

@@ -1,4 +1,4 @@
-import { defineFeature, featureFilesDirectory, posixNameSchema, z, type DistroName, type Feature } from "@kiln/core";
+import { defineFeature, featureFilesDirectory, posixNameSchema, serviceHealthcheck, z, type DistroName, type Feature } from "@kiln/core";
 
 /** sshd, ssh-keygen and the sftp server: Alpine splits them into three packages, Debian and Ubuntu ship one. */
 const sshServerPackages: Record<DistroName, string[]> = {
@@ -118,14 +118,7 @@ export function ssh(options: SshOptions = {}): Feature {
         ? {
             cmd: ["/usr/local/bin/kiln-ssh-start"],
             ports: [port],
-            healthcheck: {
-              test: ["/usr/local/bin/kiln-ssh-health"],
-              intervalSeconds: 30,
-              timeoutSeconds: 5,
-              startPeriodSeconds: 10,
-              startIntervalSeconds: 1,
-              retries: 3,
-            },
+            healthcheck: serviceHealthcheck(["/usr/local/bin/kiln-ssh-health"], 10),
           }
         : {}),
       tests: [

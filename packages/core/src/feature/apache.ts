@@ -3,6 +3,8 @@ import { z } from "zod";
 import { defineFeature, type Feature } from "./feature.js";
 import { featureFilesDirectory } from "./feature-files.js";
 import { httpProbe } from "./http-probe.js";
+import { serviceHealthcheck } from "./service-healthcheck.js";
+import { tlsRuntimeEnv } from "./tls-runtime-env.js";
 import type { DistroName } from "../spec/schema.js";
 
 /** What each distro's httpd package is called and where it keeps its parts. */
@@ -241,30 +243,9 @@ export function apache(options: ApacheOptions = {}): Feature {
         HTTPD_TLS_CERTIFICATES: tls.certificates,
         HTTPD_TLS_DOMAIN: tls.domain,
       },
-      runtimeEnv: {
-        HTTPD_TLS_DOMAIN: {
-          default: tls.domain || "unset",
-          description: `turns HTTPS on for this domain, on port ${tls.port}; plain HTTP then answers 301`,
-        },
-        HTTPD_TLS_CERTIFICATES: {
-          default: tls.certificates,
-          description: "the Let's Encrypt directory holding live/<domain>/fullchain.pem and privkey.pem",
-        },
-        HTTPD_TLS_PUBLIC_PORT: {
-          default: "443",
-          description: "the HTTPS port clients see (behind a port mapping), used in the 301's Location",
-        },
-        HTTPD_HSTS_MAX_AGE: { default: "unset", description: "seconds of Strict-Transport-Security; unset sends no HSTS header" },
-      },
+      runtimeEnv: tlsRuntimeEnv("HTTPD", tls),
       ports: [port, tls.port],
-      healthcheck: {
-        test: httpProbe(distro, port, healthPath),
-        intervalSeconds: 30,
-        timeoutSeconds: 5,
-        startPeriodSeconds: 5,
-        startIntervalSeconds: 1,
-        retries: 3,
-      },
+      healthcheck: serviceHealthcheck(httpProbe(distro, port, healthPath), 5),
       // What docker stop and Kubernetes send; kiln-httpd turns it into httpd's graceful stop (SIGWINCH).
       stopSignal: "SIGTERM",
       cmd: ["kiln-httpd", "start"],

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { defineFeature, type Feature, type FeatureContributionInput } from "./feature.js";
 import { featureFilesDirectory } from "./feature-files.js";
 import { httpProbe } from "./http-probe.js";
+import { serviceHealthcheck } from "./service-healthcheck.js";
+import { tlsRuntimeEnv } from "./tls-runtime-env.js";
 import { shellQuote } from "../shell/shell-quote.js";
 import { absolutePathSchema } from "../spec/grammar.js";
 import type { DistroName } from "../spec/schema.js";
@@ -203,14 +205,7 @@ export function nginx(options: NginxOptions = {}): Feature {
         },
       ],
       ports: [port],
-      healthcheck: {
-        test: httpProbe(distro, port, healthPath),
-        intervalSeconds: 30,
-        timeoutSeconds: 5,
-        startPeriodSeconds: 5,
-        startIntervalSeconds: 1,
-        retries: 3,
-      },
+      healthcheck: serviceHealthcheck(httpProbe(distro, port, healthPath), 5),
       // SIGQUIT is nginx's graceful shutdown: finish in-flight requests, then exit.
       stopSignal: "SIGQUIT",
       cmd: ["nginx", "-e", "/dev/stderr", "-g", "daemon off;"],
@@ -239,21 +234,7 @@ function withTls(contribution: FeatureContributionInput, tls: Required<NginxTlsO
       },
     ],
     env: { KILN_NGINX_TLS_PORT: String(tls.port), NGINX_TLS_CERTIFICATES: tls.certificates, NGINX_TLS_DOMAIN: tls.domain },
-    runtimeEnv: {
-      NGINX_TLS_DOMAIN: {
-        default: tls.domain || "unset",
-        description: `turns HTTPS on for this domain, on port ${tls.port}; plain HTTP then answers 301`,
-      },
-      NGINX_TLS_CERTIFICATES: {
-        default: tls.certificates,
-        description: "the Let's Encrypt directory holding live/<domain>/fullchain.pem and privkey.pem",
-      },
-      NGINX_TLS_PUBLIC_PORT: {
-        default: "443",
-        description: "the HTTPS port clients see (behind a port mapping), used in the 301's Location",
-      },
-      NGINX_HSTS_MAX_AGE: { default: "unset", description: "seconds of Strict-Transport-Security; unset sends no HSTS header" },
-    },
+    runtimeEnv: tlsRuntimeEnv("NGINX", tls),
     ports: [...(contribution.ports ?? []), tls.port],
     cmd: ["kiln-nginx-start"],
     tests: [

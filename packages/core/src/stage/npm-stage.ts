@@ -1,22 +1,8 @@
-import type { ImageDefinition } from "../spec/define.js";
+import type { NodeStageOptions } from "./node-stage-options.js";
 import { stage, type StageInput } from "./stage.js";
 
-export interface NpmStageOptions {
-  /** the stage's name, used by COPY --from */
-  name: string;
-  /** an image with Node.js and npm */
-  from: string | ImageDefinition;
-  /** directory in the image's build context holding package.json and package-lock.json, e.g. "site" */
-  source: string;
-  /** the build command, run in that directory after the install, e.g. "npm run build" */
-  build: string;
-  /** what the build writes, relative to `source` (e.g. "dist"): the only thing that ships */
-  output: string;
-  /** where the output goes in the image */
-  to: string;
-  /** owner of the copied files in the image (user or user:group); root when omitted */
-  owner?: string;
-}
+/** npmStage()'s options: installs with npm (package-lock.json). */
+export type NpmStageOptions = NodeStageOptions;
 
 /**
  * pnpmStage()'s twin for npm projects: `npm ci` from package-lock.json, manifests before the

@@ -1,24 +1,9 @@
 import { buildCaFile, caSecretId } from "../dockerfile/build-inputs.js";
-import type { ImageDefinition, ImageInput } from "../spec/define.js";
+import type { NodeStageOptions } from "./node-stage-options.js";
+import type { StageInput } from "./stage.js";
 
-type StageInput = NonNullable<ImageInput["stages"]>[number];
-
-export interface PnpmStageOptions {
-  /** the stage's name, used by COPY --from */
-  name: string;
-  /** an image with Node.js and pnpm, e.g. the workspace's debian-node (the node() feature) */
-  from: string | ImageDefinition;
-  /** directory in the image's build context holding package.json and pnpm-lock.yaml, e.g. "site" */
-  source: string;
-  /** the build command, run in that directory after the install, e.g. "pnpm run build" */
-  build: string;
-  /** what the build writes, relative to `source` (e.g. "dist"): the only thing that ships */
-  output: string;
-  /** where the output goes in the image */
-  to: string;
-  /** owner of the copied files in the image (user or user:group); root when omitted */
-  owner?: string;
-}
+/** pnpmStage()'s options: installs with pnpm (pnpm-lock.yaml). */
+export type PnpmStageOptions = NodeStageOptions;
 
 /**
  * A Node build stage: install with pnpm, build, and ship only the output. It runs once, natively
