@@ -1,6 +1,6 @@
 import { keyValuePairs } from "../dockerfile.js";
 import { hasFlag, isCommand, operands, type Command } from "../shell.js";
-import { cacheMount, perRunCommand, runs, stagesThatShip, type Rule, type RuleContext } from "./rule.js";
+import { cacheMount, perRunCommand, perShippingRun, runs, type Rule, type RuleContext } from "./rule.js";
 
 const pipValued = [
   "abi",
@@ -178,19 +178,14 @@ export const languagePackageRules: Rule[] = [
     code: "DL3060",
     severity: "info",
     summary: "run yarn cache clean after yarn install in the same RUN",
-    check: (context) => {
-      const shipping = stagesThatShip(context.dockerfile);
-      return runs(context.dockerfile).flatMap((run) => {
-        if (!run.onbuild && !shipping.has(run.stage)) return [];
-        const script = context.shell(run);
-        if (!script) return [];
+    check: (context) =>
+      perShippingRun(context, (script, run) => {
         const install = script.commands.findIndex((c) => isCommand(c, "yarn", ["install"]));
-        if (install < 0) return [];
+        if (install < 0) return false;
         const clean = script.commands.findIndex((c) => isCommand(c, "yarn", ["cache"]) && c.args.some((a) => a.value === "clean"));
-        if (clean < 0 && cacheMount(run, ".cache/yarn")) return [];
-        return clean < 0 || clean < install ? [{ line: run.line }] : [];
-      });
-    },
+        if (clean < 0 && cacheMount(run, ".cache/yarn")) return false;
+        return clean < 0 || clean < install;
+      }),
   },
   {
     code: "DL3062",

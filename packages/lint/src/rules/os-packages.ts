@@ -1,6 +1,6 @@
 import { keyValuePairs, type Instruction } from "../dockerfile.js";
 import { flagsOf, hasFlag, isCommand, operands, type Command, type ShellScript, type Word } from "../shell.js";
-import { cacheMount, perRun, perRunCommand, stagesThatShip, runs, type Rule, type RuleContext, type RuleFinding } from "./rule.js";
+import { cacheMount, perRun, perRunCommand, perShippingRun, runs, type Rule, type RuleContext, type RuleFinding } from "./rule.js";
 
 /** Operands after the subcommand, leaving out flags' values and words built from expansions. */
 function packagesOf(command: Command, subcommands: string[], valued: string[]): string[] {
@@ -110,14 +110,10 @@ export const osPackageRules: Rule[] = [
     code: "DL3009",
     severity: "info",
     summary: "delete the apt lists (/var/lib/apt/lists) in the RUN that runs apt-get update",
-    check: (context) => {
-      const shipping = stagesThatShip(context.dockerfile);
-      return runs(context.dockerfile).flatMap((run) => {
-        if (!run.onbuild && !shipping.has(run.stage)) return [];
-        const script = context.shell(run);
-        if (!script) return [];
+    check: (context) =>
+      perShippingRun(context, (script, run) => {
         const updates = script.commands.some((command) => isCommand(command, ["apt-get", "apt", "aptitude"], ["update"]));
-        if (!updates) return [];
+        if (!updates) return false;
         const cleans = script.commands.some(
           (command) =>
             (command.name === "rm" && command.args.some((arg) => arg.value.startsWith("/var/lib/apt/lists"))) ||
@@ -126,11 +122,8 @@ export const osPackageRules: Rule[] = [
               command.args.some((arg) => arg.value.startsWith("/var/lib/apt/lists")) &&
               command.args.some((arg) => arg.value === "-delete")),
         );
-        if (cleans || cacheMount(run, "/var/lib/apt/lists") || (cacheMount(run, "/var/lib/apt") && cacheMount(run, "/var/cache/apt")))
-          return [];
-        return [{ line: run.line }];
-      });
-    },
+        return !(cleans || cacheMount(run, "/var/lib/apt/lists") || (cacheMount(run, "/var/lib/apt") && cacheMount(run, "/var/cache/apt")));
+      }),
   },
   {
     code: "DL3014",

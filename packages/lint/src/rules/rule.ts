@@ -88,6 +88,20 @@ export function perRun(context: RuleContext, fails: (script: ShellScript, run: I
   });
 }
 
+/**
+ * One finding per RUN whose layer reaches the image (in a stage that ships, or an ONBUILD
+ * trigger) and whose script `fails`: what a cache or list left behind costs only there.
+ */
+export function perShippingRun(context: RuleContext, fails: (script: ShellScript, run: Instruction) => boolean): RuleFinding[] {
+  const shipping = stagesThatShip(context.dockerfile);
+  return runs(context.dockerfile).flatMap((run) => {
+    // Checked before the script is parsed: a build stage's RUNs need no parse at all.
+    if (!run.onbuild && !shipping.has(run.stage)) return [];
+    const script = context.shell(run);
+    return script && fails(script, run) ? [{ line: run.line }] : [];
+  });
+}
+
 /** One finding per RUN where some command matches. */
 export function perRunCommand(context: RuleContext, matches: (command: Command, run: Instruction) => boolean): RuleFinding[] {
   return perRun(context, (script, run) => script.commands.some((command) => matches(command, run)));
