@@ -266,12 +266,13 @@ async function pushDigests(
   const via = await pushByDigestVia(chosenBuilder(args.builder));
   const plans = [];
   for (const image of context.selected) {
-    const names = context.selected.map((i) => i.pkg.name);
+    // A parent is found by its version tag, which only a merge sets: a parent pushed by digest in
+    // this same run has none yet, so it is refused here (merge it first), not built against.
     const plan = await planPublish(image, context.all, {
       ...context.planOptions(image),
       registry: context.registry,
       via,
-      pushedInThisRun: new Set(names.slice(0, names.indexOf(image.pkg.name))),
+      pushedInThisRun: new Set(),
       log: (text) => note(image.pkg.name, "push", text),
     });
     if (args.dryRun) {
