@@ -34,6 +34,17 @@ describe("shellcheck on RUN scripts", () => {
     expect(sh.map((f) => f.code)).toContain("SC3010");
   });
 
+  test("the default /bin/sh is checked as dash (Debian's and Ubuntu's sh; Alpine's BusyBox ash is its kin): local is fine", async () => {
+    const script = 'RUN f() { local dir="$1"; ls "$dir"; }; f /tmp';
+    for (const base of ["debian:12", "alpine:3.22"]) {
+      const findings = await lintText([`FROM ${base}`, script].join("\n"), "Dockerfile");
+      expect(findings.map((f) => f.code)).not.toContain("SC3043");
+    }
+    // A bashism dash lacks is still reported.
+    const arrays = await lintText(["FROM debian:12", 'RUN a=(x y); echo "${a[0]}"'].join("\n"), "Dockerfile");
+    expect(arrays.map((f) => f.code)).toContain("SC3030");
+  });
+
   test("SC1090/SC1091 are off; pwsh stages, python heredocs and exec form are not checked", async () => {
     const text = [
       "FROM debian:12",

@@ -68,11 +68,17 @@ export async function shellcheckFindings(context: RuleContext, pool: ProcessPool
   return (await Promise.all(jobs)).flat();
 }
 
+/**
+ * shellcheck's dialect for a RUN: bash or ksh when SHELL (or the heredoc's shebang) names them,
+ * else dash. A RUN's /bin/sh is the image's: dash on Debian and Ubuntu, BusyBox ash on Alpine,
+ * both Almquist shells with `local`; checked as strict POSIX sh, every function's `local` would
+ * be reported although no Linux base image's /bin/sh lacks it.
+ */
 function dialectOf(run: Instruction, shell: string[] | undefined): string {
   const shebang = run.script?.form === "heredoc" ? /^#!\s*(\S+)(?:\s+(\S+))?/.exec(run.script.text) : null;
   const program = shebang ? (shebang[1]?.endsWith("/env") ? shebang[2] : shebang[1]) : shell?.[0];
   const name = program?.split("/").at(-1) ?? "sh";
-  return ["bash", "dash", "ksh"].includes(name) ? name : "sh";
+  return ["bash", "ksh"].includes(name) ? name : "dash";
 }
 
 /** ARG and ENV names declared before each RUN (global ARGs, then its stage's). */
