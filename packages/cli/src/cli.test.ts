@@ -27,6 +27,18 @@ function workspaceWithNginx(): WorkspaceFixture {
   return ws;
 }
 
+describe("kiln --version", () => {
+  test("prints @kiln/cli's version, from the fast path and from the parser alike", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    const fast = await kiln(["--version"], process.cwd());
+    expect(fast).toMatchObject({ exitCode: 0, stdout: `${version}\n` });
+    // With another flag the fast path is not taken: yargs answers the same.
+    const parsed = await kiln(["--version", "--json"], process.cwd());
+    expect(parsed).toMatchObject({ exitCode: 0 });
+    expect(parsed.stdout.trim()).toBe(version);
+  });
+});
+
 describe("kiln synth", () => {
   test("writes each Dockerfile in dependency order, then --check passes", async () => {
     fixture = workspaceWithNginx();

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { interruptedExitCode, listenForInterrupts } from "./interrupt.js";
@@ -258,11 +259,16 @@ export function buildParser(argv: string[]) {
     .recommendCommands()
     .help()
     .alias("help", "h")
-    .version(false)
+    .version("version", "print kiln's version", kilnVersion())
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((message, error) => {
       throw error ?? new UsageErrorFromYargs(message);
     });
+}
+
+/** The version in @kiln/cli's package.json (src/ and dist/ both sit one level below it). */
+function kilnVersion(): string {
+  return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
 
 class UsageErrorFromYargs extends Error {

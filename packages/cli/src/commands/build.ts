@@ -26,13 +26,12 @@ import {
   sortedByCodePoint,
 } from "@kiln/core";
 import { probeEngine } from "@kiln/engine";
-import { planPublish, publishImage, pushByDigest, type PublishPlan } from "@kiln/registry";
+import type { PublishPlan } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
 import { parentPlan } from "../parent-images.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson, printLine } from "../output.js";
 import { pushByDigestVia, signingFrom } from "../push-target.js";
-import { supplyChain } from "../supply-chain.js";
 
 export interface BuildArgs {
   names: string[];
@@ -202,6 +201,8 @@ interface PushContext {
  * pushed with its parent is planned again once the parent is up, for the parent's digest.
  */
 async function push(args: BuildArgs, signal: AbortSignal, context: PushContext): Promise<void> {
+  // The registry client, SBOM and signing code load only for a push: a plain build never pays for them.
+  const [{ planPublish, publishImage }, { supplyChain }] = await Promise.all([import("@kiln/registry"), import("../supply-chain.js")]);
   const via = await pushByDigestVia(chosenBuilder(args.builder));
   const signing = signingFrom(args);
   const plan = (image: LoadedImage, pushedInThisRun: Set<string>) =>
@@ -263,6 +264,7 @@ async function pushDigests(
   signal: AbortSignal,
   context: Omit<PushContext, "createdEpoch" | "mirrorNote"> & { revision: string },
 ): Promise<void> {
+  const { planPublish, pushByDigest } = await import("@kiln/registry");
   const via = await pushByDigestVia(chosenBuilder(args.builder));
   const plans = [];
   for (const image of context.selected) {

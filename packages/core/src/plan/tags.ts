@@ -1,4 +1,8 @@
-import semver from "semver";
+// The four functions kiln uses, not semver's index: that loads all 48 of its modules at every start.
+import gte from "semver/functions/gte.js";
+import parse from "semver/functions/parse.js";
+import prerelease from "semver/functions/prerelease.js";
+import valid from "semver/functions/valid.js";
 import { DefinitionError } from "../errors.js";
 
 export interface TagOptions {
@@ -15,7 +19,7 @@ export interface TagOptions {
  * highest stable version, a prerelease only under its full version, and `sha-<7>` for traceability.
  */
 export function versionTags(options: TagOptions): string[] {
-  const parsed = semver.parse(options.version);
+  const parsed = parse(options.version);
   if (!parsed) {
     throw new DefinitionError(`version: "${options.version}" is not a semantic version`, "set the package.json version to X.Y.Z");
   }
@@ -31,7 +35,7 @@ export function versionTags(options: TagOptions): string[] {
 
 /** Whether `version` is the highest stable version among `published` (what earns `latest`). */
 export function isHighestStable(version: string, published: string[]): boolean {
-  if (semver.prerelease(version)) return false;
-  const stable = published.filter((v) => semver.valid(v) && !semver.prerelease(v));
-  return stable.every((other) => semver.gte(version, other));
+  if (prerelease(version)) return false;
+  const stable = published.filter((v) => valid(v) && !prerelease(v));
+  return stable.every((other) => gte(version, other));
 }

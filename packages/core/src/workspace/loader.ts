@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createJiti, type Jiti } from "jiti";
+import type { createJiti as CreateJiti, Jiti } from "jiti";
 import { DefinitionError } from "../errors.js";
 import { sortedByCodePoint } from "../text/code-point-order.js";
 
@@ -31,7 +32,7 @@ export function createDefinitionLoader(
     const key = sortedByCodePoint(Object.keys(aliases)).join("\n");
     let jiti = instances.get(key);
     if (!jiti) {
-      jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: true, fsCache: true, alias: { ...kiln, ...aliases } });
+      jiti = loadJiti()(import.meta.url, { interopDefault: true, moduleCache: true, fsCache: true, alias: { ...kiln, ...aliases } });
       instances.set(key, jiti);
     }
     try {
@@ -45,6 +46,15 @@ export function createDefinitionLoader(
       );
     }
   };
+}
+
+/**
+ * jiti through its CommonJS entry, when the first definition loads: its ESM entry imports the same
+ * 190 kB bundle as CommonJS, which Node then scans for export names on every start (half of what
+ * loading jiti costs). Commands that load no definition never load jiti at all.
+ */
+function loadJiti(): typeof CreateJiti {
+  return (createRequire(import.meta.url)("jiti") as { createJiti: typeof CreateJiti }).createJiti;
 }
 
 /** jiti's parse errors end in "<file>:<line>:<column>", the column counted from 0. */

@@ -1,4 +1,5 @@
 import type Docker from "dockerode";
+import { plainEngineAddress, requestEngineVersion } from "./engine-version.js";
 
 /**
  * The one engine seam: every call to the Docker Engine API (health of the engine, images,
@@ -18,11 +19,16 @@ export async function engineClient(): Promise<Docker> {
 export type EngineStatus =
   { reachable: true; version: string; apiVersion: string; os: string; arch: string } | { reachable: false; reason: string };
 
-/** Pings the engine with a short timeout; never throws. */
+/**
+ * Pings the engine with a short timeout; never throws. Plain HTTP where it reaches the engine (the
+ * unix socket, tcp without TLS); dockerode only for TLS, ssh and named pipes.
+ */
 export async function probeEngine(timeoutMs = 3000): Promise<EngineStatus> {
   try {
-    const docker = await engineClient();
-    const version = await withTimeout(docker.version(), timeoutMs);
+    const address = plainEngineAddress();
+    const version = address
+      ? await requestEngineVersion(address, timeoutMs)
+      : await withTimeout((await engineClient()).version(), timeoutMs);
     return { reachable: true, version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch };
   } catch (error) {
     return { reachable: false, reason: describeEngineError(error) };
