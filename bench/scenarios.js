@@ -86,6 +86,35 @@ export const scenarios = {
   },
 
   /**
+   * 0. kiln's own start, whole process: `kiln --version`, and `kiln build debian-nginx --dry-run`,
+   * which does everything a cache-missing `kiln build` does before buildx starts (load the
+   * definitions, synthesize, plan) but the engine ping. Node's own start (`node -e 0`) is timed
+   * beside them: kiln's own time is the difference.
+   */
+  async start({ runs }) {
+    const node = await sampled(runs, async () => (await timed(process.execPath, ["-e", "0"])).ms);
+    const version = await sampled(runs, async () => (await kiln(["--version"])).ms);
+    const cwd = path.join(repositoryRoot, "images/debian-nginx");
+    await kiln(["build", "--dry-run"], { cwd });
+    const build = await sampled(runs, async () => (await kiln(["build", "--dry-run"], { cwd })).ms);
+    const floor = summarize(node).median;
+    const own = summarize(build).median - floor;
+    return [
+      row("0 kiln's start", "node -e 0 (Node's own start)", summarize(node)),
+      row("0 kiln's start", "kiln --version", summarize(version), {
+        target: "≤ 150 ms",
+        met: summarize(version).median <= 150,
+        note: `${(summarize(version).median - floor).toFixed(0)} ms over Node's start`,
+      }),
+      row("0 kiln's start", "kiln build debian-nginx --dry-run", summarize(build), {
+        target: "kiln's own < 150 ms",
+        met: own < 150,
+        note: `${own.toFixed(0)} ms over Node's start: load 2 definitions, synth, plan`,
+      }),
+    ];
+  },
+
+  /**
    * 2. Rebuild of the whole family with nothing changed: Turborepo's cache vs bake on a warm
    * BuildKit cache. Timed twice for kiln: as `pnpm turbo build` and with turbo on PATH, because
    * pnpm's own start is most of the first.

@@ -1,5 +1,6 @@
 import { shellQuote } from "../shell/shell-quote.js";
 import { shellId, type GroupSpec, type UserSpec } from "../spec/schema.js";
+import { aptPackageFetch, dpkgExcludesScript } from "./apt-fetch.js";
 import { aptSourcesScript, type AptArchive } from "./apt-sources.js";
 import type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro.js";
 
@@ -30,8 +31,20 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
     packageSets: aptPackageSets,
     packageName: aptPackageName,
 
-    installScript(packages, buildPackages, buildSteps, repositories) {
-      const lines = [...aptSourcesScript(archives, repositories?.apt ?? []), 'apt-get "${apt_options[@]}" update'];
+    packageFetch: aptPackageFetch(archives),
+
+    installScript(packages, buildPackages, buildSteps, repositories, fetched) {
+      const lines = [...aptSourcesScript(archives, repositories?.apt ?? [])];
+      if (fetched) {
+        // Indexes and packages come from the fetch stage's mount: no network, no apt-get update.
+        lines.push(
+          `apt_options+=(-o Dir::State::Lists=${fetched}/lists -o Dir::Cache::Archives=${fetched}/archives --no-download)`,
+        );
+      } else {
+        lines.push('apt-get "${apt_options[@]}" update');
+      }
+      // fsync after every file buys nothing in a build: a crashed RUN leaves no layer at all.
+      lines.push("apt_options+=(-o Dpkg::Options::=--force-unsafe-io)", ...dpkgExcludesScript());
       if (packages.length > 0) {
         lines.push(
           `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${packages.map(shellQuote).join(" ")}`,

@@ -24,9 +24,31 @@ export interface DistroAdapter {
    * RUN so none of it reaches a layer. No package index or cache is left behind. `repositories`
    * are the definition's extra repositories (only those of this distro's package manager).
    */
-  installScript(packages: string[], buildPackages: string[], buildSteps: string[], repositories?: Repositories): string;
+  installScript(
+    packages: string[],
+    buildPackages: string[],
+    buildSteps: string[],
+    repositories?: Repositories,
+    /** set when a {@link PackageFetch} stage fetched the packages: the directory it is mounted at */
+    fetched?: string,
+  ): string;
+  /**
+   * How package indexes and downloads move to a stage on the build platform, so an emulated
+   * platform's build only unpacks and configures; absent when the package manager cannot do that.
+   */
+  readonly packageFetch?: PackageFetch;
   /** commands creating groups then users, idempotent against ids the base already uses */
   accountScript(groups: GroupSpec[], users: UserSpec[]): string;
+}
+
+/** A native stage that fetches a target platform's packages for the install RUN to mount. */
+export interface PackageFetch {
+  /** the directory the stage leaves its output in; the install RUN mounts it at the same path */
+  dir: string;
+  /** where the stage mounts the target platform's base (its package database is read there) */
+  targetRoot: string;
+  /** the stage's RUN script: every package of the install, build-only ones included */
+  script(packages: string[], repositories?: Repositories): string;
 }
 
 export interface PackageNameGrammar {

@@ -32,8 +32,11 @@ describe("build phases and layer order", () => {
     const ops = finalStageOps(dockerfile);
     const index = (prefix: string) => ops.findIndex((op) => op.startsWith(prefix));
     expect(index("ARG TOOL_VERSION")).toBeGreaterThan(-1);
-    expect(index("ARG TOOL_VERSION")).toBeLessThan(index("RUN <<'EOF'"));
-    expect(index("ARG GREETING")).toBeGreaterThan(index("RUN <<'EOF'"));
+    // The package RUN mounts what the native fetch stage downloaded.
+    const install = index("RUN --mount=type=bind,from=kiln-packages");
+    expect(install).toBeGreaterThan(-1);
+    expect(index("ARG TOOL_VERSION")).toBeLessThan(install);
+    expect(index("ARG GREETING")).toBeGreaterThan(install);
   });
 
   test("a step reading a build argument no ARG of its stage declares is an error naming it", () => {
@@ -76,7 +79,7 @@ describe("build phases and layer order", () => {
     });
     // Packages, build arguments, accounts, files, stage output, configuration, then the application.
     expect(finalStageOps(dockerfile).filter((op) => /^(RUN|COPY|ARG APP|USER)/.test(op))).toEqual([
-      "RUN <<'EOF'",
+      "RUN --mount=type=bind,from=kiln-packages,source=/kiln-packages,target=/kiln-packages,rw",
       'ARG APP_FLAVOUR="plain"',
       "RUN <<'EOF'",
       "COPY files/app.conf",

@@ -118,6 +118,32 @@ describe("synthesizeDockerfile", () => {
     expect(text).toContain("COPY --from=kiln-feature-motd --chmod=0644 motd /etc/motd");
   });
 
+  test("apt packages are fetched by a native stage for the target platform; the install mounts them", () => {
+    const parent = defineImage({ name: "deb", description: "d", base: "debian:bookworm", users: [{ name: "app", uid: 10001 }], user: "app" });
+    const child = defineImage({ name: "web", description: "w", base: parent, packages: ["nginx"], buildPackages: ["gcc"], user: "app" });
+    const stages = model(child).stages;
+    expect(stages.map((stage) => [stage.name, stage.from, stage.platform])).toEqual([
+      ["kiln-target-base", "kiln.local/deb:local", undefined],
+      ["kiln-packages", "kiln.local/deb:local", "$BUILDPLATFORM"],
+      ["web", "kiln.local/deb:local", undefined],
+    ]);
+    const fetch = stages[1]?.instructions.filter((i) => i.op === "RUN") ?? [];
+    expect(fetch).toHaveLength(1);
+    expect(fetch[0]).toMatchObject({ mounts: ["type=bind,from=kiln-target-base,target=/kiln-target"] });
+    expect(fetch[0]?.op === "RUN" && fetch[0].script).toContain("--download-only gcc nginx");
+    // The parent runs as app: root for apt, then app again (the stage's last USER is not root).
+    expect(ops(stages[1]?.instructions ?? [])).toEqual(["SHELL", "USER", "ARG", "ARG", "RUN", "USER"]);
+    const install = stages[2]?.instructions.find((i) => i.op === "RUN" && i.script.includes("install -y"));
+    expect(install).toMatchObject({ mounts: ["type=bind,from=kiln-packages,source=/kiln-packages,target=/kiln-packages,rw"] });
+    expect(install?.op === "RUN" && install.script).not.toContain("update");
+  });
+
+  test("no fetch stage without packages, nor for apk", () => {
+    const bare = defineImage({ name: "deb", description: "d", base: "debian:bookworm", user: "root", rootReason: "test" });
+    expect(model(bare).stages.map((stage) => stage.name)).toEqual(["deb"]);
+    expect(model(base).stages.map((stage) => stage.name)).toEqual(["base"]);
+  });
+
   test("the rendered file is stable (snapshot of the whole text)", () => {
     expect(renderDockerfile(model())).toMatchSnapshot();
   });

@@ -5,7 +5,7 @@ import { argScopeProblems, readsName } from "./arg-scope.js";
 import { buildCaFile, caSecretId, featureContextName } from "./build-inputs.js";
 import type { Step } from "../spec/schema.js";
 import type { DockerfileModel, Instruction, Stage } from "./model.js";
-import { entriesByKey } from "../text/code-point-order.js";
+import { entriesByKey, sortedByCodePoint } from "../text/code-point-order.js";
 
 export interface SynthesizeOptions {
   /** the definition's path relative to the repository root, named in the generated-file marker */
@@ -30,6 +30,8 @@ export function synthesizeDockerfile(image: ResolvedImage, options: SynthesizeOp
     ].join("\n"),
     instructions: stage.instructions.map((text) => ({ op: "raw", text })),
   }));
+  const fetch = packageFetchStages(image, options.pinnedBase ?? image.base.reference);
+  stages.push(...fetch);
   stages.push({
     from: options.pinnedBase ?? image.base.reference,
     name: image.name,
@@ -58,6 +60,57 @@ export function synthesizeDockerfile(image: ResolvedImage, options: SynthesizeOp
     );
   }
   return model;
+}
+
+/**
+ * The stage the target platform's base is read from, and the stage that fetches the packages. A
+ * definition's own stages cannot take these names: "kiln-" is refused in stage names.
+ */
+const targetBaseStage = "kiln-target-base";
+const packagesStage = "kiln-packages";
+
+/** Whether the image's packages are fetched by a native stage (see {@link packageFetchStages}). */
+function fetchesPackages(image: ResolvedImage): boolean {
+  return image.distro.packageFetch !== undefined && image.packages.length + image.buildPackages.length > 0;
+}
+
+/**
+ * With a distro that can fetch for another architecture (apt), package indexes and downloads run
+ * in a stage on the build platform, once per target platform, and the install RUN mounts the
+ * result: under emulation only unpacking and configuring are left. Neither stage ships.
+ */
+function packageFetchStages(image: ResolvedImage, base: string): Stage[] {
+  const fetch = image.distro.packageFetch;
+  if (!fetch || !fetchesPackages(image)) return [];
+  const script = fetch.script(sortedByCodePoint(new Set([...image.packages, ...image.buildPackages])), image.repositories);
+  const instructions: Instruction[] = [{ op: "SHELL", argv: image.distro.shell }];
+  if (image.parentUser !== "root") instructions.push({ op: "USER", user: "root" });
+  for (const name of image.distro.mirrorArgs.filter((arg) => readsName(script, arg))) instructions.push({ op: "ARG", name, defaultValue: "" });
+  instructions.push({
+    op: "RUN",
+    script,
+    mounts: [`type=bind,from=${targetBaseStage},target=${fetch.targetRoot}`],
+  });
+  // Nothing runs after the fetch; the base's user back keeps the stage lint-clean (DL3002).
+  if (image.parentUser !== "root") instructions.push({ op: "USER", user: image.parentUser });
+  return [
+    {
+      from: base,
+      name: targetBaseStage,
+      comment: "The target platform's base as it is: the package fetch stage reads its architecture and package database.",
+      instructions: [],
+    },
+    {
+      from: base,
+      name: packagesStage,
+      platform: "$BUILDPLATFORM",
+      comment: [
+        "Package indexes and downloads for the target platform, natively on the build machine (mirrors apply here).",
+        "The install below mounts them, so an emulated platform only unpacks and configures.",
+      ].join("\n"),
+      instructions,
+    },
+  ];
 }
 
 function finalStageInstructions(image: ResolvedImage): Instruction[] {
@@ -101,7 +154,12 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
           : "Packages, with no package index or cache left in the layer.",
     });
     const buildSteps = image.installSteps.flatMap((step) => [...(step.why ? [`# ${step.why}`] : []), step.run]);
-    out.push({ op: "RUN", script: image.distro.installScript(image.packages, image.buildPackages, buildSteps, image.repositories) });
+    const fetch = fetchesPackages(image) ? image.distro.packageFetch : undefined;
+    out.push({
+      op: "RUN",
+      script: image.distro.installScript(image.packages, image.buildPackages, buildSteps, image.repositories, fetch?.dir),
+      mounts: fetch ? [`type=bind,from=${packagesStage},source=${fetch.dir},target=${fetch.dir},rw`] : undefined,
+    });
   }
 
   if (later.length > 0) {
