@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // pnpm bench: kiln against docker buildx bake and a hand-written build script, on the real
-// engine. Options: --only start,synth,lint,noop,cold,leafChange,platforms,size,release  --runs N (every scenario;
+// engine. Options: --only start,synth,lint,noop,cold,leafChange,platforms,size,release,scale  --runs N (every scenario;
 // by default each has its own count, so the whole bench fits in about 20 minutes).
 // Results: bench/results/<date>.json and .md, and the table on stdout.
 import { execFileSync } from "node:child_process";
@@ -16,7 +16,7 @@ const option = (name) => {
   return at === -1 ? undefined : args[at + 1];
 };
 /** From-scratch builds take minutes each: they run once unless --runs says otherwise. */
-const defaultRuns = { start: 10, synth: 5, lint: 5, noop: 3, cold: 1, leafChange: 2, platforms: 1, size: 1, release: 2 };
+const defaultRuns = { start: 10, synth: 5, lint: 5, noop: 3, cold: 1, leafChange: 2, platforms: 1, size: 1, release: 2, scale: 3 };
 const runsOption = option("runs");
 const runs = runsOption === undefined ? undefined : Number(runsOption);
 const only = option("only")?.split(",") ?? Object.keys(scenarios);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { atExit } from "./cleanup.js";
 import { summarize } from "./stats.js";
-import { syntheticWorkspace } from "./synthetic-workspace.js";
+import { syntheticWorkspace, turboWorkspace } from "./synthetic-workspace.js";
 import { sampled, timed } from "./timed.js";
 
 const repositoryRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -254,6 +254,63 @@ export const scenarios = {
         note: "arm64 under QEMU ÷ amd64 native",
       }),
     ];
+  },
+
+  /**
+   * 8. Scale: `kiln synth` of 500 and of 5,000 generated images (cold), and over the 500-image
+   * workspace a no-op `turbo build` (turbo on PATH; a full cache hit) against `docker buildx bake
+   * --print` of the same 500 targets (bake's evaluation of the file kiln writes, no build).
+   */
+  async scale({ runs }) {
+    const synthOf = async (count) => {
+      const root = syntheticWorkspace(count);
+      const remove = atExit(() => rmSync(root, { recursive: true, force: true }));
+      try {
+        return (await kiln(["synth"], { cwd: root })).ms;
+      } finally {
+        remove();
+      }
+    };
+    const synth500 = summarize(await sampled(runs, () => synthOf(500)));
+    const synth5000 = summarize(await sampled(1, () => synthOf(5000)));
+    const root = syntheticWorkspace(500);
+    const remove = atExit(() => rmSync(root, { recursive: true, force: true }));
+    try {
+      const file = path.join(root, "docker-bake.json");
+      await kiln(["bake", "--out", file], { cwd: root });
+      const bakePrint = summarize(await sampled(runs, async () => (await docker(["buildx", "bake", "-f", file, "--print"], { cwd: root })).ms));
+      turboWorkspace(root);
+      const turboBin = path.join(repositoryRoot, "node_modules/.bin/turbo");
+      const turboBuild = () =>
+        timed(turboBin, ["build", "--output-logs=new-only", "--ui=stream"], { cwd: root, env: { TURBO_TELEMETRY_DISABLED: "1" } });
+      await turboBuild();
+      const noop = summarize(
+        await sampled(runs, async () => {
+          const result = await turboBuild();
+          if (!result.output.includes("FULL TURBO")) throw new Error(`turbo build over 500 images was not a full cache hit:\n${result.output.slice(-2000)}`);
+          return result.ms;
+        }),
+      );
+      const growth = synth5000.median / synth500.median;
+      return [
+        row("8 scale", "kiln synth, 500 images", synth500, { note: `${(synth500.median / 500).toFixed(2)} ms per image` }),
+        row("8 scale", "kiln synth, 5,000 images", synth5000, {
+          ratio: growth,
+          target: "≤ 10× the 500",
+          met: growth <= 10,
+          note: `${(synth5000.median / 5000).toFixed(2)} ms per image`,
+        }),
+        row("8 scale", "turbo build no-op, 500 images (turbo on PATH)", noop, {
+          ratio: noop.median / bakePrint.median,
+          target: "reported",
+          met: true,
+          note: "full Turborepo cache hit, against bake --print",
+        }),
+        row("8 scale", "docker buildx bake --print, 500 targets", bakePrint),
+      ];
+    } finally {
+      remove();
+    }
   },
 
   /** 6. Compressed size per platform against Dockerfiles written without cleanup discipline. */

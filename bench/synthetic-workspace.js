@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -61,4 +61,23 @@ export default defineImage({
   user: "app",
 });
 `;
+}
+
+/**
+ * Makes a synthetic workspace a Turborepo one: a root package.json and turbo.json, and in each
+ * image a `build` script that writes dist/build.json, a stand-in for `kiln build`'s record. What
+ * a no-op `turbo build` costs does not depend on the script (a full cache hit never runs it): it
+ * is Turborepo hashing every package's inputs and replaying every task's logs and outputs.
+ */
+export function turboWorkspace(root) {
+  writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "synthetic", private: true, packageManager: "pnpm@10.34.8" }));
+  writeFileSync(path.join(root, "turbo.json"), JSON.stringify({ tasks: { build: { dependsOn: ["^build"], outputs: ["dist/**"] } } }));
+  const record = "node -e \"require('fs').mkdirSync('dist',{recursive:true});require('fs').writeFileSync('dist/build.json','{}')\"";
+  for (const name of readdirSync(path.join(root, "images"))) {
+    const file = path.join(root, "images", name, "package.json");
+    const pkg = JSON.parse(readFileSync(file, "utf8"));
+    // @kiln/core is not a package of this workspace; the parent edges stay.
+    delete pkg.dependencies["@kiln/core"];
+    writeFileSync(file, JSON.stringify({ ...pkg, scripts: { build: record } }, null, 2));
+  }
 }
