@@ -278,7 +278,9 @@ export const scenarios = {
     try {
       const file = path.join(root, "docker-bake.json");
       await kiln(["bake", "--out", file], { cwd: root });
-      const bakePrint = summarize(await sampled(runs, async () => (await docker(["buildx", "bake", "-f", file, "--print"], { cwd: root })).ms));
+      const bakePrint = summarize(
+        await sampled(runs, async () => (await docker(["buildx", "bake", "-f", file, "--print"], { cwd: root })).ms),
+      );
       turboWorkspace(root);
       const turboBin = path.join(repositoryRoot, "node_modules/.bin/turbo");
       const turboBuild = () =>
@@ -287,7 +289,8 @@ export const scenarios = {
       const noop = summarize(
         await sampled(runs, async () => {
           const result = await turboBuild();
-          if (!result.output.includes("FULL TURBO")) throw new Error(`turbo build over 500 images was not a full cache hit:\n${result.output.slice(-2000)}`);
+          if (!result.output.includes("FULL TURBO"))
+            throw new Error(`turbo build over 500 images was not a full cache hit:\n${result.output.slice(-2000)}`);
           return result.ms;
         }),
       );

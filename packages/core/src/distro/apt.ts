@@ -37,9 +37,7 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
       const lines = [...aptSourcesScript(archives, repositories?.apt ?? [])];
       if (fetched) {
         // Indexes and packages come from the fetch stage's mount: no network, no apt-get update.
-        lines.push(
-          `apt_options+=(-o Dir::State::Lists=${fetched}/lists -o Dir::Cache::Archives=${fetched}/archives --no-download)`,
-        );
+        lines.push(`apt_options+=(-o Dir::State::Lists=${fetched}/lists -o Dir::Cache::Archives=${fetched}/archives --no-download)`);
       } else {
         lines.push('apt-get "${apt_options[@]}" update');
       }

@@ -119,7 +119,13 @@ describe("synthesizeDockerfile", () => {
   });
 
   test("apt packages are fetched by a native stage for the target platform; the install mounts them", () => {
-    const parent = defineImage({ name: "deb", description: "d", base: "debian:bookworm", users: [{ name: "app", uid: 10001 }], user: "app" });
+    const parent = defineImage({
+      name: "deb",
+      description: "d",
+      base: "debian:bookworm",
+      users: [{ name: "app", uid: 10001 }],
+      user: "app",
+    });
     const child = defineImage({ name: "web", description: "w", base: parent, packages: ["nginx"], buildPackages: ["gcc"], user: "app" });
     const stages = model(child).stages;
     expect(stages.map((stage) => [stage.name, stage.from, stage.platform])).toEqual([

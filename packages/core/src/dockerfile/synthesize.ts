@@ -85,7 +85,8 @@ function packageFetchStages(image: ResolvedImage, base: string): Stage[] {
   const script = fetch.script(sortedByCodePoint(new Set([...image.packages, ...image.buildPackages])), image.repositories);
   const instructions: Instruction[] = [{ op: "SHELL", argv: image.distro.shell }];
   if (image.parentUser !== "root") instructions.push({ op: "USER", user: "root" });
-  for (const name of image.distro.mirrorArgs.filter((arg) => readsName(script, arg))) instructions.push({ op: "ARG", name, defaultValue: "" });
+  for (const name of image.distro.mirrorArgs.filter((arg) => readsName(script, arg)))
+    instructions.push({ op: "ARG", name, defaultValue: "" });
   instructions.push({
     op: "RUN",
     script,
