@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { plainEngineAddress, requestEngineVersion } from "./engine-version.js";
+import { plainEngineAddress, requestEngineJson, requestEngineVersion } from "./engine-version.js";
 
 describe("plainEngineAddress", () => {
   test.each([
@@ -65,6 +65,20 @@ describe("requestEngineVersion over a unix socket", () => {
   test("an engine that does not answer in time fails with ETIMEDOUT", async () => {
     const socketPath = await serve(() => undefined);
     await expect(requestEngineVersion({ socketPath }, 100)).rejects.toMatchObject({ code: "ETIMEDOUT" });
+  });
+
+  test("any API path: the JSON answer, and an HTTP error carries its status", async () => {
+    const socketPath = await serve((req, res) => {
+      if (req.url === "/images/kiln.local%2Fbase%3A1.0/json") res.end(JSON.stringify({ Id: "sha256:abc" }));
+      else {
+        res.statusCode = 404;
+        res.end('{"message":"No such image"}');
+      }
+    });
+    await expect(requestEngineJson({ socketPath }, `/images/${encodeURIComponent("kiln.local/base:1.0")}/json`, 1000)).resolves.toEqual({
+      Id: "sha256:abc",
+    });
+    await expect(requestEngineJson({ socketPath }, "/images/other/json", 1000)).rejects.toMatchObject({ statusCode: 404 });
   });
 
   test("a missing socket fails with ENOENT", async () => {

@@ -25,26 +25,28 @@ export function plainEngineAddress(env: NodeJS.ProcessEnv = process.env): PlainE
 }
 
 /**
- * GET /version with node:http: the engine probe every `kiln build` makes, without loading a full
- * Engine API client (dockerode and its ssh and gRPC dependencies take longer to load than the
- * whole answer). Rejects with the socket's error code (ENOENT, ECONNREFUSED, EACCES) or ETIMEDOUT.
+ * GET `apiPath` with node:http and its JSON answer: the engine calls every `kiln build` makes (the
+ * probe, a parent's image ID), without loading a full Engine API client (dockerode and its ssh and
+ * gRPC dependencies take longer to load than the whole answer). Rejects with the socket's error
+ * code (ENOENT, ECONNREFUSED, EACCES), ETIMEDOUT, or an error with `statusCode` for an HTTP error.
  */
-export function requestEngineVersion(address: PlainEngineAddress, timeoutMs: number): Promise<EngineVersion> {
+export function requestEngineJson<T>(address: PlainEngineAddress, apiPath: string, timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const req = request({ ...address, path: "/version", method: "GET", timeout: timeoutMs }, (response) => {
+    const req = request({ ...address, path: apiPath, method: "GET", timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("error", reject);
       response.on("end", () => {
         const body = Buffer.concat(chunks).toString("utf8");
         if (response.statusCode !== 200) {
-          reject(new Error(`GET /version answered ${response.statusCode}: ${body.trim().slice(0, 200)}`));
+          const error = new Error(`GET ${apiPath} answered ${response.statusCode}: ${body.trim().slice(0, 200)}`);
+          reject(Object.assign(error, { statusCode: response.statusCode }));
           return;
         }
         try {
-          resolve(JSON.parse(body) as EngineVersion);
+          resolve(JSON.parse(body) as T);
         } catch {
-          reject(new Error(`GET /version answered something other than JSON: ${body.slice(0, 80)}`));
+          reject(new Error(`GET ${apiPath} answered something other than JSON: ${body.slice(0, 80)}`));
         }
       });
     });
@@ -52,4 +54,9 @@ export function requestEngineVersion(address: PlainEngineAddress, timeoutMs: num
     req.on("error", reject);
     req.end();
   });
+}
+
+/** GET /version: the engine probe. */
+export function requestEngineVersion(address: PlainEngineAddress, timeoutMs: number): Promise<EngineVersion> {
+  return requestEngineJson<EngineVersion>(address, "/version", timeoutMs);
 }

@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { plainEngineAddress, requestEngineVersion } from "./engine-version.js";
+import { plainEngineAddress, requestEngineJson, requestEngineVersion } from "./engine-version.js";
 
 /**
  * The one engine seam: every call to the Docker Engine API (health of the engine, images,
@@ -75,6 +75,14 @@ export async function imageExists(reference: string): Promise<boolean> {
 
 /** The image ID the engine's store has under `reference` (with the containerd store, the index digest), or undefined. */
 export async function imageId(reference: string): Promise<string | undefined> {
+  const address = plainEngineAddress();
+  if (address) {
+    // A child's build asks this of its parent: plain HTTP keeps dockerode off that path.
+    return requestEngineJson<{ Id: string }>(address, `/images/${encodeURIComponent(reference)}/json`, 10_000).then(
+      (image) => image.Id,
+      () => undefined,
+    );
+  }
   const docker = await engineClient();
   return docker
     .getImage(reference)
