@@ -47,7 +47,7 @@ export { npmStage, type NpmStageOptions } from "./stage/npm-stage.js";
 export type { NodeStageOptions } from "./stage/node-stage-options.js";
 export { featureFilesDirectory } from "./feature/feature-files.js";
 export { serviceHealthcheck } from "./feature/service-healthcheck.js";
-export type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro/distro.js";
+export type { DistroAdapter, DistroPackageSets, DistroPaths, PackageFetch } from "./distro/distro.js";
 export { distros, distroFromReference } from "./distro/select.js";
 export { resolveImage, runtimeInterface, workspaceImageReference } from "./resolve/resolve.js";
 export type { ResolvedImage, ResolvedBase, ExposedPort, AppliedState, Claimant } from "./resolve/resolved-image.js";
