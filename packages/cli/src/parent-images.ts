@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { buildRecordPath, imageReference, parentSource, workspaceParents, type BuildRecord, type LoadedImage } from "@kiln/core";
+import { imageReference, parentSource, readBuildRecord, workspaceParents, type LoadedImage } from "@kiln/core";
 import { imageId } from "@kiln/engine";
 
 /** What a build that does not push needs to do about the workspace parents it does not build itself. */
@@ -27,7 +26,7 @@ export async function parentPlan(building: LoadedImage[], all: Map<string, Loade
       if (!parent) continue;
       const version = parent.pkg.version;
       const source = parentSource(name, version, {
-        record: readRecord(parent.pkg.dir),
+        record: readBuildRecord(parent.pkg.dir),
         localId: await imageId(imageReference(name, version)),
       });
       if (source.kind === "rebuild") plan.rebuild.push({ name, reason: source.reason });
@@ -35,15 +34,4 @@ export async function parentPlan(building: LoadedImage[], all: Map<string, Loade
     }
   }
   return plan;
-}
-
-function readRecord(imageDir: string): BuildRecord | undefined {
-  const file = buildRecordPath(imageDir);
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as BuildRecord;
-  } catch {
-    // An unreadable record proves nothing: the store is asked instead.
-    return undefined;
-  }
 }

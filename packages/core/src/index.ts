@@ -76,7 +76,7 @@ export { gitRevision, sourceDateEpoch } from "./build/git.js";
 export { chosenBuilder, builderArgs } from "./build/builder.js";
 export { platformDigestSchema, platformDigestFileName, platformDigestDir, type PlatformDigest } from "./build/platform-digest.js";
 export { planMerge, MergeRefusedError, type MergeInput, type MergePlan } from "./plan/merge.js";
-export { runBuild, buildRecordPath, buildLocation, type RunBuildOptions } from "./build/buildx.js";
+export { runBuild, buildRecordPath, readBuildRecord, buildLocation, type RunBuildOptions } from "./build/buildx.js";
 export { catalogData, type CatalogData, type CatalogImage } from "./catalog/catalog.js";
 export { adviceForBuildFailure, lastErrorLine, type BuildAdvice } from "./build/advice.js";
 export { parseBuildxMetadata, type BuildRecord, type BuildLocation, type BuildxMetadata } from "./build/metadata.js";

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { defineImage, renderDockerfile, resolveImage, synthesizeDockerfile } from "@kiln/core";
 import { undeclaredScriptVariables } from "../../core/src/testing/script-variables.js";
+import { debianParent } from "../../core/src/testing/debian-parent.js";
 import { ssh } from "./ssh.js";
 
 const file = "images/x/image.ts";
@@ -79,13 +80,7 @@ describe("ssh feature", () => {
 });
 
 describe("ssh in a child of an ssh image", () => {
-  const debianBase = defineImage({
-    name: "debian-base",
-    description: "b",
-    base: "debian:bookworm",
-    users: [{ name: "app", uid: 10001 }],
-    user: "app",
-  });
+  const debianBase = debianParent();
   const debianSsh = defineImage({
     name: "debian-ssh",
     description: "s",

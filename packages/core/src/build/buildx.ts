@@ -25,6 +25,21 @@ export function buildRecordPath(imageDir: string): string {
 }
 
 /**
+ * The record of an image's last build, or undefined when there is none or it cannot be read: a
+ * torn or hand-edited record proves nothing, so the caller asks the store or shows the image as
+ * unbuilt instead of failing.
+ */
+export function readBuildRecord(imageDir: string): BuildRecord | undefined {
+  const file = buildRecordPath(imageDir);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as BuildRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Runs one build plan through buildx and records the result in dist/build.json. The metadata
  * file buildx writes is a temp file that is always removed, also on failure or Ctrl-C.
  */

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { buildRecordPath } from "../build/buildx.js";
-import type { BuildRecord } from "../build/metadata.js";
+import { readBuildRecord } from "../build/buildx.js";
 import { runtimeInterface } from "../resolve/resolve.js";
 import type { RuntimeVariable } from "../spec/schema.js";
 import type { LoadedImage } from "../workspace/load-workspace.js";
@@ -60,7 +59,7 @@ export function catalogData(images: LoadedImage[]): CatalogData {
 }
 
 function catalogImage({ pkg, resolved }: LoadedImage): CatalogImage {
-  const record = readRecord(pkg.dir);
+  const record = readBuildRecord(pkg.dir);
   // A record of another version, or of a Dockerfile since changed, describes some other image.
   const current = record?.version === pkg.version ? record : undefined;
   const readme = path.join(pkg.dir, "README.md");
@@ -103,15 +102,4 @@ function catalogImage({ pkg, resolved }: LoadedImage): CatalogImage {
         }
       : {}),
   };
-}
-
-function readRecord(imageDir: string): BuildRecord | undefined {
-  const file = buildRecordPath(imageDir);
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as BuildRecord;
-  } catch {
-    // A torn or hand-edited record is no reason to fail the catalog; the image shows as unbuilt.
-    return undefined;
-  }
 }

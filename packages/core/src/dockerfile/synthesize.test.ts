@@ -4,6 +4,7 @@ import { nginx } from "../feature/nginx.js";
 import { tini } from "../feature/tini.js";
 import { resolveImage } from "../resolve/resolve.js";
 import { defineImage } from "../spec/define.js";
+import { debianParent } from "../testing/debian-parent.js";
 import type { Instruction } from "./model.js";
 import { renderDockerfile } from "./render.js";
 import { synthesizeDockerfile } from "./synthesize.js";
@@ -119,13 +120,7 @@ describe("synthesizeDockerfile", () => {
   });
 
   test("apt packages are fetched by a native stage for the target platform; the install mounts them", () => {
-    const parent = defineImage({
-      name: "deb",
-      description: "d",
-      base: "debian:bookworm",
-      users: [{ name: "app", uid: 10001 }],
-      user: "app",
-    });
+    const parent = debianParent("deb");
     const child = defineImage({ name: "web", description: "w", base: parent, packages: ["nginx"], buildPackages: ["gcc"], user: "app" });
     const stages = model(child).stages;
     expect(stages.map((stage) => [stage.name, stage.from, stage.platform])).toEqual([

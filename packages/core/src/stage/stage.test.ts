@@ -3,17 +3,12 @@ import { renderDockerfile } from "../dockerfile/render.js";
 import { synthesizeDockerfile } from "../dockerfile/synthesize.js";
 import { resolveImage } from "../resolve/resolve.js";
 import { defineImage } from "../spec/define.js";
+import { debianParent } from "../testing/debian-parent.js";
 import { npmStage } from "./npm-stage.js";
 import { pythonStage } from "./python-stage.js";
 import { stage } from "./stage.js";
 
-const debianBase = defineImage({
-  name: "debian-base",
-  description: "b",
-  base: "debian:bookworm",
-  users: [{ name: "app", uid: 10001 }],
-  user: "app",
-});
+const debianBase = debianParent();
 
 function dockerfileWith(stages: ReturnType<typeof stage>[], extra: Record<string, unknown> = {}): string {
   const image = resolveImage(defineImage({ name: "app", description: "a", base: debianBase, stages, ...extra }), {
