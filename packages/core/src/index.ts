@@ -81,5 +81,5 @@ export { catalogData, type CatalogData, type CatalogImage } from "./catalog/cata
 export { adviceForBuildFailure, lastErrorLine, type BuildAdvice } from "./build/advice.js";
 export { parseBuildxMetadata, type BuildRecord, type BuildLocation, type BuildxMetadata } from "./build/metadata.js";
 export { loadKilnConfig, defineConfig, kilnConfigSchema, configFileName, chosenRegistry, type KilnConfig } from "./config/config.js";
-export { bakeFile, type BakeFile, type BakeTarget } from "./plan/bake.js";
+export { bakeFile, type BakeFile, type BakeOptions, type BakeTarget } from "./plan/bake.js";
 export { readLockFile, writeLockFile, renderLockFile, lockChanges, lockFileName, lockFileSchema, type LockFile } from "./lock/lock-file.js";
