@@ -131,6 +131,19 @@ describe("kiln build", () => {
     expect((await kiln(["build", "base", "--dry-run"], fixture.root)).stdout).not.toContain("--no-cache");
   });
 
+  test("KILN_PUSH=1 is --push (for builds Turborepo runs); any value but 1 or 0 exits 2 naming the variable", async () => {
+    fixture = workspaceWithNginx();
+    const pushed = await kiln(["build", "base", "--dry-run"], fixture.root, { KILN_PUSH: "1", KILN_REGISTRY: "" });
+    expect(pushed.exitCode).toBe(2);
+    expect(pushed.stderr).toContain("--push needs a registry");
+    const off = await kiln(["build", "base", "--dry-run"], fixture.root, { KILN_PUSH: "0", KILN_REGISTRY: "" });
+    expect(off.exitCode, off.stderr).toBe(0);
+    expect(off.stdout).toContain(" --load ");
+    const typo = await kiln(["build", "base", "--dry-run"], fixture.root, { KILN_PUSH: "yes" });
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toContain("KILN_PUSH=yes: expected 1 (push, as --push) or 0");
+  });
+
   test("an unknown image name exits 2 and lists the known ones", async () => {
     fixture = workspaceWithNginx();
     const result = await kiln(["build", "nope", "--dry-run"], fixture.root);

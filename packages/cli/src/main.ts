@@ -80,7 +80,11 @@ export function buildParser(argv: string[]) {
       (y) =>
         withJson(withNames(y))
           .option("dry-run", { type: "boolean", default: false, describe: "print the exact buildx command per image; run nothing" })
-          .option("push", { type: "boolean", default: false, describe: "push to --registry instead of loading into the local image store" })
+          .option("push", {
+            type: "boolean",
+            default: false,
+            describe: "push to --registry instead of loading into the local image store (also KILN_PUSH=1)",
+          })
           .option("push-by-digest", {
             type: "boolean",
             default: false,
@@ -120,7 +124,10 @@ export function buildParser(argv: string[]) {
             default: false,
             describe: "exit 3 when no engine is reachable (also KILN_REQUIRE_ENGINE=1)",
           }),
-      async (args) => (await import("./commands/build.js")).build(args, interrupt.signal),
+      async (args) => {
+        const { build, pushFromEnvironment } = await import("./commands/build.js");
+        return build({ ...args, push: args.push || pushFromEnvironment() }, interrupt.signal);
+      },
     )
     .command(
       "test [names..]",

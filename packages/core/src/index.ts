@@ -69,7 +69,7 @@ export {
   type BuildOutput,
   type PlanOptions,
 } from "./plan/plan.js";
-export { workspaceParents, parentSource, type ParentSource, type ParentFacts } from "./plan/parent-source.js";
+export { workspaceParents, parentSource, recordedRegistryReference, type ParentSource, type ParentFacts } from "./plan/parent-source.js";
 export { versionTags, isHighestStable, type TagOptions } from "./plan/tags.js";
 export { buildLabels, type LabelOptions } from "./plan/labels.js";
 export { gitRevision, sourceDateEpoch } from "./build/git.js";

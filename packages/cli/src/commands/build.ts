@@ -328,6 +328,19 @@ function publishSteps(publish: PublishPlan, args: BuildArgs): string {
   return steps.join("; ");
 }
 
+/**
+ * KILN_PUSH=1 is `--push` for builds Turborepo runs: arguments after `turbo build --` reach every
+ * package's build (tsup too), while a variable declared in turbo.json reaches kiln alone and is part
+ * of the task's cache key, so a pushed build's record is never replayed for a build that only loaded.
+ * Read by the command line only: builds kiln starts itself (a parent, an image to test) never push.
+ */
+export function pushFromEnvironment(): boolean {
+  const value = process.env.KILN_PUSH ?? "";
+  if (value === "" || value === "0") return false;
+  if (value === "1") return true;
+  throw new UsageError(`KILN_PUSH=${value}: expected 1 (push, as --push) or 0`, "set KILN_PUSH=1 to push, or unset it");
+}
+
 async function requireEngine(args: BuildArgs): Promise<boolean> {
   const engine = await probeEngine();
   if (engine.reachable) return true;

@@ -1,4 +1,14 @@
-import { CheckFailedError, EngineUnavailableError, imageReference, UsageError, writeFileAtomic } from "@kiln/core";
+import {
+  CheckFailedError,
+  EngineUnavailableError,
+  execute,
+  imageReference,
+  readBuildRecord,
+  recordedRegistryReference,
+  ToolError,
+  UsageError,
+  writeFileAtomic,
+} from "@kiln/core";
 import { formatReport, junitReport, imageExists, probeEngine, runImageTests } from "@kiln/engine";
 import { commandContext, loadSelection } from "../context.js";
 import { note, printJson, printLine } from "../output.js";
@@ -27,9 +37,13 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
     const platforms = args.platform ? resolved.platforms.filter((p) => args.platform?.includes(p)) : resolved.platforms;
     if (platforms.length === 0)
       throw new UsageError(`${pkg.name} is not built for ${args.platform?.join(", ")}`, `its platforms: ${resolved.platforms.join(", ")}`);
+    // Without --registry, an image whose record says it was pushed is tested where it was pushed,
+    // by digest: after a remote cache hit the local store of this machine may never have had it.
+    const recorded = args.registry ? undefined : recordedRegistryReference(readBuildRecord(pkg.dir), pkg.version);
     return {
       name: pkg.name,
-      reference: imageReference(pkg.name, pkg.version, args.registry),
+      recorded,
+      reference: recorded ?? imageReference(pkg.name, pkg.version, args.registry),
       platforms: platforms,
       tests: resolved.tests,
       // An http check may probe a port the parent exposes (an app on an nginx image): publish it too.
@@ -42,8 +56,11 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
       env: resolved.testEnv,
     };
   });
+  for (const image of images) {
+    if (image.recorded) await pullRecorded(image.name, image.recorded, image.platforms);
+  }
   await rebuildMissing(
-    images.map((i) => i.name),
+    images.filter((i) => !i.recorded).map((i) => i.name),
     args.registry,
     args.builder,
     signal,
@@ -60,6 +77,30 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
 }
 
 /**
+ * Pulls a pushed image by the digest its build record names, for each platform to test, so that a
+ * Turborepo cache hit (local or remote) never tests nothing, or an older image under the same tag.
+ * A digest the registry no longer has is an error: the record is stale, and rebuilding would test
+ * another image than the one recorded.
+ */
+async function pullRecorded(name: string, reference: string, platforms: string[]): Promise<void> {
+  for (const platform of platforms) {
+    const pulled = await execute({ command: "docker", args: ["pull", "--quiet", "--platform", platform, reference] });
+    if (pulled.exitCode !== 0) {
+      throw new ToolError(
+        "KILN_RECORDED_IMAGE_MISSING",
+        `${name}: dist/build.json says the image is ${reference}, and pulling it for ${platform} failed: ${lastLine(pulled.stderr)}`,
+        `check that the registry is reachable and logged in (docker login), or build it again: kiln build ${name} (or delete images/${name}/dist/build.json)`,
+      );
+    }
+    note(name, "test", `pulled ${reference} for ${platform}, as dist/build.json records`);
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split("\n").at(-1) ?? "";
+}
+
+/**
  * A Turborepo cache hit restores dist/build.json without the image (another machine built it, or
  * the store was pruned). Trusting it would test nothing, so missing local images are rebuilt.
  */
@@ -69,7 +110,8 @@ async function rebuildMissing(
   builder: string | undefined,
   signal: AbortSignal,
 ): Promise<void> {
-  if (registry) return;
+  // No names would select every image of the workspace.
+  if (registry || names.length === 0) return;
   const workspace = await loadSelection(commandContext(names), signal);
   const missing: string[] = [];
   for (const image of workspace.selected) {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { BuildRecord } from "../build/metadata.js";
-import { parentSource } from "./parent-source.js";
+import { parentSource, recordedRegistryReference } from "./parent-source.js";
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 function record(overrides: Partial<BuildRecord>): BuildRecord {
@@ -57,5 +57,22 @@ describe("parentSource: where a child build takes its workspace parent from", ()
   test("a record from before locations were recorded trusts an image under the tag", () => {
     const legacy = record({ location: undefined });
     expect(parentSource("debian-base", "0.1.0", { record: legacy, localId: digest("e") })).toEqual({ kind: "local" });
+  });
+});
+
+describe("recordedRegistryReference: the pushed image a record names, for a child build and kiln test", () => {
+  const pushed = record({ location: { kind: "registry", repository: "127.0.0.1:5000/acme/debian-base" }, output: "push-by-digest" });
+
+  test("a pushed record of this version names the image by repository and digest", () => {
+    expect(recordedRegistryReference(pushed, "0.1.0")).toBe(`127.0.0.1:5000/acme/debian-base@${digest("a")}`);
+  });
+
+  test("a record of another version, without a digest or a repository, or in the local store names none", () => {
+    expect(recordedRegistryReference(pushed, "0.2.0")).toBeUndefined();
+    expect(recordedRegistryReference({ ...pushed, digest: undefined }, "0.1.0")).toBeUndefined();
+    expect(recordedRegistryReference({ ...pushed, location: { kind: "registry", repository: "" } }, "0.1.0")).toBeUndefined();
+    expect(recordedRegistryReference(record({}), "0.1.0")).toBeUndefined();
+    expect(recordedRegistryReference({ ...pushed, location: undefined }, "0.1.0")).toBeUndefined();
+    expect(recordedRegistryReference(undefined, "0.1.0")).toBeUndefined();
   });
 });

@@ -29,9 +29,8 @@ export interface ParentFacts {
 export function parentSource(name: string, version: string, facts: ParentFacts): ParentSource {
   const { record, localId } = facts;
   const sameVersion = record?.version === version;
-  if (sameVersion && record.digest && record.location?.kind === "registry" && record.location.repository) {
-    return { kind: "registry", reference: `${record.location.repository}@${record.digest}` };
-  }
+  const pushed = recordedRegistryReference(record, version);
+  if (pushed) return { kind: "registry", reference: pushed };
   if (localId === undefined) return { kind: "rebuild", reason: `${name} ${version} is not in the local image store` };
   // The store holds an image under the tag, but not the one the record says was built: another
   // build (another clone on this engine) replaced it, so this record's image is gone.
@@ -46,4 +45,15 @@ export function parentSource(name: string, version: string, facts: ParentFacts):
 
 function short(digest: string): string {
   return digest.replace(/^sha256:/, "").slice(0, 12);
+}
+
+/**
+ * `<repository>@<digest>` when the record says this version was pushed to a registry: on a
+ * machine that got the record from a (remote) Turborepo cache, that is the only place the image
+ * is, so a child build and `kiln test` take it from there.
+ */
+export function recordedRegistryReference(record: BuildRecord | undefined, version: string): string | undefined {
+  if (record?.version !== version || !record.digest || record.location?.kind !== "registry" || !record.location.repository)
+    return undefined;
+  return `${record.location.repository}@${record.digest}`;
 }
