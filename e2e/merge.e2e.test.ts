@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { execute } from "@kiln/core";
 import { debianBaseMirror, engineForE2e, loopbackRegistry } from "./engine.js";
+import { platformConfigs, rawManifest } from "./image-configs.js";
 import { kiln, repositoryRoot } from "./kiln.js";
 import { startPrivateEngine, type PrivateEngine } from "./private-engine.js";
 
@@ -24,28 +25,6 @@ const engine = await engineForE2e();
 const env = { KILN_MIRROR: debianBaseMirror };
 const nginxDir = path.join(repositoryRoot, "images/debian-nginx");
 const digestsDir = path.join(nginxDir, "dist/digests");
-
-async function raw(reference: string): Promise<{
-  config?: { digest: string };
-  manifests?: { digest: string; platform?: { os: string; architecture: string } }[];
-}> {
-  const result = await execute({ command: "docker", args: ["buildx", "imagetools", "inspect", "--raw", reference] });
-  if (result.exitCode !== 0) throw new Error(`imagetools inspect ${reference}: ${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
-
-/** platform → image config digest, for a manifest or an index (attestation manifests skipped). */
-async function configDigests(repository: string, digest: string): Promise<Record<string, string>> {
-  const top = await raw(`${repository}@${digest}`);
-  if (top.config) throw new Error("a digest file names a bare manifest; expected an index");
-  const configs: Record<string, string> = {};
-  for (const entry of top.manifests ?? []) {
-    if (!entry.platform || entry.platform.os === "unknown") continue;
-    const manifest = await raw(`${repository}@${entry.digest}`);
-    configs[`${entry.platform.os}/${entry.platform.architecture}`] = manifest.config?.digest ?? "";
-  }
-  return configs;
-}
 
 function digestFiles(): { platform: string; digest: string; commit: string; repository: string }[] {
   return readdirSync(digestsDir).map((name) => JSON.parse(readFileSync(path.join(digestsDir, name), "utf8")));
@@ -71,7 +50,7 @@ describe.skipIf(!engine.available)("debian-nginx built on two engines, one platf
     );
     expect(one.exitCode, one.stderr.slice(-3000)).toBe(0);
     for (const file of digestFiles())
-      Object.assign(oneEngine, { [file.platform]: (await raw(`${repository}@${file.digest}`)).config?.digest });
+      Object.assign(oneEngine, { [file.platform]: (await rawManifest(`${repository}@${file.digest}`)).config?.digest });
     rmSync(digestsDir, { recursive: true, force: true });
   });
   afterAll(async () => {
@@ -114,11 +93,11 @@ describe.skipIf(!engine.available)("debian-nginx built on two engines, one platf
 
     const merged = await kiln(["merge", "debian-nginx", "--registry", registry]);
     expect(merged.exitCode, merged.stderr).toBe(0);
-    const index = await raw(`${repository}:0.1.0`);
+    const index = await rawManifest(`${repository}:0.1.0`);
     const platforms = (index.manifests ?? []).filter((m) => m.platform?.os === "linux").map((m) => `linux/${m.platform?.architecture}`);
     expect(platforms.sort()).toEqual(["linux/amd64", "linux/arm64"]);
     const record = JSON.parse(readFileSync(path.join(nginxDir, "dist/build.json"), "utf8"));
     expect(record.location).toEqual({ kind: "registry", repository });
-    expect(await configDigests(repository, record.digest)).toEqual(oneEngine);
+    expect(await platformConfigs(repository, record.digest)).toEqual(oneEngine);
   });
 });
