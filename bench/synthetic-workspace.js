@@ -67,11 +67,19 @@ export default defineImage({
  * Makes a synthetic workspace a Turborepo one: a root package.json and turbo.json, and in each
  * image a `build` script that writes dist/build.json, a stand-in for `kiln build`'s record. What
  * a no-op `turbo build` costs does not depend on the script (a full cache hit never runs it): it
- * is Turborepo hashing every package's inputs and replaying every task's logs and outputs.
+ * is Turborepo hashing every package's inputs and replaying every task's logs and outputs. The
+ * workspace is no git repository, so Turborepo hashes every file of a package, dist/ and its own
+ * .turbo/ log too: unless they are left out, a build's record and log would change the next run's
+ * hash and nothing would hit.
  */
 export function turboWorkspace(root) {
   writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "synthetic", private: true, packageManager: "pnpm@10.34.8" }));
-  writeFileSync(path.join(root, "turbo.json"), JSON.stringify({ tasks: { build: { dependsOn: ["^build"], outputs: ["dist/**"] } } }));
+  writeFileSync(
+    path.join(root, "turbo.json"),
+    JSON.stringify({
+      tasks: { build: { dependsOn: ["^build"], inputs: ["$TURBO_DEFAULT$", "!dist/**", "!.turbo/**"], outputs: ["dist/**"] } },
+    }),
+  );
   const record = "node -e \"require('fs').mkdirSync('dist',{recursive:true});require('fs').writeFileSync('dist/build.json','{}')\"";
   for (const name of readdirSync(path.join(root, "images"))) {
     const file = path.join(root, "images", name, "package.json");
