@@ -16,7 +16,19 @@ const option = (name) => {
   return at === -1 ? undefined : args[at + 1];
 };
 /** From-scratch builds take minutes each: they run once unless --runs says otherwise. */
-const defaultRuns = { start: 10, synth: 5, lint: 5, noop: 3, cold: 1, leafChange: 2, platforms: 1, size: 1, release: 2, scale: 3 };
+const defaultRuns = {
+  start: 10,
+  synth: 5,
+  lint: 5,
+  noop: 3,
+  cold: 1,
+  leafChange: 2,
+  platforms: 1,
+  size: 1,
+  release: 2,
+  scale: 3,
+  remoteCache: 2,
+};
 const runsOption = option("runs");
 const runs = runsOption === undefined ? undefined : Number(runsOption);
 const only = option("only")?.split(",") ?? Object.keys(scenarios);

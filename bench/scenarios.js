@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmS
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startRemoteCacheServer } from "../e2e/remote-cache-server.js";
 import { atExit } from "./cleanup.js";
 import { summarize } from "./stats.js";
 import { syntheticWorkspace, turboWorkspace } from "./synthetic-workspace.js";
@@ -449,7 +450,113 @@ export const scenarios = {
       removeKeys();
     }
   },
+
+  /**
+   * 9. A fresh clone's family build from Turborepo's remote cache against a cold build: per
+   * sample, clone A (kiln's packages built untimed) builds and pushes the family from an empty
+   * BuildKit cache, filling a turborepo-remote-cache server on loopback; clone B, fresh, runs the
+   * same `turbo build`, every task a remote hit (checked from --summarize: a figure measured on a
+   * miss would be a lie). linux/amd64 only: the arm64 half under QEMU would make each cold sample
+   * several minutes and the point does not depend on the platform. Each sample pushes to a
+   * namespace of its own (the registry part of the hash), removed from the local store after.
+   */
+  async remoteCache({ runs }) {
+    const server = await startRemoteCacheServer();
+    const stopServer = atExit(() => server.stopNow());
+    const filters = coldFamily.map((name) => `--filter=${name}`);
+    const build = (clone, env, extra = []) =>
+      timed("pnpm", ["turbo", "build", ...filters, "--remote-only", "--output-logs=new-only", "--ui=stream", ...extra], {
+        cwd: clone,
+        env,
+      });
+    const pulled = [];
+    try {
+      const cold = [];
+      const remote = [];
+      for (let i = 0; i < runs; i++) {
+        const registry = `127.0.0.1:5000/kiln-bench-remote-${Date.now()}`;
+        const env = { ...turboEnv, ...server.env, KILN_PLATFORMS: "linux/amd64", KILN_REGISTRY: registry, KILN_PUSH: "1" };
+        const [builder, removeBuilder] = await freshClone();
+        const [fresh, removeFresh] = await freshClone();
+        try {
+          await timed("pnpm", ["turbo", "build", "--filter=./packages/*", "--remote-only", "--output-logs=errors-only"], {
+            cwd: builder,
+            env,
+          });
+          await emptyBuildCache();
+          cold.push((await build(builder, env)).ms);
+          remote.push((await build(fresh, env, ["--summarize"])).ms);
+          const missed = summarizedTasks(fresh).filter((task) => task.cache.status !== "HIT" || task.cache.source !== "REMOTE");
+          if (missed.length > 0)
+            throw new Error(`not remote cache hits in the fresh clone: ${missed.map((task) => task.taskId).join(", ")}`);
+          pulled.push(await recordedPullSize(fresh, coldFamily));
+        } finally {
+          removeBuilder();
+          removeFresh();
+          await removeLocalImages(`${registry}/`);
+        }
+      }
+      const ratio = summarize(remote).median / summarize(cold).median;
+      return [
+        row("9 remote cache", "fresh clone, turbo build from the remote cache", summarize(remote), {
+          ratio,
+          target: "reported",
+          met: true,
+          note: `${coldFamily.length} images, linux/amd64, every task a remote hit; pulling their images into an empty store then downloads ${(summarize(pulled).median / 1e6).toFixed(1)} MB (compressed, shared layers once)`,
+        }),
+        row("9 remote cache", "fresh clone, cold build (empty BuildKit cache), pushed", summarize(cold), {
+          note: "kiln's own packages built before, untimed",
+        }),
+      ];
+    } finally {
+      stopServer();
+    }
+  },
 };
+
+/**
+ * A clone of the committed repository with its dependencies installed offline from pnpm's store,
+ * and the function that deletes it (also run if the bench is stopped).
+ */
+async function freshClone() {
+  const clone = mkdtempSync(path.join(tmpdir(), "kiln-bench-clone-"));
+  const remove = atExit(() => rmSync(clone, { recursive: true, force: true }));
+  await timed("git", ["clone", "-q", repositoryRoot, clone]);
+  await timed("pnpm", ["install", "--offline", "--frozen-lockfile"], { cwd: clone });
+  return [clone, remove];
+}
+
+/** The tasks of the one run `turbo --summarize` recorded in a clone's .turbo/runs/. */
+function summarizedTasks(clone) {
+  const dir = path.join(clone, ".turbo/runs");
+  const [file, ...more] = readdirSync(dir).filter((name) => name.endsWith(".json"));
+  if (!file || more.length > 0) throw new Error(`expected one run summary in ${dir}`);
+  return JSON.parse(readFileSync(path.join(dir, file), "utf8")).tasks;
+}
+
+/**
+ * What pulling the images the records name downloads into an empty store: the compressed config
+ * and layers of each recorded platform manifest, a layer the images share (the base) counted once.
+ */
+async function recordedPullSize(clone, names) {
+  const blobs = new Map();
+  for (const name of names) {
+    const record = JSON.parse(readFileSync(path.join(clone, `images/${name}/dist/build.json`), "utf8"));
+    for (const entry of record.manifests) {
+      const reference = `${record.location.repository}@${entry.digest}`;
+      const manifest = JSON.parse((await docker(["buildx", "imagetools", "inspect", "--raw", reference])).stdout);
+      for (const blob of [manifest.config, ...manifest.layers]) blobs.set(blob.digest, blob.size);
+    }
+  }
+  return [...blobs.values()].reduce((sum, size) => sum + size, 0);
+}
+
+/** Removes the local store's images under a repository prefix (what the docker driver keeps of a push). */
+async function removeLocalImages(prefix) {
+  const listed = await docker(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]);
+  const ours = listed.stdout.split("\n").filter((reference) => reference.startsWith(prefix));
+  if (ours.length > 0) await docker(["image", "rm", "--force", ...ours]);
+}
 
 /** Runs `attempt` until it succeeds, at most `times` times; the last failure is thrown. */
 async function withRetries(times, attempt) {

@@ -13,6 +13,7 @@ const serverCli = fileURLToPath(new URL("../node_modules/turborepo-remote-cache/
  * @property {string} url
  * @property {string} storage the directory its artifacts are stored in
  * @property {() => Promise<void>} stop stops the server and deletes its storage
+ * @property {() => void} stopNow the same without waiting for the server to exit (for exit handlers, which must be synchronous)
  */
 
 /**
@@ -40,10 +41,14 @@ export async function startRemoteCacheServer() {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  const stopNow = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    rmSync(storage, { recursive: true, force: true });
+  };
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await exited;
-    rmSync(storage, { recursive: true, force: true });
+    stopNow();
   };
   let log = "";
   const url = await new Promise((resolve, reject) => {
@@ -69,5 +74,5 @@ export async function startRemoteCacheServer() {
   // Keep reading, so a full pipe never blocks the server.
   child.stdout.resume();
   child.stderr.resume();
-  return { url, storage, env: { TURBO_API: url, TURBO_TOKEN: token, TURBO_TEAM: "kiln" }, stop };
+  return { url, storage, env: { TURBO_API: url, TURBO_TOKEN: token, TURBO_TEAM: "kiln" }, stop, stopNow };
 }
