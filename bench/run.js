@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // pnpm bench: kiln against docker buildx bake and a hand-written build script, on the real
-// engine. Options: --only start,synth,lint,noop,cold,leafChange,platforms,size,release,scale  --runs N (every scenario;
+// engine. Options: --only start,synth,lint,noop,cold,leafChange,platforms,engines,size,release,scale,remoteCache  --runs N (every scenario;
 // by default each has its own count, so the whole bench fits in about 20 minutes).
 // Results: bench/results/<date>.json and .md, and the table on stdout.
 import { execFileSync } from "node:child_process";
@@ -24,6 +24,7 @@ const defaultRuns = {
   cold: 1,
   leafChange: 2,
   platforms: 1,
+  engines: 3,
   size: 1,
   release: 2,
   scale: 3,

@@ -2,7 +2,9 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmS
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startPrivateEngine } from "../e2e/private-engine.js";
 import { startRemoteCacheServer } from "../e2e/remote-cache-server.js";
+import { startArchiveRelay } from "./archive-relay.js";
 import { atExit } from "./cleanup.js";
 import { summarize } from "./stats.js";
 import { syntheticWorkspace, turboWorkspace } from "./synthetic-workspace.js";
@@ -255,6 +257,71 @@ export const scenarios = {
         note: "arm64 under QEMU ÷ amd64 native",
       }),
     ];
+  },
+
+  /**
+   * 6. Two engines against one: debian-base from scratch (--no-cache, build cache only) for both
+   * platforms on the machine's engine, against its amd64 half on the machine's engine and its
+   * arm64 half on a second dockerd of the bench's own, at the same time (the per-platform CI
+   * matrix, on one machine). The second engine builds in a clone (two builds in one working tree
+   * would share buildx's metadata file) and, having no route out, reaches Debian's archive through
+   * a relay on its bridge's address; both subjects use that mirror.
+   */
+  async engines({ runs }) {
+    const second = await startPrivateEngine();
+    const clone = mkdtempSync(path.join(tmpdir(), "kiln-bench-clone-"));
+    const removeClone = atExit(() => rmSync(clone, { recursive: true, force: true }));
+    const relay = await startArchiveRelay(second.gateway);
+    try {
+      await timed("git", ["clone", "-q", repositoryRoot, clone]);
+      await timed("pnpm", ["install", "--offline", "--frozen-lockfile"], { cwd: clone });
+      const engineMirror = `${mirror},apt.debian=${relay.url}/debian,apt.debian-security=${relay.url}/debian-security`;
+      const build = (platforms, options) =>
+        timed(
+          process.execPath,
+          [
+            path.join(options.cwd, "packages/cli/bin/kiln.js"),
+            "build",
+            "debian-base",
+            "--no-cache",
+            ...platforms.flatMap((platform) => ["--platform", platform]),
+            "--output",
+            "cache-only",
+            "--mirror",
+            engineMirror,
+            "--progress",
+            "plain",
+          ],
+          options,
+        );
+      const onMachine = { cwd: repositoryRoot };
+      const onSecond = { cwd: clone, env: { DOCKER_HOST: second.host } };
+      // Untimed: the second engine pulls the Debian base once, as a runner with a warm store would have it.
+      await build(["linux/arm64"], onSecond);
+      const one = await sampled(runs, async () => (await build(["linux/amd64", "linux/arm64"], onMachine)).ms);
+      const halves = { amd64: [], arm64: [] };
+      const two = await sampled(runs, async () => {
+        const started = Date.now();
+        const [amd64, arm64] = await Promise.all([build(["linux/amd64"], onMachine), build(["linux/arm64"], onSecond)]);
+        halves.amd64.push(amd64.ms);
+        halves.arm64.push(arm64.ms);
+        return Date.now() - started;
+      });
+      const ratio = summarize(two).median / summarize(one).median;
+      return [
+        row("6 two engines", "one engine, both platforms", summarize(one)),
+        row("6 two engines", "two engines, one platform each", summarize(two), {
+          ratio,
+          target: "reported",
+          met: true,
+          note: `amd64 half ${(summarize(halves.amd64).median / 1000).toFixed(1)} s, arm64 half ${(summarize(halves.arm64).median / 1000).toFixed(1)} s (QEMU)`,
+        }),
+      ];
+    } finally {
+      await relay.close();
+      await second.remove();
+      removeClone();
+    }
   },
 
   /**
