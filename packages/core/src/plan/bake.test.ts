@@ -83,6 +83,10 @@ describe("bakeFile with a registry", () => {
     expect(file.target["debian-nginx"]?.tags).not.toContain(`${registry}/debian-nginx:latest`);
   });
 
+  test("a child's base.digest is empty, not the digest its parent's label names (bake builds the parent in the same run)", () => {
+    expect(file.target["debian-nginx"]?.labels?.["org.opencontainers.image.base.digest"]).toBe("");
+  });
+
   test("a child takes its parent as a target context, not from a registry", () => {
     expect(file.target["debian-nginx"]?.contexts?.["kiln.local/debian-base:local"]).toBe("target:debian-base");
   });

@@ -8,7 +8,7 @@ export interface LabelOptions {
   source?: string;
   /** seconds since the epoch; SOURCE_DATE_EPOCH, so two builds of one commit label alike */
   createdEpoch?: number;
-  /** the base reference as pulled and its digest, when known (lock file) */
+  /** the base reference as pulled and its digest, when known (lock file, registry, pushed parent) */
   baseName?: string;
   baseDigest?: string;
 }
@@ -31,6 +31,9 @@ export function buildLabels(image: ResolvedImage, options: LabelOptions): Record
   }
   const baseName = options.baseName ?? image.base.reference;
   labels["org.opencontainers.image.base.name"] = baseName;
-  if (options.baseDigest) labels["org.opencontainers.image.base.digest"] = options.baseDigest;
+  // Always set: labels are inherited, so an image left without its own base.digest would carry
+  // its parent's, the digest of the parent's base (debian:bookworm's for a child of debian-base).
+  // Empty says "not known here" (a local build, or a bake run that builds the parent too).
+  labels["org.opencontainers.image.base.digest"] = options.baseDigest ?? "";
   return Object.fromEntries(entriesByKey(labels));
 }

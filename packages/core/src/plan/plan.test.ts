@@ -103,6 +103,12 @@ describe("planBuild argv", () => {
     expect(load.env).toEqual({ SOURCE_DATE_EPOCH: "1700000000" });
   });
 
+  test("a child whose parent's digest is unknown sets base.digest empty (labels are inherited: the parent's would name its own base); the index gets no empty annotation", () => {
+    expect(values(load.command.args, "--label")).toContain("org.opencontainers.image.base.digest=");
+    expect(values(push.command.args, "--label")).toContain("org.opencontainers.image.base.digest=");
+    expect(values(push.command.args, "--annotation").filter((annotation) => annotation.includes("base.digest"))).toEqual([]);
+  });
+
   test("push: registry tags from the version, index annotations, and the parent from the registry", () => {
     expect(values(push.command.args, "--tag")).toEqual([
       "127.0.0.1:5000/kiln/alpine-nginx:0.4.1",

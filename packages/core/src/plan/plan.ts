@@ -190,7 +190,8 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   for (const [key, value] of Object.entries(labels)) args.push("--label", `${key}=${value}`);
   if (pushing) {
     // Index annotations carry the same metadata for registries that show only the index.
-    for (const [key, value] of Object.entries(labels)) args.push("--annotation", `index:${key}=${value}`);
+    // An empty label only overrides an inherited one; an index inherits nothing, so it gets none.
+    for (const [key, value] of Object.entries(labels)) if (value !== "") args.push("--annotation", `index:${key}=${value}`);
   }
   for (const [key, value] of Object.entries(buildArgs)) args.push("--build-arg", `${key}=${value}`);
   for (const [key, value] of entriesByKey(buildContexts)) {
