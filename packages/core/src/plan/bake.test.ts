@@ -1,31 +1,13 @@
 import { describe, expect, test } from "vitest";
 import { UsageError } from "../errors.js";
 import { tini } from "../feature/tini.js";
-import { resolveImage } from "../resolve/resolve.js";
-import { defineImage, type ImageDefinition } from "../spec/define.js";
+import { defineImage } from "../spec/define.js";
 import type { Platform } from "../spec/platform.js";
-import type { LoadedImage } from "../workspace/load-workspace.js";
 import { bakeCacheRef, bakeFile, cacheArch, type BakeOptions } from "./bake.js";
 import { planBuild, type PlanOptions } from "./plan.js";
+import { loadedImage } from "../testing/loaded-image.js";
 
 const root = "/repo";
-function loaded(definition: ImageDefinition, version: string, resolvedParents = new Map()): LoadedImage {
-  const name = (definition.input as { name: string }).name;
-  const resolved = resolveImage(definition, { file: `images/${name}/image.ts`, resolved: resolvedParents });
-  return {
-    definition,
-    resolved,
-    pkg: {
-      name,
-      version,
-      dir: `${root}/images/${name}`,
-      definitionFile: `${root}/images/${name}/image.ts`,
-      definitionPath: `images/${name}/image.ts`,
-      imageDependencies: [],
-      packageJsonPath: `${root}/images/${name}/package.json`,
-    },
-  };
-}
 
 const baseDefinition = defineImage({
   name: "debian-base",
@@ -35,8 +17,8 @@ const baseDefinition = defineImage({
   users: [{ name: "app", uid: 10001 }],
   user: "app",
 });
-const base = loaded(baseDefinition, "1.2.0");
-const nginx = loaded(
+const base = loadedImage(baseDefinition, "1.2.0");
+const nginx = loadedImage(
   defineImage({ name: "debian-nginx", description: "web", base: baseDefinition }),
   "0.4.1",
   new Map([["debian-base", base.resolved]]),
@@ -144,7 +126,7 @@ describe("bakeFile with a registry", () => {
   });
 
   test("an image named like another's cache target is refused", () => {
-    const clash = loaded(defineImage({ name: "debian-base_buildcache-amd64", description: "clash", base: baseDefinition }), "1.0.0");
+    const clash = loadedImage(defineImage({ name: "debian-base_buildcache-amd64", description: "clash", base: baseDefinition }), "1.0.0");
     const both = [base, clash];
     expect(() => bakeFile(both, new Map(both.map((image) => [image.pkg.name, image])), options)).toThrow(UsageError);
   });

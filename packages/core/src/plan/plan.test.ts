@@ -1,28 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { tini } from "../feature/tini.js";
-import { resolveImage } from "../resolve/resolve.js";
-import { defineImage, type ImageDefinition } from "../spec/define.js";
-import type { LoadedImage } from "../workspace/load-workspace.js";
+import { defineImage } from "../spec/define.js";
 import { planBuild, type PlanOptions } from "./plan.js";
+import { loadedImage } from "../testing/loaded-image.js";
 
 const root = "/repo";
-function loaded(definition: ImageDefinition, version: string, resolvedParents = new Map()): LoadedImage {
-  const name = (definition.input as { name: string }).name;
-  const resolved = resolveImage(definition, { file: `images/${name}/image.ts`, resolved: resolvedParents });
-  return {
-    definition,
-    resolved,
-    pkg: {
-      name,
-      version,
-      dir: `${root}/images/${name}`,
-      definitionFile: `${root}/images/${name}/image.ts`,
-      definitionPath: `images/${name}/image.ts`,
-      imageDependencies: [],
-      packageJsonPath: `${root}/images/${name}/package.json`,
-    },
-  };
-}
 
 const baseDefinition = defineImage({
   name: "alpine-base",
@@ -32,8 +14,8 @@ const baseDefinition = defineImage({
   users: [{ name: "app", uid: 10001 }],
   user: "app",
 });
-const base = loaded(baseDefinition, "1.2.0");
-const nginx = loaded(
+const base = loadedImage(baseDefinition, "1.2.0");
+const nginx = loadedImage(
   defineImage({ name: "alpine-nginx", description: "web", base: baseDefinition }),
   "0.4.1",
   new Map([["alpine-base", base.resolved]]),
