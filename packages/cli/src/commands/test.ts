@@ -5,6 +5,7 @@ import {
   imageReference,
   readBuildRecord,
   recordedRegistryReference,
+  throwIfInterrupted,
   ToolError,
   UsageError,
   writeFileAtomic,
@@ -57,7 +58,7 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
     };
   });
   for (const image of images) {
-    if (image.recorded) await pullRecorded(image.name, image.recorded, image.platforms);
+    if (image.recorded) await pullRecorded(image.name, image.recorded, image.platforms, signal);
   }
   await rebuildMissing(
     images.filter((i) => !i.recorded).map((i) => i.name),
@@ -82,9 +83,11 @@ export async function test(args: TestArgs, signal: AbortSignal): Promise<void> {
  * A digest the registry no longer has is an error: the record is stale, and rebuilding would test
  * another image than the one recorded.
  */
-async function pullRecorded(name: string, reference: string, platforms: string[]): Promise<void> {
+async function pullRecorded(name: string, reference: string, platforms: string[], signal: AbortSignal): Promise<void> {
   for (const platform of platforms) {
-    const pulled = await execute({ command: "docker", args: ["pull", "--quiet", "--platform", platform, reference] });
+    const pulled = await execute({ command: "docker", args: ["pull", "--quiet", "--platform", platform, reference] }, { signal });
+    // Ctrl-C stops the pull (its own process group); that is an interruption, not a missing image.
+    throwIfInterrupted(signal);
     if (pulled.exitCode !== 0) {
       throw new ToolError(
         "KILN_RECORDED_IMAGE_MISSING",
