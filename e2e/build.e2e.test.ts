@@ -113,7 +113,7 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     for (const bytes of Object.values<number>(nginx.build.sizes)) expect(bytes).toBeGreaterThan(10 * 1024 * 1024);
   });
 
-  test("docker buildx bake on the file kiln bake wrote builds the same two images", async () => {
+  test("docker buildx bake on the file kiln bake wrote builds debian-nginx, its parent through a target context", async () => {
     const written = await kiln(["bake", "debian-base", "debian-nginx"], { env });
     expect(written.exitCode, written.stderr).toBe(0);
     const file = JSON.parse(readFileSync(path.join(repositoryRoot, "docker-bake.json"), "utf8"));
@@ -127,6 +127,10 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
           "bake",
           "-f",
           "docker-bake.json",
+          // Only debian-nginx is loaded: bake still builds debian-base first, through the target
+          // context, but does not re-tag the kiln build of debian-base in the store under
+          // kiln.local/debian-base while the child's export runs.
+          "debian-nginx",
           "--set",
           "debian-nginx.tags=kiln.local/bake-nginx:e2e",
           "--load",
@@ -147,7 +151,7 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
       "kiln.local/bake-nginx:e2e",
       "/data/html/index.html",
     ]);
-    expect(run.stdout).toContain("<h1>debian-nginx</h1>");
+    expect(run.stdout, run.stderr).toContain("<h1>debian-nginx</h1>");
   });
 
   test("kiln doctor is green on the provisioned machine", async () => {
