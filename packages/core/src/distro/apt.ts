@@ -1,6 +1,7 @@
 import { shellQuote } from "../shell/shell-quote.js";
 import { shellId, type GroupSpec, type UserSpec } from "../spec/schema.js";
 import { aptPackageFetch, dpkgExcludesScript } from "./apt-fetch.js";
+import { baseTrimScript } from "./base-trim.js";
 import { aptSourcesScript, type AptArchive } from "./apt-sources.js";
 import type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro.js";
 
@@ -19,9 +20,10 @@ const aptPackageName = {
 /**
  * Debian and Ubuntu share apt, shadow-utils and bash. Mirrors are build-time only: apt reads
  * rewritten source files from /tmp/kiln-apt (Dir::Etc::SourceParts), so the image keeps the
- * sources its base shipped unless KILN_MIRROR_PERSIST=1 (see apt-sources.ts).
+ * sources its base shipped unless KILN_MIRROR_PERSIST=1 (see apt-sources.ts). `officialCmd` is
+ * the CMD of the distro's official images, restated when the base is trimmed.
  */
-export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], paths: DistroPaths): DistroAdapter {
+export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], paths: DistroPaths, officialCmd: string[]): DistroAdapter {
   const mirrorArgs = [...archives.map((archive) => archive.mirrorArg), "KILN_MIRROR_PERSIST"];
   return {
     name,
@@ -32,6 +34,7 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
     packageName: aptPackageName,
 
     packageFetch: aptPackageFetch(archives),
+    baseTrim: { script: baseTrimScript(), cmd: officialCmd },
 
     installScript(packages, buildPackages, buildSteps, repositories, fetched) {
       const lines = [...aptSourcesScript(archives, repositories?.apt ?? [])];

@@ -7,4 +7,5 @@ export const debian = aptDistro(
     { pathSuffix: "debian-security", mirrorArg: "KILN_APT_DEBIAN_SECURITY_MIRROR" },
   ],
   { tini: "/usr/bin/tini" },
+  ["bash"],
 );

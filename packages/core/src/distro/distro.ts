@@ -39,6 +39,27 @@ export interface DistroAdapter {
   readonly packageFetch?: PackageFetch;
   /** commands creating groups then users, idempotent against ids the base already uses */
   accountScript(groups: GroupSpec[], users: UserSpec[]): string;
+  /**
+   * How a registry base of this distro is trimmed and flattened (`trimBase`); absent when kiln
+   * cannot trim this distro's base.
+   */
+  readonly baseTrim?: BaseTrim;
+}
+
+/**
+ * A trimmed base is a stage that deletes what the image never reads, copied into `FROM scratch`.
+ * Only the files come along: the base's config (Env, Cmd, labels) is stated again from what kiln
+ * knows of the distro's official images, since synth cannot read a registry image's config.
+ */
+export interface BaseTrim {
+  /** the trim stage's RUN script */
+  script: string;
+  /**
+   * the official images' CMD, written when the definition neither sets CMD nor an ENTRYPOINT
+   * (which resets CMD anyway). Their only Env is PATH, and BuildKit gives `FROM scratch` the
+   * same default PATH, so no ENV is written.
+   */
+  cmd: string[];
 }
 
 /** A native stage that fetches a target platform's packages for the install RUN to mount. */

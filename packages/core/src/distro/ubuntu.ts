@@ -8,4 +8,5 @@ export const ubuntu = aptDistro(
     { pathSuffix: "ubuntu-ports", mirrorArg: "KILN_APT_UBUNTU_PORTS_MIRROR" },
   ],
   { tini: "/usr/bin/tini" },
+  ["/bin/bash"],
 );

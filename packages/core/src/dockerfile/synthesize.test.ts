@@ -145,6 +145,65 @@ describe("synthesizeDockerfile", () => {
     expect(model(base).stages.map((stage) => stage.name)).toEqual(["base"]);
   });
 
+  describe("trimBase", () => {
+    const trimmed = (input: Partial<Parameters<typeof defineImage>[0]> = {}) =>
+      defineImage({
+        name: "root",
+        description: "a trimmed root",
+        base: "debian:bookworm",
+        trimBase: true,
+        packages: ["tzdata"],
+        users: [{ name: "app", uid: 10001 }],
+        user: "app",
+        ...input,
+      });
+
+    test("a stage trims the base and the image starts FROM scratch with its files as the first layer", () => {
+      const { stages } = model(trimmed());
+      expect(stages.map((stage) => [stage.name, stage.from])).toEqual([
+        ["kiln-trimmed-base", "debian:bookworm"],
+        ["kiln-target-base", "debian:bookworm"],
+        ["kiln-packages", "debian:bookworm"],
+        ["root", "scratch"],
+      ]);
+      const final = stages.at(-1)?.instructions ?? [];
+      expect(final.find((i) => i.op !== "comment")).toEqual({ op: "COPY", from: "kiln-trimmed-base", sources: ["/"], dest: "/" });
+      const trim = stages[0]?.instructions.find((i) => i.op === "RUN");
+      expect(trim?.op === "RUN" && trim.script).toContain("path-include=/usr/share/doc/*/copyright");
+      expect(trim?.op === "RUN" && trim.script).toContain("-delete");
+    });
+
+    test("the lock file's digest pins the trimmed stage's FROM, and the fetch stages'", () => {
+      const pinned = "debian:bookworm@sha256:" + "a".repeat(64);
+      const { stages } = synthesizeDockerfile(resolveImage(trimmed(), { file }), { sourcePath: file, pinnedBase: pinned });
+      expect(stages.map((stage) => stage.from)).toEqual([pinned, pinned, pinned, "scratch"]);
+    });
+
+    test.each<[string, Partial<Parameters<typeof defineImage>[0]>, string[] | undefined]>([
+      ["Debian's CMD, when the definition sets none", {}, ["bash"]],
+      ["Ubuntu's", { base: "ubuntu:24.04" }, ["/bin/bash"]],
+      ["the definition's own", { cmd: ["/bin/sh"] }, ["/bin/sh"]],
+      ["none after an ENTRYPOINT, which resets CMD anyway", { features: [tini()] }, undefined],
+    ])("CMD: %s", (_, input, cmd) => {
+      const final = model(trimmed(input)).stages.at(-1)?.instructions ?? [];
+      expect(final.find((i) => i.op === "CMD")).toEqual(cmd ? { op: "CMD", argv: cmd } : undefined);
+    });
+
+    test("without trimBase the image starts FROM its base, as before", () => {
+      const { stages } = model(trimmed({ trimBase: false }));
+      expect(stages.map((stage) => [stage.name, stage.from])).toEqual([
+        ["kiln-target-base", "debian:bookworm"],
+        ["kiln-packages", "debian:bookworm"],
+        ["root", "debian:bookworm"],
+      ]);
+    });
+
+    test("the rendered trimmed root passes the whole-filesystem copy by a pragma naming the one rule", () => {
+      const text = renderDockerfile(model(trimmed()));
+      expect(text).toContain("FROM scratch AS root\n# hadolint ignore=DL3067\nCOPY --from=kiln-trimmed-base / /\n");
+    });
+  });
+
   test("the rendered file is stable (snapshot of the whole text)", () => {
     expect(renderDockerfile(model())).toMatchSnapshot();
   });

@@ -30,16 +30,19 @@ export function synthesizeDockerfile(image: ResolvedImage, options: SynthesizeOp
     ].join("\n"),
     instructions: stage.instructions.map((text) => ({ op: "raw", text })),
   }));
-  const fetch = packageFetchStages(image, options.pinnedBase ?? image.base.reference);
-  stages.push(...fetch);
+  const base = options.pinnedBase ?? image.base.reference;
+  const trim = image.trimBase ? image.distro.baseTrim : undefined;
+  if (trim) stages.push(trimmedBaseStage(image, base, trim.script));
+  stages.push(...packageFetchStages(image, base));
   stages.push({
-    from: options.pinnedBase ?? image.base.reference,
+    from: trim ? "scratch" : base,
     name: image.name,
-    comment:
-      image.base.kind === "workspace"
+    comment: trim
+      ? `The trimmed base's files as one layer. FROM scratch has BuildKit's default PATH, the same as ${image.base.reference}'s, and no CMD: the CMD below is stated for the image.`
+      : image.base.kind === "workspace"
         ? `${image.base.reference} is the ${image.base.name} image of this repository; kiln build maps it with a build context.`
         : undefined,
-    instructions: finalStageInstructions(image),
+    instructions: [...(trim ? trimmedBaseCopy() : []), ...finalStageInstructions(image)],
   });
   const model: DockerfileModel = {
     header: [
@@ -68,6 +71,32 @@ export function synthesizeDockerfile(image: ResolvedImage, options: SynthesizeOp
  */
 const targetBaseStage = "kiln-target-base";
 const packagesStage = "kiln-packages";
+const trimmedBaseStageName = "kiln-trimmed-base";
+
+/**
+ * The registry base minus what kiln's dpkg excludes leave out of packages. It runs per target
+ * platform, and the image copies its whole file system into FROM scratch: deleting the files in
+ * a layer on top of the base would leave them in the base's layer, and save nothing.
+ */
+function trimmedBaseCopy(): Instruction[] {
+  return [
+    // The whole file system is the point here: the stage is the base, flattened.
+    { op: "comment", text: "hadolint ignore=DL3067" },
+    { op: "COPY", from: trimmedBaseStageName, sources: ["/"], dest: "/" },
+  ];
+}
+
+function trimmedBaseStage(image: ResolvedImage, base: string, script: string): Stage {
+  return {
+    from: base,
+    name: trimmedBaseStageName,
+    comment: "The base without documentation, manual pages and translations; the image starts from its files alone.",
+    instructions: [
+      { op: "SHELL", argv: image.distro.shell },
+      { op: "RUN", script },
+    ],
+  };
+}
 
 /** Whether the image's packages are fetched by a native stage (see {@link packageFetchStages}). */
 function fetchesPackages(image: ResolvedImage): boolean {

@@ -149,3 +149,35 @@ describe("features that fail", () => {
     expect(errorOf({ features: [badly] }).message).toMatch(/features\[0\]: the feature's name "my feature\\nRUN echo pwned"/);
   });
 });
+
+describe("trimBase is refused where kiln cannot restate the base's config", () => {
+  test.each<[string, Record<string, unknown>, RegExp, RegExp]>([
+    [
+      "a workspace parent",
+      { base: defineImage({ ...valid, name: "parent", base: "debian:bookworm" }) },
+      /^images\/x\/image\.ts: trimBase: the base is parent, an image of this repository; only a base from a registry is trimmed$/,
+      /set trimBase: true in parent's definition/,
+    ],
+    [
+      "an Alpine base",
+      { base: "alpine:3.22" },
+      /^images\/x\/image\.ts: trimBase: kiln trims Debian and Ubuntu bases .* this image is alpine$/,
+      /remove trimBase/,
+    ],
+    [
+      "a Debian derivative kiln does not know",
+      { base: "registry.example/team/python:3.12-bookworm", distro: "debian" },
+      /^images\/x\/image\.ts: trimBase: the base "registry\.example\/team\/python:3\.12-bookworm" is not a debian image kiln knows the config of/,
+      /build from the official debian image/,
+    ],
+  ])("%s", (_, input, message, hint) => {
+    const error = errorOf({ ...input, trimBase: true });
+    expect(error.message).toMatch(message);
+    expect(error.hint).toMatch(hint);
+    expect(error.exitCode).toBe(2);
+  });
+
+  test("a mirror of the official image under the same name is trimmed", () => {
+    expect(resolve({ base: "127.0.0.1:5000/library/debian:bookworm", trimBase: true }).trimBase).toBe(true);
+  });
+});

@@ -1,7 +1,9 @@
 import { splitImageReference } from "@kiln/reference";
 import type { DistroAdapter } from "../distro/distro.js";
+import { distroFromReference } from "../distro/select.js";
 import { DefinitionError } from "../errors.js";
 import type { ExtraStage, UserSpec } from "../spec/schema.js";
+import type { ResolvedBase } from "./resolved-image.js";
 
 /**
  * Checks a definition needs after its parts are put together (distro, parent, features): what
@@ -104,4 +106,32 @@ export function checkStageNames(stages: ExtraStage[], imageName: string, file: s
     }
     seen.add(stage.name);
   });
+}
+
+/**
+ * `trimBase` copies only the base's files into `FROM scratch`, so kiln must know the rest of the
+ * base's config to restate it: it does for the official debian and ubuntu images (PATH and CMD),
+ * not for another image that a definition calls debian through `distro`. A workspace parent is
+ * refused: its layers are what the family shares, and its own definition can trim its base.
+ */
+export function checkTrimBase(base: ResolvedBase, distro: DistroAdapter, file: string): void {
+  if (base.kind === "workspace") {
+    throw new DefinitionError(
+      `${file}: trimBase: the base is ${base.name}, an image of this repository; only a base from a registry is trimmed`,
+      `remove trimBase here and set trimBase: true in ${base.name}'s definition (the root of the family) instead`,
+    );
+  }
+  if (!distro.baseTrim) {
+    throw new DefinitionError(
+      `${file}: trimBase: kiln trims Debian and Ubuntu bases (with dpkg's exclude list), and this image is ${distro.name}`,
+      "remove trimBase",
+    );
+  }
+  const named = distroFromReference(base.reference);
+  if (named !== distro.name) {
+    throw new DefinitionError(
+      `${file}: trimBase: the base "${base.reference}" is not a ${distro.name} image kiln knows the config of (Env, CMD, labels), which FROM scratch would drop`,
+      `build from the official ${distro.name} image (or a mirror of it under the same name), or remove trimBase`,
+    );
+  }
 }

@@ -13,7 +13,7 @@ import {
   type UserSpec,
 } from "../spec/schema.js";
 import { definitionErrorFromZod } from "../spec/validate.js";
-import { checkBaseTags, checkPackageNames, checkRoot, checkStageNames, isRootUser, rootAccounts } from "./checks.js";
+import { checkBaseTags, checkPackageNames, checkRoot, checkStageNames, checkTrimBase, isRootUser, rootAccounts } from "./checks.js";
 import type { AppliedState, Claimant, ExposedPort, ResolvedBase, ResolvedImage } from "./resolved-image.js";
 import { compareCodePoints, sortedByCodePoint } from "../text/code-point-order.js";
 import { timezoneStep } from "./timezone.js";
@@ -69,6 +69,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     );
   }
   const distro = distros[distroName];
+  if (image.trimBase) checkTrimBase(resolvedBase, distro, file);
 
   const contributions = collectContributions(features, image.name, file, distro);
   const ownFeatureNames = contributions.map((c) => c.feature);
@@ -164,6 +165,7 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     description: image.description,
     license: image.license,
     base: resolvedBase,
+    trimBase: image.trimBase,
     distro,
     platforms: image.platforms,
     features: ownFeatureNames,
@@ -193,7 +195,12 @@ export function resolveImage(definition: ImageDefinition, options: ResolveOption
     healthcheck: image.healthcheck ?? singleClaim(contributions, "healthcheck", "HEALTHCHECK", image.healthcheck, file),
     entrypoint,
     // A new ENTRYPOINT resets the inherited CMD in Docker, so carry the parent's CMD over explicitly.
-    cmd: image.cmd ?? featureCmd ?? (entrypointChanged ? (parent?.cmd ?? parent?.inherited.cmd) : undefined),
+    cmd:
+      image.cmd ??
+      featureCmd ??
+      (entrypointChanged ? (parent?.cmd ?? parent?.inherited.cmd) : undefined) ??
+      // FROM scratch has no CMD: a trimmed base's is restated, unless an ENTRYPOINT reset it anyway.
+      (image.trimBase && !entrypointChanged ? distro.baseTrim?.cmd : undefined),
     stopSignal: image.stopSignal ?? singleClaim(contributions, "stopSignal", "STOPSIGNAL", image.stopSignal, file),
     labels: Object.assign({}, ...contributions.map((c) => c.contribution.labels), image.labels) as Record<string, string>,
     user,

@@ -27,6 +27,8 @@ export interface ResolvedImage {
   description: string;
   license: string;
   base: ResolvedBase;
+  /** the registry base is trimmed in a stage and copied into FROM scratch (see ImageData.trimBase) */
+  trimBase: boolean;
   distro: DistroAdapter;
   platforms: Platform[];
   features: string[];

@@ -72,6 +72,8 @@ const completeImage = {
   user: "root",
   rootReason: "the probe binds port 80",
   baseTagReason: "the probe follows its base",
+  // An Alpine base cannot be trimmed (checks.test.ts); the field only needs a valid value here.
+  trimBase: false,
   env: { APP_MODE: "production" },
   buildArgs: { APP_UID: "1000" },
   testEnv: { PUBLIC_KEY: "ssh-ed25519 AAAA test" },

@@ -355,6 +355,16 @@ export const imageDataSchema = z.strictObject({
    * change under the same definition. Pin a tag (or a digest) instead where you can.
    */
   baseTagReason: singleLine().min(1).optional(),
+  /**
+   * Trim and flatten a Debian or Ubuntu base from a registry: a stage deletes what kiln's dpkg
+   * excludes leave out of packages (documentation but copyright files, manual and info pages,
+   * translations), and the image starts `FROM scratch` with that stage's files as one layer, the
+   * excludes file included so later apt installs leave out the same. Removing files in a later
+   * layer would save nothing. The cost: the image no longer shares the upstream base's layer with
+   * other images on a host (children in the family still share this image's layers). Only for a
+   * base named debian or ubuntu, whose config (PATH, CMD) kiln restates; not for a workspace parent.
+   */
+  trimBase: z.boolean().default(false),
   env: envSchema.default({}),
   /** build arguments and their defaults, declared as ARG before the accounts are created */
   buildArgs: z.record(buildArgNameSchema, singleLine()).default({}),
