@@ -24,6 +24,23 @@ function docker(args: string[]) {
   return execute({ command: "docker", args });
 }
 
+/** The compressed layer sizes of one platform's manifest, read from the registry. */
+async function layerSizes(reference: string, platform: string): Promise<number[]> {
+  const raw = async (ref: string) => {
+    const result = await docker(["buildx", "imagetools", "inspect", "--raw", ref]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    return JSON.parse(result.stdout);
+  };
+  const index = await raw(reference);
+  const [os, architecture] = platform.split("/");
+  const entry = index.manifests.find(
+    (m: { platform?: { os: string; architecture: string } }) => m.platform?.os === os && m.platform?.architecture === architecture,
+  );
+  expect(entry, `${reference} has no ${platform} manifest`).toBeDefined();
+  const manifest = await raw(`${reference.replace(/:[^:/]+$/, "")}@${entry.digest}`);
+  return manifest.layers.map((layer: { size: number }) => layer.size);
+}
+
 describe.skipIf(!engine.available)("building the Debian family", () => {
   beforeAll(async () => {
     const first = await turbo(["build", "--filter=debian-nginx"]);
@@ -78,6 +95,45 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     expect(result.stderr).toContain("not in the local image store (a Turborepo cache hit without the image?): debian-nginx; building");
   });
 
+  test("debian-base's trimmed base has no changelogs, manual pages or translations, keeps copyright files and the excludes", async () => {
+    const script = [
+      "find /usr/share/doc -name 'changelog*' | wc -l",
+      "find /usr/share/man /usr/share/info -type f | wc -l",
+      "find /usr/share/locale -type f ! -name locale.alias | wc -l",
+      "ls /usr/share/doc/*/copyright | wc -l",
+      "cat /etc/dpkg/dpkg.cfg.d/kiln-excludes",
+    ].join("; ");
+    for (const platform of ["linux/amd64", "linux/arm64"]) {
+      const run = await docker(["run", "--rm", "--platform", platform, "--entrypoint", "sh", "kiln.local/debian-base:0.1.0", "-c", script]);
+      expect(run.exitCode, run.stderr).toBe(0);
+      const [changelogs, manuals, translations, copyrights, ...excludes] = run.stdout.trim().split("\n");
+      expect([changelogs, manuals, translations], platform).toEqual(["0", "0", "0"]);
+      expect(Number(copyrights), platform).toBeGreaterThan(50);
+      expect(excludes, platform).toContain("path-include=/usr/share/doc/*/copyright");
+    }
+  });
+
+  test("apt-get install in the child still works and leaves out the same files", async () => {
+    // debian-nginx installs nginx with apt on the trimmed debian-base (its build above); its files are there, its docs are not.
+    const script =
+      "command -v nginx; ls /usr/share/doc/nginx/copyright; find /usr/share/man /usr/share/doc/nginx -type f ! -name copyright | wc -l";
+    for (const platform of ["linux/amd64", "linux/arm64"]) {
+      const run = await docker([
+        "run",
+        "--rm",
+        "--platform",
+        platform,
+        "--entrypoint",
+        "sh",
+        "kiln.local/debian-nginx:0.1.0",
+        "-c",
+        script,
+      ]);
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stdout.trim().split("\n"), platform).toEqual(["/usr/sbin/nginx", "/usr/share/doc/nginx/copyright", "0"]);
+    }
+  });
+
   describe("changing a file of debian-nginx", () => {
     const page = path.join(repositoryRoot, "images/debian-nginx/files/index.html");
     const original = readFileSync(page, "utf8");
@@ -93,8 +149,8 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     });
   });
 
+  const registry = `${loopbackRegistry}/kiln-e2e-${Date.now()}`;
   test("kiln build --push pushes a multi-platform index to the registry", async () => {
-    const registry = `${loopbackRegistry}/kiln-e2e-${Date.now()}`;
     const result = await kiln(["build", "debian-base", "debian-nginx", "--push", "--registry", registry, "--progress", "plain"], { env });
     expect(result.exitCode, result.stderr.slice(-3000)).toBe(0);
     const inspect = await docker(["buildx", "imagetools", "inspect", `${registry}/debian-nginx:0.1.0`]);
@@ -111,6 +167,20 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     const nginx = JSON.parse(catalog.stdout).images.find((image: { name: string }) => image.name === "debian-nginx");
     expect(Object.keys(nginx.build.sizes)).toEqual(["linux/amd64", "linux/arm64"]);
     for (const bytes of Object.values<number>(nginx.build.sizes)) expect(bytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+
+  test("the pushed debian-base's base layer is at least 10 MB smaller than the upstream base's, and no layer is added", async () => {
+    const dockerfile = readFileSync(path.join(repositoryRoot, "images/debian-base/Dockerfile"), "utf8");
+    const finalStage = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    // kiln's own layers: each RUN, COPY and WORKDIR of the image's stage, less the COPY of the trimmed base.
+    const ownLayers = (finalStage.match(/^(RUN|COPY|WORKDIR) /gm) ?? []).length - 1;
+    for (const platform of ["linux/amd64", "linux/arm64"]) {
+      const upstream = await layerSizes(`${loopbackRegistry}/library/debian:bookworm`, platform);
+      const trimmed = await layerSizes(`${registry}/debian-base:0.1.0`, platform);
+      expect(trimmed.length, platform).toBeLessThanOrEqual(upstream.length + ownLayers);
+      const upstreamTotal = upstream.reduce((a, b) => a + b, 0);
+      expect(trimmed[0]!, `${platform}: ${trimmed[0]} against ${upstreamTotal}`).toBeLessThanOrEqual(upstreamTotal - 10 * 1000 * 1000);
+    }
   });
 
   test("docker buildx bake on the file kiln bake wrote builds debian-nginx, its parent through a target context", async () => {
