@@ -113,6 +113,28 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     }
   });
 
+  test("the locally built child is built on the debian-base this run built, not on the image its tag named before", async () => {
+    // The child's context names debian-base by a tag of its content (0.1.0-<id>): by 0.1.0 alone,
+    // BuildKit in dockerd took the previous debian-base after a rebuild (untrimmed, in this file's history).
+    const layers = async (reference: string) => {
+      const inspect = await docker(["image", "inspect", "--format", "{{json .RootFS.Layers}}", reference]);
+      expect(inspect.exitCode, inspect.stderr).toBe(0);
+      return JSON.parse(inspect.stdout) as string[];
+    };
+    const base = await layers("kiln.local/debian-base:0.1.0");
+    expect((await layers("kiln.local/debian-nginx:0.1.0")).slice(0, base.length)).toEqual(base);
+    const run = await docker([
+      "run",
+      "--rm",
+      "--entrypoint",
+      "sh",
+      "kiln.local/debian-nginx:0.1.0",
+      "-c",
+      "find /usr/share/man -type f | wc -l",
+    ]);
+    expect(run.stdout.trim(), run.stderr).toBe("0");
+  });
+
   describe("changing a file of debian-nginx", () => {
     const page = path.join(repositoryRoot, "images/debian-nginx/files/index.html");
     const original = readFileSync(page, "utf8");

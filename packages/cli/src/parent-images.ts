@@ -1,5 +1,5 @@
-import { imageReference, parentSource, readBuildRecord, workspaceParents, type LoadedImage } from "@kiln/core";
-import { imageId } from "@kiln/engine";
+import { imageReference, localContentTag, parentSource, readBuildRecord, workspaceParents, type LoadedImage } from "@kiln/core";
+import { imageId, retagImage } from "@kiln/engine";
 
 /** What a build that does not push needs to do about the workspace parents it does not build itself. */
 export interface ParentPlan {
@@ -7,6 +7,8 @@ export interface ParentPlan {
   rebuild: { name: string; reason: string }[];
   /** parents taken from the registry their record names (name → repository@digest) */
   references: Record<string, string>;
+  /** parents taken from the local store, by the tag that names their content there (name → tag) */
+  localTags: Record<string, string>;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface ParentPlan {
  */
 export async function parentPlan(building: LoadedImage[], all: Map<string, LoadedImage>): Promise<ParentPlan> {
   const inThisRun = new Set(building.map((image) => image.pkg.name));
-  const plan: ParentPlan = { rebuild: [], references: {} };
+  const plan: ParentPlan = { rebuild: [], references: {}, localTags: {} };
   const seen = new Set<string>();
   for (const image of building) {
     for (const name of workspaceParents(image)) {
@@ -25,13 +27,24 @@ export async function parentPlan(building: LoadedImage[], all: Map<string, Loade
       const parent = all.get(name);
       if (!parent) continue;
       const version = parent.pkg.version;
-      const source = parentSource(name, version, {
-        record: readBuildRecord(parent.pkg.dir),
-        localId: await imageId(imageReference(name, version)),
-      });
+      const localId = await imageId(imageReference(name, version));
+      const source = parentSource(name, version, { record: readBuildRecord(parent.pkg.dir), localId });
       if (source.kind === "rebuild") plan.rebuild.push({ name, reason: source.reason });
       else if (source.kind === "registry") plan.references[name] = source.reference;
+      else if (localId) plan.localTags[name] = await tagByContent(name, version, localId);
     }
   }
   return plan;
+}
+
+/**
+ * Tags a local image by its content (`<version>-<12 hex of its ID>`), drops the same version's
+ * older such tags, and returns the tag: a child's build context names its parent by it (see
+ * PlanOptions.localParentTags for why the version tag is not enough).
+ */
+export async function tagByContent(name: string, version: string, id: string): Promise<string> {
+  const tag = localContentTag(version, id);
+  const repository = imageReference(name, version).replace(/:[^:/]+$/, "");
+  await retagImage(imageReference(name, version), repository, tag, `${version}-`);
+  return tag;
 }

@@ -63,6 +63,7 @@ export { checkpoint, throwIfInterrupted } from "./interrupt/checkpoint.js";
 export {
   planBuild,
   imageReference,
+  localContentTag,
   localRepository,
   stagingNamespace,
   type BuildPlan,

@@ -24,11 +24,12 @@ import {
   type PlanOptions,
   type Platform,
   sortedByCodePoint,
+  workspaceParents,
 } from "@kiln/core";
 import { probeEngine } from "@kiln/engine";
 import type { PublishPlan } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
-import { parentPlan } from "../parent-images.js";
+import { parentPlan, tagByContent, type ParentPlan } from "../parent-images.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson, printLine } from "../output.js";
 import { pushByDigestVia, signingFrom } from "../push-target.js";
@@ -138,11 +139,11 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
       mirrorNote: mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : "",
     });
 
-  const planAll = (parentReferences?: Record<string, string>): BuildPlan[] =>
-    workspace.selected.map((image) => planBuild(image, all, { ...planOptions(image), output, parentReferences }));
+  const planOne = (image: LoadedImage, parents?: ParentPlan): BuildPlan =>
+    planBuild(image, all, { ...planOptions(image), output, parentReferences: parents?.references, localParentTags: parents?.localTags });
 
   if (args.dryRun) {
-    const plans = planAll();
+    const plans = workspace.selected.map((image) => planOne(image));
     if (args.json) return printJson(plans);
     for (const plan of plans) {
       printLine(`# ${plan.image} ${plan.version}${mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : ""}`);
@@ -164,15 +165,17 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   }
   for (const [name, reference] of Object.entries(parents.references))
     note(name, "build", `taken from the registry as recorded: ${reference}`);
-  const plans = planAll(parents.references);
 
+  const parentsInRun = new Set(workspace.selected.flatMap(workspaceParents));
   const records = [];
-  for (const plan of plans) {
+  for (const image of workspace.selected) {
+    // Planned once the parents this run builds are built: a child's context names what they made.
+    const plan = planOne(image, parents);
     note(plan.image, "build", `${plan.platforms.join(" + ")} → ${describeOutput(plan)}`);
-    const image = all.get(plan.image);
-    if (!image) continue;
     const record = await runBuild(plan, { root: workspace.root, imageDir: image.pkg.dir, signal, stdio: args.json ? "pipe" : "inherit" });
     note(plan.image, "build", `done ${record.digest ?? ""}`.trim());
+    if (plan.output.type === "load" && record.digest && parentsInRun.has(plan.image))
+      parents.localTags[plan.image] = await tagByContent(plan.image, plan.version, record.digest);
     records.push(record);
   }
   if (args.json) printJson(records);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { tini } from "../feature/tini.js";
 import { defineImage } from "../spec/define.js";
-import { planBuild, type PlanOptions } from "./plan.js";
+import { localContentTag, planBuild, type PlanOptions } from "./plan.js";
 import { loadedImage } from "../testing/loaded-image.js";
 
 const root = "/repo";
@@ -64,6 +64,25 @@ describe("planBuild argv", () => {
     ["--progress", "BuildKit progress passes through", ["auto"]],
   ])("load: %s carries %s", (flag, _what, expected) => {
     expect(values(load.command.args, flag)).toEqual(expected);
+  });
+
+  test("load: a parent found or built in the local store is named by the tag of its content", () => {
+    const tag = localContentTag("1.2.0", `sha256:${"0123456789ab".repeat(5)}abcd`);
+    expect(tag).toBe("1.2.0-0123456789ab");
+    const pinned = planBuild(nginx, all, { ...options, localParentTags: { "alpine-base": tag } });
+    expect(values(pinned.command.args, "--build-context")).toEqual([
+      "kiln.local/alpine-base:local=docker-image://kiln.local/alpine-base:1.2.0-0123456789ab",
+    ]);
+    // A push takes the parent from the registry: the local tag plays no part.
+    const pushed = planBuild(nginx, all, {
+      ...options,
+      output: { type: "push" },
+      registry: "127.0.0.1:5000/kiln",
+      localParentTags: { "alpine-base": tag },
+    });
+    expect(values(pushed.command.args, "--build-context")).toEqual([
+      "kiln.local/alpine-base:local=docker-image://127.0.0.1:5000/kiln/alpine-base:1.2.0",
+    ]);
   });
 
   test("load: loads into the local store and does not push", () => {

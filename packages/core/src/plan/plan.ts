@@ -72,6 +72,15 @@ export interface PlanOptions {
    * may not have them (see parentSource).
    */
   parentReferences?: Record<string, string>;
+  /**
+   * Tags that name workspace parents' local images by content (name → tag, see
+   * {@link localContentTag}), known once a parent is built or found in the store. The build
+   * context names the parent by that tag: by its version tag, BuildKit in dockerd (26.1, containerd
+   * image store) was seen resolving a context to the image the tag named before the parent's
+   * rebuild, so a child was built on its parent's previous content. (A digest does not help there:
+   * BuildKit looks a local `name@digest` up in the registry.)
+   */
+  localParentTags?: Record<string, string>;
   /** digest of a registry base (e.g. debian:bookworm), for the base.digest label when not locked */
   baseDigest?: string;
 }
@@ -105,6 +114,14 @@ export interface BuildPlan {
 }
 
 /** Image reference for `name` at `tag`, in the registry when given, else the local repository. */
+/**
+ * The local tag that names one build of an image: its version and the first 12 hex digits of its
+ * image ID, so that a tag never names two different images.
+ */
+export function localContentTag(version: string, imageId: string): string {
+  return `${version}-${imageId.replace(/^sha256:/, "").slice(0, 12)}`;
+}
+
 export function imageReference(name: string, tag: string, registry?: string): string {
   return `${registry ?? localRepository}/${name}:${tag}`;
 }
@@ -153,7 +170,7 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   const workspaceImage = (name: string) => {
     const pulled = pushing ? undefined : options.parentReferences?.[name];
     if (pulled) return `docker-image://${pulled}`;
-    const version = all.get(name)?.pkg.version ?? "local";
+    const version = (pushing ? undefined : options.localParentTags?.[name]) ?? all.get(name)?.pkg.version ?? "local";
     const digest = pushing ? options.pushedParents?.[name] : undefined;
     return `docker-image://${imageReference(name, version, pushing ? options.registry : undefined)}${digest ? `@${digest}` : ""}`;
   };

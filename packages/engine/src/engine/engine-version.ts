@@ -56,6 +56,34 @@ export function requestEngineJson<T>(address: PlainEngineAddress, apiPath: strin
   });
 }
 
+/**
+ * A POST or DELETE to `apiPath` whose answer kiln does not read (tagging, untagging); rejects like
+ * {@link requestEngineJson}, with `statusCode` when the engine answers with an error.
+ */
+export function requestEngineChange(
+  address: PlainEngineAddress,
+  method: "POST" | "DELETE",
+  apiPath: string,
+  timeoutMs: number,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ ...address, path: apiPath, method, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => {
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve();
+        const body = Buffer.concat(chunks).toString("utf8").trim().slice(0, 200);
+        reject(Object.assign(new Error(`${method} ${apiPath} answered ${status}: ${body}`), { statusCode: status }));
+      });
+    });
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 /** GET /version: the engine probe. */
 export function requestEngineVersion(address: PlainEngineAddress, timeoutMs: number): Promise<EngineVersion> {
   return requestEngineJson<EngineVersion>(address, "/version", timeoutMs);

@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { plainEngineAddress, requestEngineJson, requestEngineVersion } from "./engine-version.js";
+import { plainEngineAddress, requestEngineChange, requestEngineJson, requestEngineVersion } from "./engine-version.js";
 
 /**
  * The one engine seam: every call to the Docker Engine API (health of the engine, images,
@@ -91,4 +91,37 @@ export async function imageId(reference: string): Promise<string | undefined> {
       (image) => image.Id,
       () => undefined,
     );
+}
+
+/**
+ * Tags the image `reference` names as `repository:tag` too, then removes the other tags of
+ * `repository` that start with `stalePrefix` (an image left with no tag goes with its last one; a
+ * tag whose image a container uses stays). kiln names a parent image by such a tag, unique to its
+ * content, in a child's build context (see @kiln/core's localParentTags).
+ */
+export async function retagImage(reference: string, repository: string, tag: string, stalePrefix: string): Promise<void> {
+  const address = plainEngineAddress();
+  const query = new URLSearchParams({ repo: repository, tag }).toString();
+  const filters = encodeURIComponent(JSON.stringify({ reference: [`${repository}:${stalePrefix}*`] }));
+  if (address) {
+    await requestEngineChange(address, "POST", `/images/${encodeURIComponent(reference)}/tag?${query}`, 10_000);
+    const images = await requestEngineJson<{ RepoTags?: string[] | null }[]>(address, `/images/json?filters=${filters}`, 10_000);
+    for (const stale of staleTags(images, repository, tag, stalePrefix))
+      await requestEngineChange(address, "DELETE", `/images/${encodeURIComponent(stale)}`, 10_000).catch(() => undefined);
+    return;
+  }
+  const docker = await engineClient();
+  await docker.getImage(reference).tag({ repo: repository, tag });
+  const images = await docker.listImages({ filters: { reference: [`${repository}:${stalePrefix}*`] } });
+  for (const stale of staleTags(images, repository, tag, stalePrefix))
+    await docker
+      .getImage(stale)
+      .remove()
+      .catch(() => undefined);
+}
+
+function staleTags(images: { RepoTags?: string[] | null }[], repository: string, keep: string, prefix: string): string[] {
+  return images
+    .flatMap((image) => image.RepoTags ?? [])
+    .filter((name) => name.startsWith(`${repository}:${prefix}`) && name !== `${repository}:${keep}`);
 }
