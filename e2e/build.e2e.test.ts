@@ -186,9 +186,7 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
 
   test("apt-get install in the pushed child still works and leaves out the same files", async () => {
     // debian-nginx installs nginx with apt on the trimmed debian-base: its files are there, its docs are not.
-    // The pushed images are checked: the push builds the child FROM its parent by digest. (A local
-    // build names the parent by tag, and BuildKit in dockerd 26.1 was seen resolving that tag to the
-    // image it named before the parent's rebuild; see the report of issue 17.)
+    // The pushed images, as a registry serves them: the push builds the child FROM its parent by digest.
     const script =
       "command -v nginx; ls /usr/share/doc/nginx/copyright; find /usr/share/man /usr/share/doc/nginx -type f ! -name copyright | wc -l";
     for (const platform of ["linux/amd64", "linux/arm64"]) {
