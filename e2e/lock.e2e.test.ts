@@ -85,7 +85,11 @@ describe.skipIf(!engine.available)("lock files", () => {
     const result = await kiln(["synth", "--locked", "debian-base"]);
     expect(result.exitCode, result.stderr).toBe(0);
     const dockerfile = readFileSync(path.join(clone, "images/debian-base/Dockerfile"), "utf8");
-    expect(dockerfile).toContain(`FROM debian:bookworm@${readLock().base.digest} AS debian-base`);
+    // debian-base trims its base (trimBase): the trim stage and the package stages start from the
+    // locked digest, none from the bare tag, and the image's own stage from scratch with the trimmed files.
+    expect(dockerfile).toContain(`FROM debian:bookworm@${readLock().base.digest} AS kiln-trimmed-base`);
+    expect(dockerfile).not.toMatch(/^FROM (--platform=\S+ )?debian:bookworm /m);
+    expect(dockerfile).toContain("FROM scratch AS debian-base");
   });
 
   test("two builds of one commit with one lock give the same image config per platform, the first from scratch", async () => {
