@@ -1,3 +1,7 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { debian } from "./debian.js";
 import { ubuntu } from "./ubuntu.js";
@@ -12,6 +16,38 @@ describe.each([
     expect(lines.at(-1)).toContain("rm -rf /var/lib/apt/lists/*");
     expect(lines.indexOf('apt-get "${apt_options[@]}" update')).toBeLessThan(lines.findIndex((l) => l.includes("install -y")));
   });
+
+  test("apt runs without debconf's pre-configuration hook, from a config file the script removes", () => {
+    const lines = adapter.installScript(["nginx"], [], []).split("\n");
+    const written = lines.findIndex((line) => line.includes("> /tmp/kiln-apt.conf"));
+    const passed = lines.indexOf("apt_options+=(-c /tmp/kiln-apt.conf)");
+    const install = lines.findIndex((line) => line.includes("install -y"));
+    expect(written).toBeGreaterThan(-1);
+    expect(passed).toBeGreaterThan(written);
+    expect(install).toBeGreaterThan(passed);
+    expect(lines.at(-1)).toContain(" /tmp/kiln-apt.conf ");
+  });
+
+  // Real apt reads the file the script writes: on a machine with debconf installed, its hook is
+  // configured by default and gone with the file.
+  test.runIf(spawnSync("apt-config", ["dump"]).stdout?.toString().includes("dpkg-preconfigure"))(
+    "apt-config reads no pre-install hook from the file the script writes",
+    () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "kiln-apt-conf-"));
+      try {
+        const writeLine = adapter
+          .installScript(["nginx"], [], [])
+          .split("\n")
+          .find((line) => line.includes("> /tmp/kiln-apt.conf"));
+        const file = path.join(dir, "apt.conf");
+        execFileSync("bash", ["-c", writeLine!.replace("/tmp/kiln-apt.conf", file)]);
+        const hooks = execFileSync("apt-config", ["-c", file, "dump", "DPkg::Pre-Install-Pkgs"], { encoding: "utf8" });
+        expect(hooks).not.toContain("dpkg-preconfigure");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   test("build-only packages are purged after the build steps", () => {
     const lines = adapter.installScript([], ["gcc", "make"], ["make -C /src"]).split("\n");

@@ -1,0 +1,52 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+
+/**
+ * What `pnpm turbo build` runs, from Turborepo's own plan (`--dry=json`, nothing executed). Each
+ * image is one task: `kiln build` synthesizes in its own process, so a separate synth task would
+ * only start pnpm and kiln a second time per changed image.
+ */
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+interface PlannedTask {
+  taskId: string;
+  dependencies: string[];
+  outputs: string[] | null;
+  inputs: Record<string, string>;
+}
+
+function plan(...args: string[]): PlannedTask[] {
+  const output = execFileSync(fileURLToPath(new URL("../node_modules/.bin/turbo", import.meta.url)), ["run", ...args, "--dry=json"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+  });
+  return (JSON.parse(output) as { tasks: PlannedTask[] }).tasks;
+}
+
+describe("the build task graph", () => {
+  const tasks = plan("build", "--filter=debian-nginx");
+  const byId = new Map(tasks.map((task) => [task.taskId, task]));
+
+  test("an image's build runs no synth task, and builds its parent image first", () => {
+    expect(tasks.map((task) => task.taskId).filter((id) => id.endsWith("#synth"))).toEqual([]);
+    expect(byId.get("debian-nginx#build")?.dependencies).toContain("debian-base#build");
+  });
+
+  test("kiln's own packages build before the image that runs kiln", () => {
+    expect(byId.get("debian-nginx#build")?.dependencies).toEqual(expect.arrayContaining(["@kiln/cli#build", "@kiln/core#build"]));
+  });
+
+  // kiln build writes the Dockerfile from image.ts before it builds: hashed as an input, a rewrite
+  // would change the hash after the build and rebuild once more on the next run. (Turborepo hashes
+  // a task's outputs as inputs whatever the negations say, so the Dockerfile is not an output
+  // either: it is committed, and every build writes it again.)
+  test("the Dockerfile is neither input nor output of a build", () => {
+    const build = byId.get("debian-nginx#build")!;
+    expect(Object.keys(build.inputs)).not.toContain("Dockerfile");
+    expect(Object.keys(build.inputs)).not.toContain(".dockerignore");
+    expect(build.outputs).toEqual(["dist/**"]);
+    expect(Object.keys(build.inputs)).toEqual(expect.arrayContaining(["image.ts", "files/index.html", "package.json"]));
+  });
+});
