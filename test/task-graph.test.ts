@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 
@@ -48,5 +49,46 @@ describe("the build task graph", () => {
     expect(Object.keys(build.inputs)).not.toContain(".dockerignore");
     expect(build.outputs).toEqual(["dist/**"]);
     expect(Object.keys(build.inputs)).toEqual(expect.arrayContaining(["image.ts", "files/index.html", "package.json"]));
+  });
+});
+
+interface Manifest {
+  name: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+/** Every workspace package whose synth script is kiln synth: the images and the applications. */
+function imagePackages(): Manifest[] {
+  return ["images", "apps"].flatMap((dir) =>
+    readdirSync(new URL(`../${dir}/`, import.meta.url), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => JSON.parse(readFileSync(new URL(`../${dir}/${entry.name}/package.json`, import.meta.url), "utf8")) as Manifest)
+      .filter((manifest) => manifest.scripts?.synth === "kiln synth"),
+  );
+}
+
+describe("the synth task graph", () => {
+  const images = imagePackages();
+  const tasks = plan("synth", ...images.map((image) => `--filter=${image.name}`));
+  const ids = new Set(tasks.map((task) => task.taskId));
+
+  // `pnpm turbo synth` writes Dockerfiles without an engine: an image build in its plan would
+  // need one (and fail with exit 3 under Turborepo).
+  test("synthesizing every image builds no image", () => {
+    expect(images.length).toBeGreaterThan(10);
+    expect(images.map((image) => `${image.name}#build`).filter((id) => ids.has(id))).toEqual([]);
+  });
+
+  test("every kiln package an image imports is built before its synth", () => {
+    const missing = images.flatMap((image) =>
+      Object.keys({ ...image.dependencies, ...image.devDependencies })
+        .filter((name) => name.startsWith("@kiln/"))
+        .map((name) => `${name}#build`)
+        .filter((id) => !ids.has(id))
+        .map((id) => `${image.name} needs ${id}`),
+    );
+    expect(missing).toEqual([]);
   });
 });
