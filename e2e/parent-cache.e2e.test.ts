@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { execute } from "@kiln/core";
 import { debianBaseMirror, engineForE2e } from "./engine.js";
-import { repositoryRoot } from "./kiln.js";
+import { kiln, repositoryRoot } from "./kiln.js";
 
 /**
  * Issue 15: a Turborepo cache hit never stands in for an image. The parent's build task is a hit
@@ -61,5 +61,24 @@ describe.skipIf(!engine.available)("a parent gone from the local store after a T
     expect(record("debian-base").digest).toBe(id.stdout.trim());
     const run = await docker(["run", "--rm", "--entrypoint", "cat", "kiln.local/debian-nginx:0.1.0", "/data/html/index.html"]);
     expect(run.stdout).toContain("parent-cache e2e");
+  });
+
+  // The parent in the store (and its record) is amd64 only, from the builds above. A child built
+  // for arm64 needs an arm64 parent: buildx would fail with "no match for platform in manifest".
+  test("a child built for a platform its recorded parent lacks builds the parent for it first", async () => {
+    const arm64 = { env: { KILN_MIRROR: debianBaseMirror, KILN_PLATFORMS: "" } };
+    try {
+      const result = await kiln(["build", "debian-nginx", "--platform", "linux/arm64", "--progress", "quiet"], arm64);
+      expect(result.exitCode, result.stdout.slice(-3000) + result.stderr).toBe(0);
+      expect(result.stderr + result.stdout).toContain(
+        "debian-base 0.1.0 in the local image store was built for linux/amd64 only, not linux/arm64: building it first",
+      );
+      const platform = await docker(["image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", "kiln.local/debian-nginx:0.1.0"]);
+      expect(platform.stdout.trim()).toBe("linux/arm64");
+    } finally {
+      // The next files expect the amd64 family this file started from.
+      const back = await kiln(["build", "debian-nginx", "--platform", "linux/amd64", "--progress", "quiet"], arm64);
+      expect(back.exitCode, back.stderr).toBe(0);
+    }
   });
 });

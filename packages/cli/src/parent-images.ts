@@ -16,23 +16,32 @@ export interface ParentPlan {
  * Turborepo cache hit never stands in for an image: a parent gone from the local store is rebuilt,
  * a pushed one is pulled by digest. Parents built in the same run are not checked.
  */
-export async function parentPlan(building: LoadedImage[], all: Map<string, LoadedImage>): Promise<ParentPlan> {
+export async function parentPlan(
+  building: LoadedImage[],
+  all: Map<string, LoadedImage>,
+  platformsOf: (image: LoadedImage) => string[],
+): Promise<ParentPlan> {
   const inThisRun = new Set(building.map((image) => image.pkg.name));
   const plan: ParentPlan = { rebuild: [], references: {}, localTags: {} };
-  const seen = new Set<string>();
+  // Each parent is checked once, for every platform any of its children in this run builds for.
+  const needed = new Map<string, Set<string>>();
   for (const image of building) {
     for (const name of workspaceParents(image)) {
-      if (inThisRun.has(name) || seen.has(name)) continue;
-      seen.add(name);
-      const parent = all.get(name);
-      if (!parent) continue;
-      const version = parent.pkg.version;
-      const localId = await imageId(imageReference(name, version));
-      const source = parentSource(name, version, { record: readBuildRecord(parent.pkg.dir), localId });
-      if (source.kind === "rebuild") plan.rebuild.push({ name, reason: source.reason });
-      else if (source.kind === "registry") plan.references[name] = source.reference;
-      else if (localId) plan.localTags[name] = await tagByContent(name, version, localId);
+      if (inThisRun.has(name)) continue;
+      const platforms = needed.get(name) ?? new Set<string>();
+      for (const platform of platformsOf(image)) platforms.add(platform);
+      needed.set(name, platforms);
     }
+  }
+  for (const [name, platforms] of needed) {
+    const parent = all.get(name);
+    if (!parent) continue;
+    const version = parent.pkg.version;
+    const localId = await imageId(imageReference(name, version));
+    const source = parentSource(name, version, { record: readBuildRecord(parent.pkg.dir), localId, platforms: [...platforms] });
+    if (source.kind === "rebuild") plan.rebuild.push({ name, reason: source.reason });
+    else if (source.kind === "registry") plan.references[name] = source.reference;
+    else if (localId) plan.localTags[name] = await tagByContent(name, version, localId);
   }
   return plan;
 }

@@ -154,10 +154,9 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
 
   if (!(await requireEngine(args))) return;
 
-  const parents = await parentPlan(workspace.selected, all);
+  const parents = await parentPlan(workspace.selected, all, (image) => platforms ?? image.resolved.platforms);
   if (parents.rebuild.length > 0) {
-    for (const parent of parents.rebuild)
-      note(parent.name, "build", `${parent.reason} (a cache hit without the image?): building it first`);
+    for (const parent of parents.rebuild) note(parent.name, "build", `${parent.reason}: building it first`);
     await build(
       { ...args, names: parents.rebuild.map((parent) => parent.name), output: undefined, push: false, dryRun: false, json: false },
       signal,

@@ -25,7 +25,7 @@ describe("parentSource: where a child build takes its workspace parent from", ()
   test("a cache hit restored the record but the store has no image: rebuild, saying why", () => {
     expect(parentSource("debian-base", "0.1.0", { record: record({}), localId: undefined })).toEqual({
       kind: "rebuild",
-      reason: "debian-base 0.1.0 is not in the local image store",
+      reason: "debian-base 0.1.0 is not in the local image store (a cache hit without the image?)",
     });
   });
 
@@ -35,6 +35,20 @@ describe("parentSource: where a child build takes its workspace parent from", ()
       kind: "rebuild",
       reason: "debian-base 0.1.0 in the local image store is bbbbbbbbbbbb, not the recorded aaaaaaaaaaaa",
     });
+  });
+
+  test("the recorded parent lacks a platform the child builds for: rebuild, naming it", () => {
+    const armOnly = record({ platforms: ["linux/arm64"] });
+    expect(parentSource("debian-base", "0.1.0", { record: armOnly, localId: digest("a"), platforms: ["linux/amd64"] })).toEqual({
+      kind: "rebuild",
+      reason: "debian-base 0.1.0 in the local image store was built for linux/arm64 only, not linux/amd64",
+    });
+    expect(parentSource("debian-base", "0.1.0", { record: armOnly, localId: digest("a"), platforms: ["linux/arm64"] })).toEqual({
+      kind: "local",
+    });
+    expect(
+      parentSource("debian-base", "0.1.0", { record: record({}), localId: digest("a"), platforms: ["linux/amd64", "linux/arm64"] }),
+    ).toEqual({ kind: "local" });
   });
 
   test("a pushed parent is pulled by digest from the recorded repository, whatever the local store has", () => {

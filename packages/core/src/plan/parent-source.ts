@@ -24,6 +24,8 @@ export interface ParentFacts {
   record: BuildRecord | undefined;
   /** the local store's image ID under the parent's version tag, undefined when there is none */
   localId: string | undefined;
+  /** the platforms the child builds for: the parent must have each of them */
+  platforms?: string[];
 }
 
 export function parentSource(name: string, version: string, facts: ParentFacts): ParentSource {
@@ -31,13 +33,25 @@ export function parentSource(name: string, version: string, facts: ParentFacts):
   const sameVersion = record?.version === version;
   const pushed = recordedRegistryReference(record, version);
   if (pushed) return { kind: "registry", reference: pushed };
-  if (localId === undefined) return { kind: "rebuild", reason: `${name} ${version} is not in the local image store` };
+  if (localId === undefined) {
+    return { kind: "rebuild", reason: `${name} ${version} is not in the local image store (a cache hit without the image?)` };
+  }
   // The store holds an image under the tag, but not the one the record says was built: another
   // build (another clone on this engine) replaced it, so this record's image is gone.
   if (sameVersion && record.digest && record.location?.kind === "local-store" && localId !== record.digest) {
     return {
       kind: "rebuild",
       reason: `${name} ${version} in the local image store is ${short(localId)}, not the recorded ${short(record.digest)}`,
+    };
+  }
+  // A parent built for fewer platforms (`--platform`, KILN_PLATFORMS) than this child needs: buildx
+  // would fail with "no match for platform in manifest" for the missing ones.
+  const built = sameVersion ? record.platforms : undefined;
+  const missing = built ? (facts.platforms ?? []).filter((platform) => !built.includes(platform)) : [];
+  if (built && missing.length > 0) {
+    return {
+      kind: "rebuild",
+      reason: `${name} ${version} in the local image store was built for ${built.join(", ")} only, not ${missing.join(", ")}`,
     };
   }
   return { kind: "local" };
