@@ -3,8 +3,8 @@ import { imageId, retagImage } from "@kiln/engine";
 
 /** What a build that does not push needs to do about the workspace parents it does not build itself. */
 export interface ParentPlan {
-  /** parents to build first, each with why */
-  rebuild: { name: string; reason: string }[];
+  /** parents to build first, each with why and the platforms the children need it for */
+  rebuild: { name: string; reason: string; platforms: string[] }[];
   /** parents taken from the registry their record names (name → repository@digest) */
   references: Record<string, string>;
   /** parents taken from the local store, by the tag that names their content there (name → tag) */
@@ -20,6 +20,7 @@ export async function parentPlan(
   building: LoadedImage[],
   all: Map<string, LoadedImage>,
   platformsOf: (image: LoadedImage) => string[],
+  nativePlatform: string,
 ): Promise<ParentPlan> {
   const inThisRun = new Set(building.map((image) => image.pkg.name));
   const plan: ParentPlan = { rebuild: [], references: {}, localTags: {} };
@@ -36,10 +37,13 @@ export async function parentPlan(
   for (const [name, platforms] of needed) {
     const parent = all.get(name);
     if (!parent) continue;
+    // A child's package fetch stage runs FROM the parent on the build platform ($BUILDPLATFORM),
+    // so a child built for arm64 alone on an amd64 engine needs the parent's amd64 image too.
+    if ((parent.resolved.platforms as readonly string[]).includes(nativePlatform)) platforms.add(nativePlatform);
     const version = parent.pkg.version;
     const localId = await imageId(imageReference(name, version));
     const source = parentSource(name, version, { record: readBuildRecord(parent.pkg.dir), localId, platforms: [...platforms] });
-    if (source.kind === "rebuild") plan.rebuild.push({ name, reason: source.reason });
+    if (source.kind === "rebuild") plan.rebuild.push({ name, reason: source.reason, platforms: [...platforms] });
     else if (source.kind === "registry") plan.references[name] = source.reference;
     else if (localId) plan.localTags[name] = await tagByContent(name, version, localId);
   }

@@ -152,13 +152,22 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
     return;
   }
 
-  if (!(await requireEngine(args))) return;
+  const engine = await requireEngine(args);
+  if (!engine) return;
 
-  const parents = await parentPlan(workspace.selected, all, (image) => platforms ?? image.resolved.platforms);
+  const parents = await parentPlan(workspace.selected, all, (image) => platforms ?? image.resolved.platforms, engine.platform);
   if (parents.rebuild.length > 0) {
     for (const parent of parents.rebuild) note(parent.name, "build", `${parent.reason}: building it first`);
     await build(
-      { ...args, names: parents.rebuild.map((parent) => parent.name), output: undefined, push: false, dryRun: false, json: false },
+      {
+        ...args,
+        names: parents.rebuild.map((parent) => parent.name),
+        platform: [...new Set(parents.rebuild.flatMap((parent) => parent.platforms))],
+        output: undefined,
+        push: false,
+        dryRun: false,
+        json: false,
+      },
       signal,
     );
   }
@@ -343,9 +352,10 @@ export function pushFromEnvironment(): boolean {
   throw new UsageError(`KILN_PUSH=${value}: expected 1 (push, as --push) or 0`, "set KILN_PUSH=1 to push, or unset it");
 }
 
-async function requireEngine(args: BuildArgs): Promise<boolean> {
+/** The engine's own platform when it is reachable; undefined (after saying why) when not. */
+async function requireEngine(args: BuildArgs): Promise<{ platform: string } | undefined> {
   const engine = await probeEngine();
-  if (engine.reachable) return true;
+  if (engine.reachable) return { platform: `${engine.os}/${engine.arch}` };
   const message = `no image was built: ${engine.reason}. The Dockerfiles are synthesized; kiln build --dry-run prints the buildx commands.`;
   const fix = "start a Docker engine (scripts/provision-engine.sh on Debian/Ubuntu), then run kiln doctor";
   if (args.requireEngine || process.env.KILN_REQUIRE_ENGINE === "1") throw new EngineUnavailableError(message, fix);
@@ -359,7 +369,7 @@ async function requireEngine(args: BuildArgs): Promise<boolean> {
     );
   }
   note(undefined, "build", message);
-  return false;
+  return undefined;
 }
 
 function buildOutput(args: BuildArgs, registry: string | undefined): BuildOutput {
