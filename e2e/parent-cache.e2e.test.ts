@@ -81,4 +81,17 @@ describe.skipIf(!engine.available)("a parent gone from the local store after a T
       expect(back.exitCode, back.stderr).toBe(0);
     }
   });
+
+  test("a parent built in the same run for a foreign platform is built for the engine's platform too", async () => {
+    const env = { env: { KILN_MIRROR: debianBaseMirror, KILN_PLATFORMS: "" } };
+    try {
+      const result = await kiln(["build", "debian-base", "debian-nginx", "--platform", "linux/arm64", "--progress", "quiet"], env);
+      expect(result.exitCode, result.stdout.slice(-3000) + result.stderr).toBe(0);
+      expect(result.stderr).toContain("debian-base ▸ build: linux/arm64 + linux/amd64 → local image store");
+      expect(result.stderr).toContain("debian-nginx ▸ build: linux/arm64 → local image store");
+    } finally {
+      const back = await kiln(["build", "debian-nginx", "--platform", "linux/amd64", "--progress", "quiet"], env);
+      expect(back.exitCode, back.stderr).toBe(0);
+    }
+  });
 });

@@ -139,8 +139,23 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
       mirrorNote: mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : "",
     });
 
-  const planOne = (image: LoadedImage, parents?: ParentPlan): BuildPlan =>
-    planBuild(image, all, { ...planOptions(image), output, parentReferences: parents?.references, localParentTags: parents?.localTags });
+  // A child's package fetch stage runs FROM its parent on the build platform ($BUILDPLATFORM): with
+  // --platform linux/arm64 on an amd64 engine, a parent built in the same run needs amd64 too.
+  const parentsInRun = new Set(workspace.selected.flatMap((image) => workspaceParents(image)));
+  const platformsFor = (image: LoadedImage, nativePlatform: string | undefined): Platform[] | undefined => {
+    const native = nativePlatform as Platform | undefined;
+    if (!platforms || !native || !parentsInRun.has(image.pkg.name) || platforms.includes(native))
+      return platforms as Platform[] | undefined;
+    return image.resolved.platforms.includes(native) ? ([...platforms, native] as Platform[]) : (platforms as Platform[]);
+  };
+  const planOne = (image: LoadedImage, parents?: ParentPlan, nativePlatform?: string): BuildPlan =>
+    planBuild(image, all, {
+      ...planOptions(image),
+      platforms: platformsFor(image, nativePlatform),
+      output,
+      parentReferences: parents?.references,
+      localParentTags: parents?.localTags,
+    });
 
   if (args.dryRun) {
     const plans = workspace.selected.map((image) => planOne(image));
@@ -174,11 +189,10 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   for (const [name, reference] of Object.entries(parents.references))
     note(name, "build", `taken from the registry as recorded: ${reference}`);
 
-  const parentsInRun = new Set(workspace.selected.flatMap(workspaceParents));
   const records = [];
   for (const image of workspace.selected) {
     // Planned once the parents this run builds are built: a child's context names what they made.
-    const plan = planOne(image, parents);
+    const plan = planOne(image, parents, engine.platform);
     note(plan.image, "build", `${plan.platforms.join(" + ")} → ${describeOutput(plan)}`);
     const record = await runBuild(plan, { root: workspace.root, imageDir: image.pkg.dir, signal, stdio: args.json ? "pipe" : "inherit" });
     note(plan.image, "build", `done ${record.digest ?? ""}`.trim());
