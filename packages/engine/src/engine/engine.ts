@@ -104,8 +104,12 @@ export async function retagImage(reference: string, repository: string, tag: str
   const query = new URLSearchParams({ repo: repository, tag }).toString();
   const filters = encodeURIComponent(JSON.stringify({ reference: [`${repository}:${stalePrefix}*`] }));
   if (address) {
-    await requestEngineChange(address, "POST", `/images/${encodeURIComponent(reference)}/tag?${query}`, 10_000);
-    const images = await requestEngineJson<{ RepoTags?: string[] | null }[]>(address, `/images/json?filters=${filters}`, 10_000);
+    // Both at once (each is about 50 ms on dockerd 26 with the containerd store, on every child
+    // build): the listing may or may not show the new tag, and staleTags never drops it anyway.
+    const [, images] = await Promise.all([
+      requestEngineChange(address, "POST", `/images/${encodeURIComponent(reference)}/tag?${query}`, 10_000),
+      requestEngineJson<{ RepoTags?: string[] | null }[]>(address, `/images/json?filters=${filters}`, 10_000),
+    ]);
     for (const stale of staleTags(images, repository, tag, stalePrefix))
       await requestEngineChange(address, "DELETE", `/images/${encodeURIComponent(stale)}`, 10_000).catch(() => undefined);
     return;
