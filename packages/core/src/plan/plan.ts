@@ -113,7 +113,6 @@ export interface BuildPlan {
   builder?: string;
 }
 
-/** Image reference for `name` at `tag`, in the registry when given, else the local repository. */
 /**
  * The local tag that names one build of an image: its version and the first 12 hex digits of its
  * image ID, so that a tag never names two different images.
@@ -122,6 +121,7 @@ export function localContentTag(version: string, imageId: string): string {
   return `${version}-${imageId.replace(/^sha256:/, "").slice(0, 12)}`;
 }
 
+/** Image reference for `name` at `tag`, in the registry when given, else the local repository. */
 export function imageReference(name: string, tag: string, registry?: string): string {
   return `${registry ?? localRepository}/${name}:${tag}`;
 }
