@@ -37,17 +37,26 @@ export async function parentPlan(
   for (const [name, platforms] of needed) {
     const parent = all.get(name);
     if (!parent) continue;
-    // A child's package fetch stage runs FROM the parent on the build platform ($BUILDPLATFORM),
-    // so a child built for arm64 alone on an amd64 engine needs the parent's amd64 image too.
-    if ((parent.resolved.platforms as readonly string[]).includes(nativePlatform)) platforms.add(nativePlatform);
+    const parentPlatforms = withEnginePlatform([...platforms], parent, nativePlatform);
     const version = parent.pkg.version;
     const localId = await imageId(imageReference(name, version));
-    const source = parentSource(name, version, { record: readBuildRecord(parent.pkg.dir), localId, platforms: [...platforms] });
-    if (source.kind === "rebuild") plan.rebuild.push({ name, reason: source.reason, platforms: [...platforms] });
+    const source = parentSource(name, version, { record: readBuildRecord(parent.pkg.dir), localId, platforms: parentPlatforms });
+    if (source.kind === "rebuild") plan.rebuild.push({ name, reason: source.reason, platforms: parentPlatforms });
     else if (source.kind === "registry") plan.references[name] = source.reference;
     else if (localId) plan.localTags[name] = await tagByContent(name, version, localId);
   }
   return plan;
+}
+
+/**
+ * The platforms a parent is needed for: its children's, and the engine's own when the parent's
+ * definition has it. A child's package fetch stage runs FROM the parent on the build platform
+ * ($BUILDPLATFORM), so a child built for arm64 alone on an amd64 engine needs the parent's amd64
+ * image too.
+ */
+export function withEnginePlatform(platforms: string[], parent: LoadedImage, enginePlatform: string): string[] {
+  if (platforms.includes(enginePlatform) || !(parent.resolved.platforms as readonly string[]).includes(enginePlatform)) return platforms;
+  return [...platforms, enginePlatform];
 }
 
 /**

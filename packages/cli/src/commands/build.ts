@@ -29,7 +29,7 @@ import {
 import { probeEngine } from "@kiln/engine";
 import type { PublishPlan } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
-import { parentPlan, tagByContent, type ParentPlan } from "../parent-images.js";
+import { parentPlan, tagByContent, withEnginePlatform, type ParentPlan } from "../parent-images.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson, printLine } from "../output.js";
 import { pushByDigestVia, signingFrom } from "../push-target.js";
@@ -139,15 +139,13 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
       mirrorNote: mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : "",
     });
 
-  // A child's package fetch stage runs FROM its parent on the build platform ($BUILDPLATFORM): with
-  // --platform linux/arm64 on an amd64 engine, a parent built in the same run needs amd64 too.
+  // A parent built in the same run as its children also gets the engine's platform (see
+  // withEnginePlatform) when --platform or KILN_PLATFORMS narrows the run.
   const parentsInRun = new Set(workspace.selected.flatMap((image) => workspaceParents(image)));
-  const platformsFor = (image: LoadedImage, nativePlatform: string | undefined): Platform[] | undefined => {
-    const native = nativePlatform as Platform | undefined;
-    if (!platforms || !native || !parentsInRun.has(image.pkg.name) || platforms.includes(native))
-      return platforms as Platform[] | undefined;
-    return image.resolved.platforms.includes(native) ? ([...platforms, native] as Platform[]) : (platforms as Platform[]);
-  };
+  const platformsFor = (image: LoadedImage, enginePlatform: string | undefined): Platform[] | undefined =>
+    platforms && enginePlatform && parentsInRun.has(image.pkg.name)
+      ? (withEnginePlatform(platforms, image, enginePlatform) as Platform[])
+      : (platforms as Platform[] | undefined);
   const planOne = (image: LoadedImage, parents?: ParentPlan, nativePlatform?: string): BuildPlan =>
     planBuild(image, all, {
       ...planOptions(image),
