@@ -23,7 +23,7 @@ const defaultRuns = {
   noop: 5,
   cold: 1,
   leafChange: 3,
-  platforms: 3,
+  platforms: 5,
   engines: 3,
   size: 1,
   release: 2,
