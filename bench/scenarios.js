@@ -6,6 +6,7 @@ import { startPrivateEngine } from "../e2e/private-engine.js";
 import { startRemoteCacheServer } from "../e2e/remote-cache-server.js";
 import { startArchiveRelay } from "./archive-relay.js";
 import { atExit } from "./cleanup.js";
+import { benchCheckout, parentPlatforms } from "./checkout.js";
 import { interleaved } from "./interleaved.js";
 import { summarize } from "./stats.js";
 import { syntheticWorkspace, turboWorkspace } from "./synthetic-workspace.js";
@@ -277,6 +278,45 @@ export const scenarios = {
         met: ratio <= 2,
         note: "arm64 under QEMU ÷ amd64 native; alternating, after an untimed warm-up per platform",
       }),
+    ];
+  },
+
+  /**
+   * 10. The family but debian-dev (the cold scenario's list) for linux/arm64 alone, from scratch
+   * (--no-cache): debian-base loaded, for the platforms its children need it for, then the four
+   * children in one kiln run into the build cache only. The parent must be loaded: a child names
+   * it by its local image, and a cache-only parent would leave the children building on whatever
+   * image an earlier build loaded. With KILN_BENCH_BASELINE naming another kiln checkout
+   * (installed), the same two commands run there too, sample by sample in turn with this one,
+   * and the ratio is this checkout's median over the baseline's: the issue's target is "halved".
+   */
+  async familyArm64({ runs }) {
+    const platform = "linux/arm64";
+    const [parent, ...children] = coldFamily;
+    const checkouts = [benchCheckout(repositoryRoot, "this repository")];
+    const baselineDir = process.env.KILN_BENCH_BASELINE;
+    if (baselineDir) checkouts.push(benchCheckout(baselineDir, `KILN_BENCH_BASELINE=${baselineDir}`));
+    const enginePlatform = (await docker(["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"])).stdout.trim();
+    const parentFor = checkouts.map((checkout) => parentPlatforms(checkout, parent, children, platform, enginePlatform));
+    const build = async (checkout) => {
+      const at = checkouts.indexOf(checkout);
+      const run = (args) =>
+        timed(process.execPath, [checkout.kilnBin, "build", ...args, "--no-cache", "--mirror", mirror, "--progress", "plain"], {
+          cwd: checkout.root,
+        });
+      const loaded = await run([parent, ...parentFor[at].flatMap((p) => ["--platform", p])]);
+      const built = onlyAsked(await run([...children, "--platform", platform, "--output", "cache-only"]), children.join(", "));
+      return loaded.ms + built.ms;
+    };
+    const [own, baseline] = await interleaved(runs, checkouts, build);
+    const what = (at) =>
+      `${checkouts[at].revision}: ${parent} for ${parentFor[at].join(" + ")} (loaded), ${children.length} children for ${platform} (cache only)`;
+    const ownRow = row("10 family arm64", `kiln ${checkouts[0].revision}, ${coldFamily.length} images, linux/arm64`, summarize(own));
+    if (!baseline) return [{ ...ownRow, note: `${what(0)}; no baseline (set KILN_BENCH_BASELINE to a kiln clone at 451cc2b)` }];
+    const ratio = summarize(own).median / summarize(baseline).median;
+    return [
+      { ...ownRow, ratio, target: "≤ 0.5× baseline", met: ratio <= 0.5, note: what(0) },
+      row("10 family arm64", `baseline kiln ${checkouts[1].revision}, same images and commands`, summarize(baseline), { note: what(1) }),
     ];
   },
 
