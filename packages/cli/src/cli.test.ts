@@ -2,7 +2,9 @@ import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "no
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
+import yargs from "yargs";
 import { execute } from "@kiln/core";
+import { buildParser } from "./main.js";
 import { runKiln as kiln, kilnBin as bin } from "./testing/run-kiln.js";
 import { createWorkspaceFixture, imageSource, type WorkspaceFixture } from "../../core/src/testing/workspace-fixture.js";
 
@@ -36,6 +38,28 @@ describe("kiln --version", () => {
     const parsed = await kiln(["--version", "--json"], process.cwd());
     expect(parsed).toMatchObject({ exitCode: 0 });
     expect(parsed.stdout.trim()).toBe(version);
+  });
+});
+
+describe("kiln's parser", () => {
+  type Usage = { hasCachedHelpMessage: () => boolean };
+  const usageOf = (parser: unknown) =>
+    (parser as { getInternalMethods: () => { getUsageInstance: () => Usage } }).getInternalMethods().getUsageInstance();
+
+  test("does not render the help text when a command's handler runs (yargs does by default)", async () => {
+    let ran = 0;
+    const handler = () => {
+      ran += 1;
+    };
+    // The control: plain yargs renders and keeps the whole help text once a handler has run.
+    const plain = yargs(["probe"]).command("probe", "a command", {}, handler).help();
+    await plain.parseAsync();
+    expect(usageOf(plain).hasCachedHelpMessage()).toBe(true);
+
+    const parser = buildParser(["probe"]).command("probe", "a command", {}, handler);
+    await parser.parseAsync();
+    expect(ran).toBe(2);
+    expect(usageOf(parser).hasCachedHelpMessage()).toBe(false);
   });
 });
 

@@ -24,7 +24,7 @@ const withNames = <T>(y: Argv<T>) =>
 const stdinArgument = "\u0000stdin";
 
 export function buildParser(argv: string[]) {
-  return yargs(argv.map((arg) => (arg === "-" ? stdinArgument : arg)))
+  const parser = yargs(argv.map((arg) => (arg === "-" ? stdinArgument : arg)))
     .scriptName("kiln")
     .usage("$0 <command> [options]\n\nDefine container images in TypeScript; synthesize, lint, build and test them.")
     .command(
@@ -271,6 +271,24 @@ export function buildParser(argv: string[]) {
     .fail((message, error) => {
       throw error ?? new UsageErrorFromYargs(message);
     });
+  skipHelpCache(parser);
+  return parser;
+}
+
+/**
+ * yargs renders the whole help text each time a command's handler starts (its usage instance's
+ * cacheHelpMessage), to print it should the handler fail later. kiln's fail() throws instead and
+ * never prints that text, and rendering it costs about 20 ms of every command's start (the width of
+ * every line of every command's options). The hook is internal to yargs, so it is replaced only
+ * where it is found: another yargs version still works, only slower (cli.test.ts notices).
+ */
+function skipHelpCache(parser: Argv): void {
+  const usage = (parser as unknown as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === "function") usage.cacheHelpMessage = () => undefined;
+}
+
+interface YargsInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void; hasCachedHelpMessage?: () => boolean } };
 }
 
 /** The version in @kiln/cli's package.json (src/ and dist/ both sit one level below it). */
