@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -51,14 +52,35 @@ const turboDirect = (args) =>
   });
 const docker = (args, options = {}) => timed("docker", args, { cwd: repositoryRoot, ...options });
 
-/** Writes docker-bake.json for the family to a temporary file (never over the user's own). */
+/**
+ * Writes docker-bake.json for the family to a temporary file (never over the user's own). Its
+ * targets load under a repository of the bench's own instead of kiln's local tags: bake moving
+ * `kiln.local/debian-base:0.1.0` to its image would make kiln's next build see a parent that is not
+ * the one it recorded and build it again, which the scenarios that take turns would then time. The
+ * tags are removed from the image store when the bench ends.
+ */
 async function bakeFileFor(names) {
   const dir = mkdtempSync(path.join(tmpdir(), "kiln-bench-bake-"));
   atExit(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, "docker-bake.json");
   await kiln(["bake", ...names, "--mirror", mirror, "--out", file]);
+  const definition = JSON.parse(readFileSync(file, "utf8"));
+  const tags = [];
+  for (const target of Object.values(definition.target)) {
+    target.tags = (target.tags ?? []).map((tag) => tag.replace(/^kiln\.local\//, `${bakeRepository}/`));
+    tags.push(...target.tags);
+  }
+  writeFileSync(file, JSON.stringify(definition, null, 2));
+  atExit(() => {
+    try {
+      execFileSync("docker", ["image", "rm", "--no-prune", ...tags], { stdio: "ignore" });
+    } catch {
+      // a scenario that failed before bake ran has no such tags
+    }
+  });
   return file;
 }
+const bakeRepository = "kiln-bench-bake.local";
 const bake = (file, extra = []) => docker(["buildx", "bake", "-f", file, "--load", "--progress", "plain", ...extra]);
 
 /**
@@ -173,14 +195,10 @@ export const scenarios = {
       if (!result.output.includes("FULL TURBO") || result.output.includes("docker buildx")) buildxStarted = true;
       return result.ms;
     };
-    // The subjects take turns within each round, so drift on the machine reaches all three.
-    const kilnTimes = [];
-    const directTimes = [];
-    const bakeTimes = [];
-    await sampled(runs, async () => {
-      kilnTimes.push(noBuildx(await turbo(["build", familyFilter])));
-      directTimes.push(noBuildx(await turboDirect(["build", familyFilter])));
-      bakeTimes.push((await bake(file)).ms);
+    const [kilnTimes, directTimes, bakeTimes] = await interleaved(runs, ["kiln", "turbo", "bake"], async (subject) => {
+      if (subject === "kiln") return noBuildx(await turbo(["build", familyFilter]));
+      if (subject === "turbo") return noBuildx(await turboDirect(["build", familyFilter]));
+      return (await bake(file)).ms;
     });
     const ratio = summarize(kilnTimes).median / summarize(bakeTimes).median;
     const directRatio = summarize(directTimes).median / summarize(bakeTimes).median;
@@ -212,24 +230,17 @@ export const scenarios = {
     await turbo(["build", familyFilter]);
     await bake(file);
     let onlyLeaf = true;
-    const changeAndRun = async (subject, i, run) => {
-      appendFileSync(page, `<!-- bench ${Date.now()} ${subject} ${i} -->\n`);
-      return run();
-    };
     const leafOnly = (result) => {
       const rebuilt = family.filter((name) => !new RegExp(`${name}:build: cache hit`).test(result.output));
       if (rebuilt.join() !== "debian-nginx") onlyLeaf = false;
       return result.ms;
     };
     try {
-      // The subjects take turns within each round, so drift on the machine reaches all three.
-      const kilnTimes = [];
-      const directTimes = [];
-      const bakeTimes = [];
-      await sampled(runs, async (i) => {
-        kilnTimes.push(await changeAndRun("kiln", i, async () => leafOnly(await turbo(["build", familyFilter]))));
-        directTimes.push(await changeAndRun("turbo", i, async () => leafOnly(await turboDirect(["build", familyFilter]))));
-        bakeTimes.push(await changeAndRun("bake", i, async () => (await bake(file)).ms));
+      const [kilnTimes, directTimes, bakeTimes] = await interleaved(runs, ["kiln", "turbo", "bake"], async (subject, round) => {
+        appendFileSync(page, `<!-- bench ${Date.now()} ${subject} ${round} -->\n`);
+        if (subject === "kiln") return leafOnly(await turbo(["build", familyFilter]));
+        if (subject === "turbo") return leafOnly(await turboDirect(["build", familyFilter]));
+        return (await bake(file)).ms;
       });
       const ratio = summarize(kilnTimes).median / summarize(bakeTimes).median;
       const directRatio = summarize(directTimes).median / summarize(bakeTimes).median;
