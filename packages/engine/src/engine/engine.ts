@@ -1,4 +1,5 @@
 import type Docker from "dockerode";
+import { ImageReferenceError, splitImageReference } from "@kiln/reference";
 import { plainEngineAddress, requestEngineChange, requestEngineJson, requestEngineVersion } from "./engine-version.js";
 
 /**
@@ -128,4 +129,37 @@ function staleTags(images: { RepoTags?: string[] | null }[], repository: string,
   return images
     .flatMap((image) => image.RepoTags ?? [])
     .filter((name) => name.startsWith(`${repository}:${prefix}`) && name !== `${repository}:${keep}`);
+}
+
+/**
+ * Removes the tag `reference` (`repository:tag`) from the engine's image store, and only that tag:
+ * the image stays under any other name it has (a user's own tag of the same image), and an image
+ * left with no name goes, its layers staying where another image or the build cache shares them
+ * (noprune). Never forced: a tag whose image a container uses stays, and the engine's refusal is
+ * the error. "absent" when there was no such tag. A bare ID or a digest reference is refused here,
+ * because the engine would delete every tag of the image it names.
+ */
+export async function untagImage(reference: string): Promise<"untagged" | "absent"> {
+  const { name, tag, digest } = splitImageReference(reference);
+  if (tag === undefined || digest !== undefined || name === "sha256")
+    throw new ImageReferenceError(
+      `image reference "${reference}": untagging needs repository:tag (an ID or a digest names the image, and its every tag would go)`,
+      "pass the tag to remove, as repository:tag",
+    );
+  const address = plainEngineAddress();
+  const absentOnNotFound = (error: unknown): "absent" => {
+    if ((error as { statusCode?: number }).statusCode === 404) return "absent";
+    throw error;
+  };
+  if (address) {
+    return requestEngineChange(address, "DELETE", `/images/${encodeURIComponent(reference)}?noprune=true`, 10_000).then(
+      () => "untagged" as const,
+      absentOnNotFound,
+    );
+  }
+  const docker = await engineClient();
+  return docker
+    .getImage(reference)
+    .remove({ noprune: true })
+    .then(() => "untagged" as const, absentOnNotFound);
 }
