@@ -66,6 +66,7 @@ export {
   localContentTag,
   localRepository,
   stagingNamespace,
+  stagingReference,
   type BuildPlan,
   type BuildOutput,
   type PlanOptions,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { tini } from "../feature/tini.js";
 import { defineImage } from "../spec/define.js";
-import { localContentTag, planBuild, type PlanOptions } from "./plan.js";
+import { localContentTag, planBuild, stagingReference, type PlanOptions } from "./plan.js";
 import { loadedImage } from "../testing/loaded-image.js";
 
 const root = "/repo";
@@ -150,6 +150,15 @@ describe("planBuild argv", () => {
         "type=image,name=127.0.0.1:5000/kiln/kiln-staging/alpine-nginx:0.4.1-89abcde,push=true",
       ]);
       expect(plan.repository).toBe("127.0.0.1:5000/kiln/alpine-nginx");
+    });
+
+    test("only a push through staging leaves a tag of kiln's to remove: the staging reference, never a release tag or the user's name", () => {
+      expect(stagingReference(byDigest("staging"))).toBe("127.0.0.1:5000/kiln/kiln-staging/alpine-nginx:0.4.1-89abcde");
+      expect(stagingReference(byDigest("buildx"))).toBeUndefined();
+      const tagged = planBuild(nginx, all, { ...options, output: { type: "push" }, registry: "127.0.0.1:5000/kiln" });
+      expect(tagged.pushName).toBeDefined();
+      expect(stagingReference(tagged)).toBeUndefined();
+      expect(stagingReference(planBuild(nginx, all, options))).toBeUndefined();
     });
 
     test("labels and index annotations name the parent as pushed, and the build uses it at that digest", () => {

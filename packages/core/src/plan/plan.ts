@@ -281,6 +281,16 @@ function pushName(image: string, version: string, options: PlanOptions): string 
 }
 
 /**
+ * The tag a push through the staging repository leaves in the engine's local image store: the
+ * docker driver stores what it builds under the name it pushes, so kiln removes this tag once the
+ * push is over. Undefined for every other output, whose names are the user's (a loaded image, a
+ * release tag) or are never stored locally (buildx's push-by-digest).
+ */
+export function stagingReference(plan: Pick<BuildPlan, "output" | "pushName">): string | undefined {
+  return plan.output.type === "push-by-digest" && plan.output.via === "staging" ? plan.pushName : undefined;
+}
+
+/**
  * The base as the built image has it: a workspace parent, when pushing, is the parent's reference in
  * the registry at the digest it was built from; a registry base carries the locked or given digest.
  */

@@ -4,6 +4,7 @@ import {
   planBuild,
   runBuild,
   stagingNamespace,
+  stagingReference,
   ToolError,
   versionTags,
   type BuildPlan,
@@ -108,7 +109,7 @@ export interface PushedImage {
   digest: string;
   /** per platform manifest digest */
   manifests: { platform: string; digest: string }[];
-  /** where the image is in the local store too (the docker driver keeps what it pushes) */
+  /** where the image is in the local store too until the push is over (the docker driver stores what it pushes) */
   localReference: string | undefined;
 }
 
@@ -161,7 +162,7 @@ export async function publishImage(plan: PublishPlan, options: PublishOptions): 
     repository: plan.repository,
     digest,
     manifests,
-    localReference: plan.build.output.type === "push-by-digest" && plan.build.output.via === "staging" ? plan.build.pushName : undefined,
+    localReference: stagingReference(plan.build),
   });
 
   for (const tag of plan.tags) await withRetries(() => client.putManifest(tag, manifest), backoff, options.log);
