@@ -33,6 +33,7 @@ import { parentPlan, tagByContent, withEnginePlatform, type ParentPlan } from ".
 import { activeMirror } from "../mirror.js";
 import { note, printJson, printLine } from "../output.js";
 import { pushByDigestVia, signingFrom } from "../push-target.js";
+import { withStagingTagRemoved } from "../staging-tag.js";
 
 export interface BuildArgs {
   names: string[];
@@ -259,21 +260,27 @@ async function push(args: BuildArgs, signal: AbortSignal, context: PushContext):
       "push",
       `${publish.version} → ${publish.repository} by digest (${via === "buildx" ? "buildx push-by-digest" : "staging repository"})`,
     );
-    const result = await publishImage(publish, {
-      root: context.root,
-      imageDir: image.pkg.dir,
-      registry: context.registry,
-      force: args.force,
-      signal,
-      attach: supplyChain(image, context.all, {
-        signing,
-        sbom: args.sbom ?? true,
-        createdEpoch: context.createdEpoch ?? Math.floor(Date.now() / 1000),
-        signal,
-        log: (text) => note(image.pkg.name, "push", text),
-      }),
-      log: (text) => note(image.pkg.name, "push", text),
-    });
+    const log = (text: string) => note(image.pkg.name, "push", text);
+    const result = await withStagingTagRemoved(
+      publish.build,
+      () =>
+        publishImage(publish, {
+          root: context.root,
+          imageDir: image.pkg.dir,
+          registry: context.registry,
+          force: args.force,
+          signal,
+          attach: supplyChain(image, context.all, {
+            signing,
+            sbom: args.sbom ?? true,
+            createdEpoch: context.createdEpoch ?? Math.floor(Date.now() / 1000),
+            signal,
+            log,
+          }),
+          log,
+        }),
+      log,
+    );
     note(image.pkg.name, "push", `${result.tags.join(", ")} → ${result.digest}`);
   }
 }
@@ -306,13 +313,12 @@ async function pushDigests(
       continue;
     }
     if (plans.length === 0 && !(await requireEngine(args))) return;
-    const pushed = await pushByDigest(plan, {
-      root: context.root,
-      imageDir: image.pkg.dir,
-      registry: context.registry,
-      signal,
-      log: (text) => note(image.pkg.name, "push", text),
-    });
+    const log = (text: string) => note(image.pkg.name, "push", text);
+    const pushed = await withStagingTagRemoved(
+      plan.build,
+      () => pushByDigest(plan, { root: context.root, imageDir: image.pkg.dir, registry: context.registry, signal, log }),
+      log,
+    );
     const dir = platformDigestDir(image.pkg.dir);
     for (const platform of plan.build.platforms) {
       const digest = plan.build.platforms.length === 1 ? pushed.digest : pushed.manifests.find((m) => m.platform === platform)?.digest;

@@ -26,6 +26,7 @@ import { commandContext, loadSelection } from "../context.js";
 import { activeMirror } from "../mirror.js";
 import { formatTable, note, printJson, printLine } from "../output.js";
 import { pushByDigestVia, signingFrom } from "../push-target.js";
+import { withStagingTagRemoved } from "../staging-tag.js";
 import { supplyChain } from "../supply-chain.js";
 import type { LoadedImage } from "@kiln/core";
 
@@ -147,22 +148,28 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
         "release",
         `push by digest (${via === "buildx" ? "buildx push-by-digest" : `staging ${plan.build.pushName}`}), then tag ${plan.tags.join(", ")}`,
       );
-      const published = await publishImage(plan, {
-        root,
-        imageDir: image.pkg.dir,
-        registry,
-        force: args.force,
-        signal,
-        client: clientFor,
-        attach: supplyChain(image, all, {
-          signing,
-          sbom: args.sbom ?? true,
-          createdEpoch: createdEpoch ?? Math.floor(Date.now() / 1000),
-          signal,
-          log: (text) => note(step.image, "release", text),
-        }),
-        log: (text) => note(step.image, "release", text),
-      });
+      const log = (text: string) => note(step.image, "release", text);
+      const published = await withStagingTagRemoved(
+        plan.build,
+        () =>
+          publishImage(plan, {
+            root,
+            imageDir: image.pkg.dir,
+            registry,
+            force: args.force,
+            signal,
+            client: clientFor,
+            attach: supplyChain(image, all, {
+              signing,
+              sbom: args.sbom ?? true,
+              createdEpoch: createdEpoch ?? Math.floor(Date.now() / 1000),
+              signal,
+              log,
+            }),
+            log,
+          }),
+        log,
+      );
       releasing.add(step.image);
       await createReleaseTag(root, step.image, step.version);
       note(step.image, "release", `pushed ${published.tags.join(", ")} → ${published.digest}`);
