@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { execute } from "@kiln/core";
-import { debianBaseMirror, engineForE2e } from "./engine.js";
+import { debianBaseMirror, engineForE2e, loopbackRegistry } from "./engine.js";
 import { buildImages, repositoryRoot } from "./kiln.js";
 
 const engine = await engineForE2e();
@@ -81,6 +81,23 @@ describe.skipIf(!engine.available)("signals on commands that drive the engine", 
     expect(processesOfThisRun(), "no buildx client (or any child of kiln) left running").toEqual([]);
     expect(existsSync(path.join(repositoryRoot, "images/debian-base/dist/buildx-metadata.json"))).toBe(false);
     expect(existsSync(record) ? readFileSync(record, "utf8") : undefined, "the build record is the previous one").toBe(recordBefore);
+  });
+
+  test("SIGINT during kiln build --push, once the docker driver has stored the image under its staging tag, removes that tag", async () => {
+    const registry = `${loopbackRegistry}/kiln-interrupt-${runMark}`;
+    const revision = (await execute({ command: "git", args: ["rev-parse", "HEAD"] }, { cwd: repositoryRoot })).stdout.trim();
+    const staging = `${registry}/kiln-staging/debian-base:0.1.0-${revision.slice(0, 7)}`;
+    // One platform and no SBOM: the point is the tag, which exists from "naming to" on.
+    const result = await interruptKiln(
+      ["build", "debian-base", "--push", "--registry", registry, "--platform", "linux/amd64", "--no-sbom", "--progress", "plain"],
+      "SIGINT",
+      new RegExp(`naming to ${staging.replace(/[.]/g, "\\.")} done`),
+    );
+    expect(result.signalCode, "kiln handled the signal itself").toBeNull();
+    expect(result.exitCode, result.output.slice(-2000)).toBe(130);
+    expect(result.output).toContain(`removed the local staging tag ${staging}`);
+    expect((await execute({ command: "docker", args: ["image", "inspect", staging] })).exitCode, `${staging} is gone`).not.toBe(0);
+    expect(processesOfThisRun(), "no buildx client (or any child of kiln) left running").toEqual([]);
   });
 
   test.each([
