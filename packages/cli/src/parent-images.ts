@@ -54,9 +54,32 @@ export async function parentPlan(
  * ($BUILDPLATFORM), so a child built for arm64 alone on an amd64 engine needs the parent's amd64
  * image too.
  */
-export function withEnginePlatform(platforms: string[], parent: LoadedImage, enginePlatform: string): string[] {
+export function withEnginePlatform(platforms: string[], parent: ImagePlatforms, enginePlatform: string): string[] {
   if (platforms.includes(enginePlatform) || !(parent.resolved.platforms as readonly string[]).includes(enginePlatform)) return platforms;
   return [...platforms, enginePlatform];
+}
+
+/** What the platform rules read of an image: its name and the platforms its definition builds. */
+export interface ImagePlatforms {
+  pkg: Pick<LoadedImage["pkg"], "name">;
+  resolved: Pick<LoadedImage["resolved"], "platforms">;
+}
+
+/**
+ * The platforms to build `image` for in a run that `narrowed` (--platform, KILN_PLATFORMS) limits,
+ * loaded or pushed alike: the narrowed list, plus the engine's platform for an image that is the
+ * parent of another image in the run (see withEnginePlatform; a pushed child's fetch stage pulls
+ * its parent's index by digest, and needs the engine's platform in it). Undefined when the run is
+ * not narrowed: every image builds for its own platforms, the engine's among them if it has it.
+ */
+export function runPlatforms(
+  image: ImagePlatforms,
+  narrowed: string[] | undefined,
+  parentsInRun: ReadonlySet<string>,
+  enginePlatform: string | undefined,
+): string[] | undefined {
+  if (!narrowed || !enginePlatform || !parentsInRun.has(image.pkg.name)) return narrowed;
+  return withEnginePlatform(narrowed, image, enginePlatform);
 }
 
 /**

@@ -29,7 +29,7 @@ import {
 import { probeEngine } from "@kiln/engine";
 import type { PublishPlan } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
-import { parentPlan, tagByContent, withEnginePlatform, type ParentPlan } from "../parent-images.js";
+import { parentPlan, runPlatforms, tagByContent, type ParentPlan } from "../parent-images.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson, printLine } from "../output.js";
 import { pushByDigestVia, signingFrom } from "../push-target.js";
@@ -144,9 +144,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   // withEnginePlatform) when --platform or KILN_PLATFORMS narrows the run.
   const parentsInRun = new Set(workspace.selected.flatMap((image) => workspaceParents(image)));
   const platformsFor = (image: LoadedImage, enginePlatform: string | undefined): Platform[] | undefined =>
-    platforms && enginePlatform && parentsInRun.has(image.pkg.name)
-      ? (withEnginePlatform(platforms, image, enginePlatform) as Platform[])
-      : (platforms as Platform[] | undefined);
+    runPlatforms(image, platforms, parentsInRun, enginePlatform) as Platform[] | undefined;
   const planOne = (image: LoadedImage, parents?: ParentPlan, nativePlatform?: string): BuildPlan =>
     planBuild(image, all, {
       ...planOptions(image),
@@ -157,7 +155,11 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
     });
 
   if (args.dryRun) {
-    const plans = workspace.selected.map((image) => planOne(image));
+    // The engine's platform, when one answers, so that a narrowed run's parents print as they build.
+    const engine = await probeEngine();
+    const plans = workspace.selected.map((image) =>
+      planOne(image, undefined, engine.reachable ? `${engine.os}/${engine.arch}` : undefined),
+    );
     if (args.json) return printJson(plans);
     for (const plan of plans) {
       printLine(`# ${plan.image} ${plan.version}${mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : ""}`);
@@ -229,15 +231,31 @@ async function push(args: BuildArgs, signal: AbortSignal, context: PushContext):
   const [{ planPublish, publishImage }, { supplyChain }] = await Promise.all([import("@kiln/registry"), import("../supply-chain.js")]);
   const via = await pushByDigestVia(chosenBuilder(args.builder));
   const signing = signingFrom(args);
-  const plan = (image: LoadedImage, pushedInThisRun: Set<string>) =>
-    planPublish(image, context.all, {
-      ...context.planOptions(image),
+  // A parent pushed with its children in a run narrowed by --platform also gets the engine's
+  // platform (runPlatforms), as a loaded one does. --dry-run asks the engine too, when one answers,
+  // so that it prints the builds that would run.
+  let enginePlatform: string | undefined;
+  if (args.dryRun) {
+    const engine = await probeEngine();
+    enginePlatform = engine.reachable ? `${engine.os}/${engine.arch}` : undefined;
+  } else {
+    const engine = await requireEngine(args);
+    if (!engine) return;
+    enginePlatform = engine.platform;
+  }
+  const parentsInRun = new Set(context.selected.flatMap((image) => workspaceParents(image)));
+  const plan = (image: LoadedImage, pushedInThisRun: Set<string>) => {
+    const options = context.planOptions(image);
+    return planPublish(image, context.all, {
+      ...options,
+      platforms: runPlatforms(image, options.platforms, parentsInRun, enginePlatform) as Platform[] | undefined,
       registry: context.registry,
       via,
       provenance: "max",
       pushedInThisRun,
       log: (text) => note(image.pkg.name, "push", text),
     });
+  };
   const selectedNames = context.selected.map((image) => image.pkg.name);
   const before = (image: LoadedImage) => new Set(selectedNames.slice(0, selectedNames.indexOf(image.pkg.name)));
 
@@ -252,7 +270,6 @@ async function push(args: BuildArgs, signal: AbortSignal, context: PushContext):
     }
     return;
   }
-  if (!(await requireEngine(args))) return;
   for (const image of context.selected) {
     const publish = await plan(image, before(image));
     note(
