@@ -162,6 +162,16 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     // --push goes through the publish plan: up by digest, then tagged (issue 14's one path).
     expect(record.output).toBe("push-by-digest");
     expect(record.manifests.map((m: { platform: string }) => m.platform)).toEqual(["linux/amd64", "linux/arm64"]);
+    // The docker driver stored each image under its staging reference to push it; kiln removed that
+    // tag once the push was over, and the staging repository in the registry has the image.
+    const revision = (await execute({ command: "git", args: ["rev-parse", "HEAD"] }, { cwd: repositoryRoot })).stdout.trim();
+    for (const name of ["debian-base", "debian-nginx"]) {
+      const staging = `${registry}/kiln-staging/${name}:0.1.0-${revision.slice(0, 7)}`;
+      expect(result.stderr).toContain(`removed the local staging tag ${staging}`);
+      expect((await docker(["image", "inspect", staging])).exitCode, `${staging} is gone from the local store`).not.toBe(0);
+      const pushed = await docker(["buildx", "imagetools", "inspect", staging]);
+      expect(pushed.exitCode, pushed.stderr).toBe(0);
+    }
     // The compressed size per platform, read back from the registry, reaches the catalog's data.
     const catalog = await kiln(["catalog"], { env });
     expect(catalog.exitCode, catalog.stderr).toBe(0);
@@ -210,6 +220,30 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     const pushedChild = await layerSizes(`${registry}/debian-nginx:0.1.0`, "linux/amd64");
     expect(pushedChild.slice(0, pushedBase.length)).toEqual(pushedBase);
     await docker(["image", "rm", `${registry}/debian-nginx:0.1.0`]);
+  });
+
+  test("kiln build --push for the foreign platform alone pushes the parent with the engine's platform too, and the child builds on it", async () => {
+    // The child's package fetch stage runs FROM its parent on the engine's platform: the parent's
+    // pushed index needs that platform even when the run asks for the other one only.
+    const engineVersion = await docker(["version", "--format", "{{.Server.Os}}/{{.Server.Arch}}"]);
+    const enginePlatform = engineVersion.stdout.trim();
+    const foreign = enginePlatform === "linux/amd64" ? "linux/arm64" : "linux/amd64";
+    const target = `${registry}-foreign`;
+    const result = await kiln(
+      ["build", "debian-base", "debian-nginx", "--push", "--no-sbom", "--platform", foreign, "--registry", target, "--progress", "plain"],
+      { env },
+    );
+    expect(result.exitCode, result.stderr.slice(-3000)).toBe(0);
+    const platformsOf = async (reference: string) => {
+      const raw = await docker(["buildx", "imagetools", "inspect", "--raw", reference]);
+      expect(raw.exitCode, raw.stderr).toBe(0);
+      return (JSON.parse(raw.stdout).manifests as { platform?: { os: string; architecture: string } }[])
+        .filter((m) => m.platform?.os === "linux")
+        .map((m) => `linux/${m.platform?.architecture}`)
+        .sort();
+    };
+    expect(await platformsOf(`${target}/debian-base:0.1.0`)).toEqual([enginePlatform, foreign].sort());
+    expect(await platformsOf(`${target}/debian-nginx:0.1.0`)).toEqual([foreign]);
   });
 
   test("docker buildx bake on the file kiln bake wrote builds debian-nginx, its parent through a target context", async () => {
