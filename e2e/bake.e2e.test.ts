@@ -22,7 +22,13 @@ describe.skipIf(!engine.available)("docker buildx bake on kiln's bake file", () 
   const baked = `${loopbackRegistry}/kiln-bake-${stamp}`;
   const built = `${loopbackRegistry}/kiln-bake-${stamp}-kiln`;
   const dir = mkdtempSync(path.join(tmpdir(), "kiln-bake-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    // buildx's docker driver pushes from the local image store: bake's tags stay there unless removed.
+    const listed = await execute({ command: "docker", args: ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"] });
+    const ours = listed.stdout.split("\n").filter((reference) => reference.startsWith(`${baked}/`));
+    if (ours.length > 0) await execute({ command: "docker", args: ["image", "rm", "--no-prune", ...ours] });
+  });
 
   test("builds debian-base as kiln's push does, with a cache ref per platform", async () => {
     const file = path.join(dir, "docker-bake.json");
