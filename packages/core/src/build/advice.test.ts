@@ -22,3 +22,11 @@ test("a registry's own 5xx during a push is a registry error, which pushes retry
     adviceForBuildFailure("ERROR: failed to solve: failed to resolve source metadata for 127.0.0.1:5000/x:500: not found\n")?.code,
   ).toBe("KILN_BASE_NOT_FOUND");
 });
+
+test("a base whose index lacks a platform is named as such, not as missing emulation", () => {
+  const stderr =
+    "#7 [linux/amd64 kiln-packages 1/3] FROM 127.0.0.1:5000/kiln/debian-base:0.1.0@sha256:15b313f13f510182b7da9f2128cbc9843a878d00aec390a915cd49941cf608d9\n" +
+    "ERROR: failed to solve: failed to resolve source metadata for 127.0.0.1:5000/kiln/debian-base:0.1.0@sha256:15b313f13f510182b7da9f2128cbc9843a878d00aec390a915cd49941cf608d9: no match for platform in manifest: not found\n";
+  expect(adviceForBuildFailure(stderr)).toMatchObject({ code: "KILN_PLATFORM_MISSING", fix: expect.stringContaining("--platform") });
+  expect(adviceForBuildFailure("exec /bin/sh: exec format error\n")?.code).toBe("KILN_NO_EMULATION");
+});

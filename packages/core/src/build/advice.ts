@@ -28,7 +28,18 @@ const knownFailures: { pattern: RegExp; advice: BuildAdvice }[] = [
     },
   },
   {
-    pattern: /exec format error|no match for platform in manifest|failed to (?:get|find) (?:qemu|emulator)|qemu.*not found/i,
+    // An index without the platform asked for; not emulation, which a missing platform never reaches.
+    pattern: /no match for platform in manifest/i,
+    advice: {
+      code: "KILN_PLATFORM_MISSING",
+      summary: "an image the build starts FROM has no manifest for a platform the build needs",
+      fix:
+        "build or push that image for the platform too (a child's package fetch stage needs its parent for the engine's platform as well), " +
+        "or build the child only for the platforms its base has (--platform)",
+    },
+  },
+  {
+    pattern: /exec format error|failed to (?:get|find) (?:qemu|emulator)|qemu.*not found/i,
     advice: {
       code: "KILN_NO_EMULATION",
       summary: "the engine cannot run binaries of a foreign platform (no QEMU binfmt handler)",
