@@ -5,6 +5,7 @@
 // Results: bench/results/<date>.json and .md, and the table on stdout.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { scenarios } from "./scenarios.js";
@@ -57,6 +58,13 @@ try {
 }
 
 const started = Date.now();
+/**
+ * The machine's load average (1, 5 and 15 minutes) when the bench starts and ends: other work
+ * on the 2 cores (a test suite outside the e2e lock) slows every subject, and this is where a
+ * result shows it.
+ */
+const loadAverage = () => os.loadavg().map((load) => Number(load.toFixed(2)));
+const loadAtStart = loadAverage();
 const rows = [];
 for (const name of only) {
   const since = Date.now();
@@ -72,9 +80,10 @@ const date = new Date()
 const resultsDir = path.join(fileURLToPath(new URL(".", import.meta.url)), "results");
 mkdirSync(resultsDir, { recursive: true });
 const machine = {
-  cpus: (await import("node:os")).cpus().length,
+  cpus: os.cpus().length,
   node: process.version,
   totalSeconds: Math.round((Date.now() - started) / 1000),
+  loadAverage: { start: loadAtStart, end: loadAverage() },
 };
 writeFileSync(path.join(resultsDir, `${date}.json`), `${JSON.stringify({ date, runs: runs ?? defaultRuns, machine, rows }, null, 2)}\n`);
 const table = resultsTable(rows);
@@ -87,7 +96,7 @@ const runsText =
     : String(runs);
 writeFileSync(
   path.join(resultsDir, `${date}.md`),
-  `# kiln bench ${date}\n\n${machine.cpus} CPUs, Node ${machine.node}, runs per subject: ${runsText}; ${machine.totalSeconds} s in all.\n\n${table}`,
+  `# kiln bench ${date}\n\n${machine.cpus} CPUs, Node ${machine.node}, runs per subject: ${runsText}; ${machine.totalSeconds} s in all; load average ${loadAtStart.join(" ")} at the start, ${machine.loadAverage.end.join(" ")} at the end.\n\n${table}`,
 );
 process.stdout.write(table);
 process.stderr.write(`bench: wrote bench/results/${date}.json and .md (${machine.totalSeconds} s)\n`);
