@@ -4,7 +4,7 @@ import { resultsTable } from "./table.js";
 
 describe("bench statistics", () => {
   test("median of an odd and an even number of samples, and the spread relative to it", () => {
-    expect(summarize([30, 10, 20])).toEqual({ runs: 3, median: 20, min: 10, max: 30, spread: 1 });
+    expect(summarize([30, 10, 20])).toEqual({ runs: 3, median: 20, min: 10, max: 30, spread: 1, samples: [30, 10, 20] });
     expect(summarize([4, 1, 3, 2])).toMatchObject({ median: 2.5, spread: 3 / 2.5 });
     expect(() => summarize([])).toThrow("no samples");
   });
