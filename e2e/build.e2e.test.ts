@@ -229,6 +229,18 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     const enginePlatform = engineVersion.stdout.trim();
     const foreign = enginePlatform === "linux/amd64" ? "linux/arm64" : "linux/amd64";
     const target = `${registry}-foreign`;
+    // --dry-run asks the engine for its platform in such a narrowed run and prints what runs.
+    for (const output of [["--push", "--registry", target], []]) {
+      const dry = await kiln(["build", "debian-base", "debian-nginx", ...output, "--platform", foreign, "--dry-run"], { env });
+      expect(dry.exitCode, dry.stderr).toBe(0);
+      const platformsPrinted = (file: string) =>
+        dry.stdout
+          .split("\n")
+          .find((line) => line.includes(`--file images/${file}/Dockerfile`))
+          ?.match(/--platform (\S+)/)?.[1];
+      expect(platformsPrinted("debian-base")?.split(",").sort()).toEqual([enginePlatform, foreign].sort());
+      expect(platformsPrinted("debian-nginx")).toBe(foreign);
+    }
     const result = await kiln(
       ["build", "debian-base", "debian-nginx", "--push", "--no-sbom", "--platform", foreign, "--registry", target, "--progress", "plain"],
       { env },

@@ -132,6 +132,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   if (output.type === "push" && registry)
     return push(args, signal, {
       root: workspace.root,
+      platforms,
       registry,
       all,
       selected: workspace.selected,
@@ -155,11 +156,8 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
     });
 
   if (args.dryRun) {
-    // The engine's platform, when one answers, so that a narrowed run's parents print as they build.
-    const engine = await probeEngine();
-    const plans = workspace.selected.map((image) =>
-      planOne(image, undefined, engine.reachable ? `${engine.os}/${engine.arch}` : undefined),
-    );
+    const enginePlatform = await dryRunEnginePlatform(platforms, parentsInRun);
+    const plans = workspace.selected.map((image) => planOne(image, undefined, enginePlatform));
     if (args.json) return printJson(plans);
     for (const plan of plans) {
       printLine(`# ${plan.image} ${plan.version}${mirror ? ` (mirror: ${mirror.profile.name} from ${mirror.origin})` : ""}`);
@@ -214,6 +212,8 @@ function commandLine(plan: BuildPlan): string {
 
 interface PushContext {
   root: string;
+  /** --platform or KILN_PLATFORMS, when the run is narrowed */
+  platforms: string[] | undefined;
   registry: string;
   all: Map<string, LoadedImage>;
   selected: LoadedImage[];
@@ -232,18 +232,16 @@ async function push(args: BuildArgs, signal: AbortSignal, context: PushContext):
   const via = await pushByDigestVia(chosenBuilder(args.builder));
   const signing = signingFrom(args);
   // A parent pushed with its children in a run narrowed by --platform also gets the engine's
-  // platform (runPlatforms), as a loaded one does. --dry-run asks the engine too, when one answers,
-  // so that it prints the builds that would run.
+  // platform (runPlatforms), as a loaded one does; --dry-run prints the builds that would run.
+  const parentsInRun = new Set(context.selected.flatMap((image) => workspaceParents(image)));
   let enginePlatform: string | undefined;
   if (args.dryRun) {
-    const engine = await probeEngine();
-    enginePlatform = engine.reachable ? `${engine.os}/${engine.arch}` : undefined;
+    enginePlatform = await dryRunEnginePlatform(context.platforms, parentsInRun);
   } else {
     const engine = await requireEngine(args);
     if (!engine) return;
     enginePlatform = engine.platform;
   }
-  const parentsInRun = new Set(context.selected.flatMap((image) => workspaceParents(image)));
   const plan = (image: LoadedImage, pushedInThisRun: Set<string>) => {
     const options = context.planOptions(image);
     return planPublish(image, context.all, {
@@ -309,7 +307,7 @@ async function push(args: BuildArgs, signal: AbortSignal, context: PushContext):
 async function pushDigests(
   args: BuildArgs,
   signal: AbortSignal,
-  context: Omit<PushContext, "createdEpoch" | "mirrorNote"> & { revision: string },
+  context: Omit<PushContext, "createdEpoch" | "mirrorNote" | "platforms"> & { revision: string },
 ): Promise<void> {
   const { planPublish, pushByDigest } = await import("@kiln/registry");
   const via = await pushByDigestVia(chosenBuilder(args.builder));
@@ -385,6 +383,17 @@ export function pushFromEnvironment(): boolean {
   if (value === "" || value === "0") return false;
   if (value === "1") return true;
   throw new UsageError(`KILN_PUSH=${value}: expected 1 (push, as --push) or 0`, "set KILN_PUSH=1 to push, or unset it");
+}
+
+/**
+ * For --dry-run, the engine's platform where it changes the plan: a run narrowed by --platform (or
+ * KILN_PLATFORMS) that builds a parent with its children, which then also gets the engine's
+ * platform (runPlatforms). Any other dry run asks no engine, so it prints the same without one.
+ */
+async function dryRunEnginePlatform(platforms: string[] | undefined, parentsInRun: Set<string>): Promise<string | undefined> {
+  if (!platforms || parentsInRun.size === 0) return undefined;
+  const engine = await probeEngine();
+  return engine.reachable ? `${engine.os}/${engine.arch}` : undefined;
 }
 
 /** The engine's own platform when it is reachable; undefined (after saying why) when not. */
