@@ -92,7 +92,7 @@ describe.skipIf(!available)("a fresh clone on an empty engine, from Turborepo's 
     await second?.remove();
     await server?.stop();
     for (const clone of [cloneA, cloneB]) if (clone) rmSync(clone, { recursive: true, force: true });
-    // The machine's engine keeps what the docker driver pushed (staging tags under the namespace).
+    // kiln removes the staging tags its pushes leave; a run that failed half-way may leave some.
     const listed = await execute({ command: "docker", args: ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"] });
     const ours = listed.stdout.split("\n").filter((reference) => reference.startsWith(`${namespace}/`));
     if (ours.length > 0) await execute({ command: "docker", args: ["image", "rm", "--force", ...ours] });
