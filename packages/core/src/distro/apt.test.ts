@@ -43,11 +43,33 @@ describe.each([
         execFileSync("bash", ["-c", writeLine!.replace("/tmp/kiln-apt.conf", file)]);
         const hooks = execFileSync("apt-config", ["-c", file, "dump", "DPkg::Pre-Install-Pkgs"], { encoding: "utf8" });
         expect(hooks).not.toContain("dpkg-preconfigure");
+        // dpkg's maintainer scripts find the stand-ins first, then apt's usual directories.
+        const dpkgPath = execFileSync("apt-config", ["-c", file, "shell", "P", "DPkg::Path"], { encoding: "utf8" });
+        expect(dpkgPath.trim()).toBe("P='/tmp/kiln-init-helpers:/usr/sbin:/usr/bin:/sbin:/bin'");
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     },
   );
+
+  test("maintainer scripts' init-system helpers are stand-ins that succeed, during the installs only", () => {
+    const script = adapter.installScript(["nginx"], ["gcc"], []);
+    const lines = script.split("\n");
+    const standIns = lines.findIndex((line) => line.startsWith("for helper in deb-systemd-helper deb-systemd-invoke update-rc.d;"));
+    expect(standIns).toBeGreaterThan(-1);
+    expect(standIns).toBeLessThan(lines.findIndex((line) => line.includes("install -y")));
+    expect(lines.at(-1)).toContain(" /tmp/kiln-init-helpers ");
+    // A stand-in, as the script writes it, is a shell script that exits 0 whatever it is asked.
+    const dir = mkdtempSync(path.join(tmpdir(), "kiln-init-helpers-"));
+    try {
+      execFileSync("bash", ["-c", lines[standIns]!.replaceAll("/tmp/kiln-init-helpers", dir)]);
+      for (const helper of ["deb-systemd-helper", "update-rc.d"]) {
+        expect(spawnSync(path.join(dir, helper), ["enable", "nginx.service"]).status).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test("build-only packages are purged after the build steps", () => {
     const lines = adapter.installScript([], ["gcc", "make"], ["make -C /src"]).split("\n");
