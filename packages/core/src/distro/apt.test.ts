@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -45,27 +45,60 @@ describe.each([
         expect(hooks).not.toContain("dpkg-preconfigure");
         // dpkg's maintainer scripts find the stand-ins first, then apt's usual directories.
         const dpkgPath = execFileSync("apt-config", ["-c", file, "shell", "P", "DPkg::Path"], { encoding: "utf8" });
-        expect(dpkgPath.trim()).toBe("P='/tmp/kiln-init-helpers:/usr/sbin:/usr/bin:/sbin:/bin'");
+        expect(dpkgPath.trim()).toBe("P='/tmp/kiln-dpkg-path:/usr/sbin:/usr/bin:/sbin:/bin'");
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     },
   );
 
-  test("maintainer scripts' init-system helpers are stand-ins that succeed, during the installs only", () => {
+  test("maintainer scripts' init-system helpers are stand-ins that succeed, update-ca-certificates runs once after apt", () => {
     const script = adapter.installScript(["nginx"], ["gcc"], []);
     const lines = script.split("\n");
-    const standIns = lines.findIndex((line) => line.startsWith("for helper in deb-systemd-helper deb-systemd-invoke update-rc.d;"));
-    expect(standIns).toBeGreaterThan(-1);
-    expect(standIns).toBeLessThan(lines.findIndex((line) => line.includes("install -y")));
-    expect(lines.at(-1)).toContain(" /tmp/kiln-init-helpers ");
-    // A stand-in, as the script writes it, is a shell script that exits 0 whatever it is asked.
-    const dir = mkdtempSync(path.join(tmpdir(), "kiln-init-helpers-"));
+    const first = lines.indexOf("mkdir -p /tmp/kiln-dpkg-path");
+    const last = lines.indexOf("chmod +x /tmp/kiln-dpkg-path/*");
+    expect(first).toBeGreaterThan(-1);
+    expect(last).toBeLessThan(lines.findIndex((line) => line.includes("install -y")));
+    expect(lines.at(-1)).toContain(" /tmp/kiln-dpkg-path ");
+    // Both installs (packages, then build-only packages) are followed by the deferred run.
+    expect(lines.filter((line) => line.startsWith("if [ -f /tmp/kiln-dpkg-path/update-ca-certificates.calls ]"))).toHaveLength(2);
+
+    // The stand-ins as the script writes them, and the deferred run after an install, in bash.
+    const dir = mkdtempSync(path.join(tmpdir(), "kiln-dpkg-path-"));
     try {
-      execFileSync("bash", ["-c", lines[standIns]!.replaceAll("/tmp/kiln-init-helpers", dir)]);
+      const here = (line: string) => line.replaceAll("/tmp/kiln-dpkg-path", path.join(dir, "path"));
+      execFileSync("bash", [
+        "-c",
+        lines
+          .slice(first, last + 1)
+          .map(here)
+          .join("\n"),
+      ]);
       for (const helper of ["deb-systemd-helper", "update-rc.d"]) {
-        expect(spawnSync(path.join(dir, helper), ["enable", "nginx.service"]).status).toBe(0);
+        expect(spawnSync(path.join(dir, "path", helper), ["enable", "nginx.service"]).status).toBe(0);
       }
+      // What maintainer scripts do in a first install of ca-certificates: its configure step, then its trigger.
+      const standIn = path.join(dir, "path", "update-ca-certificates");
+      expect(spawnSync(standIn, ["--hooksdir", "", "--fresh"]).status).toBe(0);
+      expect(spawnSync(standIn, []).status).toBe(0);
+      // After apt, the real one (here: one that records how it is run, first on the build's PATH) runs once.
+      const bin = path.join(dir, "bin");
+      execFileSync("bash", [
+        "-c",
+        `mkdir -p ${bin} && printf '#!/bin/sh\\necho "$*" >> ${dir}/ran\\n' > ${bin}/update-ca-certificates && chmod +x ${bin}/update-ca-certificates`,
+      ]);
+      const deferred = lines.slice(
+        lines.findIndex((line) => line.startsWith("if [ -f /tmp/kiln-dpkg-path/update-ca-certificates.calls ]")),
+      );
+      const run = deferred
+        .slice(0, deferred.indexOf("fi") + 1)
+        .map(here)
+        .join("\n");
+      execFileSync("bash", ["-c", run], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+      expect(readFileSync(path.join(dir, "ran"), "utf8")).toBe("--fresh\n");
+      // Nothing asked for it: nothing runs.
+      execFileSync("bash", ["-c", run], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+      expect(readFileSync(path.join(dir, "ran"), "utf8")).toBe("--fresh\n");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -9,15 +9,41 @@ import type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro.js"
 const aptBuildConfig = "/tmp/kiln-apt.conf";
 
 /**
- * Stand-ins, for the build's installs only, for the commands packages' maintainer scripts call to
- * register their services with an init system: systemd unit enablement and SysV rc links do
- * nothing in an image, which starts its process itself. They are Perl programs, so under QEMU they
- * cost: three deb-systemd-helper runs and update-rc.d took 1.2 s of nginx-common's 2.3 s configure
- * step on arm64. dpkg runs maintainer scripts with the PATH apt's DPkg::Path sets (by default
+ * Stand-ins, for the build's installs only, for commands packages' maintainer scripts call. dpkg
+ * runs maintainer scripts with the PATH apt's DPkg::Path sets (by default
  * /usr/sbin:/usr/bin:/sbin:/bin, not the build's PATH), so the stand-ins go first on that.
+ *
+ * - The init-system helpers register a service with systemd or SysV init, which an image does not
+ *   run (it starts its process itself): their stand-ins succeed and do nothing. They are Perl, so
+ *   under QEMU they cost: three deb-systemd-helper runs and update-rc.d took 1.2 s of
+ *   nginx-common's 2.3 s configure step on arm64.
+ * - update-ca-certificates runs twice in a first install of ca-certificates (its configure step
+ *   without hooks, then its own trigger with them, which finds nothing new), and under QEMU each
+ *   run took about 20 s of debian-base's arm64 install. Its stand-in notes the call, and the real
+ *   one runs once after apt, with the hooks, and with --fresh when a call asked for it.
  */
-const initHelperStandIns = "/tmp/kiln-init-helpers";
+const dpkgPathStandIns = "/tmp/kiln-dpkg-path";
 const initHelpers = ["deb-systemd-helper", "deb-systemd-invoke", "update-rc.d"];
+const deferredCalls = `${dpkgPathStandIns}/update-ca-certificates.calls`;
+
+function standInsScript(): string[] {
+  return [
+    `mkdir -p ${dpkgPathStandIns}`,
+    `for helper in ${initHelpers.join(" ")}; do printf '#!/bin/sh\\nexit 0\\n' > ${dpkgPathStandIns}/"$helper"; done`,
+    `printf '#!/bin/sh\\necho "$*" >> ${deferredCalls}\\n' > ${dpkgPathStandIns}/update-ca-certificates`,
+    `chmod +x ${dpkgPathStandIns}/*`,
+  ];
+}
+
+/** After an install: the one real update-ca-certificates its maintainer scripts asked for, if any. */
+function deferredCallsScript(): string[] {
+  return [
+    `if [ -f ${deferredCalls} ]; then`,
+    `  if grep -q -- --fresh ${deferredCalls}; then update-ca-certificates --fresh; else update-ca-certificates; fi`,
+    `  rm ${deferredCalls}`,
+    "fi",
+  ];
+}
 
 /** Debian and Ubuntu name these the same. */
 const aptPackageSets: DistroPackageSets = {
@@ -66,22 +92,23 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
       // installed differs.
       lines.push(
         "# No debconf pre-configuration pass: each package's questions get their defaults when it is configured.",
-        "# Services are not registered with an init system the image does not run: stand-ins that succeed",
-        "# come first on the PATH dpkg gives maintainer scripts.",
-        `mkdir -p ${initHelperStandIns}`,
-        `for helper in ${initHelpers.join(" ")}; do printf '#!/bin/sh\\nexit 0\\n' > ${initHelperStandIns}/"$helper"; chmod +x ${initHelperStandIns}/"$helper"; done`,
-        `printf '%s\\n' '#clear DPkg::Pre-Install-Pkgs;' 'DPkg::Path "${initHelperStandIns}:/usr/sbin:/usr/bin:/sbin:/bin";' > ${aptBuildConfig}`,
+        "# First on the PATH dpkg gives maintainer scripts: stand-ins that register no service with an init",
+        "# system the image does not run, and one that defers update-ca-certificates to a single run after apt.",
+        ...standInsScript(),
+        `printf '%s\\n' '#clear DPkg::Pre-Install-Pkgs;' 'DPkg::Path "${dpkgPathStandIns}:/usr/sbin:/usr/bin:/sbin:/bin";' > ${aptBuildConfig}`,
         `apt_options+=(-c ${aptBuildConfig})`,
         ...dpkgExcludesScript(),
       );
       if (packages.length > 0) {
         lines.push(
           `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${packages.map(shellQuote).join(" ")}`,
+          ...deferredCallsScript(),
         );
       }
       if (buildPackages.length > 0) {
         lines.push(
           `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends ${buildPackages.map(shellQuote).join(" ")}`,
+          ...deferredCallsScript(),
         );
       }
       lines.push(...buildSteps);
@@ -97,7 +124,7 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
         "fi",
         "apt-get clean",
         // Logs and ldconfig's aux-cache hold build times: dropping them keeps layers reproducible.
-        `rm -rf /var/lib/apt/lists/* /tmp/kiln-apt ${aptBuildConfig} ${initHelperStandIns} /var/log/apt/* /var/log/dpkg.log /var/cache/ldconfig/aux-cache`,
+        `rm -rf /var/lib/apt/lists/* /tmp/kiln-apt ${aptBuildConfig} ${dpkgPathStandIns} /var/log/apt/* /var/log/dpkg.log /var/cache/ldconfig/aux-cache`,
       );
       return lines.join("\n");
     },
