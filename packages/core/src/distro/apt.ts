@@ -91,10 +91,11 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
       // package's configure step still asks (and takes the defaults) through debconf, so nothing
       // installed differs.
       lines.push(
-        "# No debconf pre-configuration pass: each package's questions get their defaults when it is configured.",
-        "# First on the PATH dpkg gives maintainer scripts: stand-ins that register no service with an init",
-        "# system the image does not run, and one that defers update-ca-certificates to a single run after apt.",
+        "# Stand-ins for maintainer scripts: they register no service with an init system the image does not",
+        "# run, and defer update-ca-certificates to a single run after apt.",
         ...standInsScript(),
+        "# apt for this build: no debconf pre-configuration pass (each package's questions get their defaults",
+        "# when it is configured), and the stand-ins first on the PATH dpkg gives maintainer scripts.",
         `printf '%s\\n' '#clear DPkg::Pre-Install-Pkgs;' 'DPkg::Path "${dpkgPathStandIns}:/usr/sbin:/usr/bin:/sbin:/bin";' > ${aptBuildConfig}`,
         `apt_options+=(-c ${aptBuildConfig})`,
         ...dpkgExcludesScript(),
