@@ -10,6 +10,13 @@ import { execute } from "@kiln/core";
 // shows up by name. A private engine's directory sits in /tmp itself (its socket path must be
 // short): those are compared by name.
 
+/**
+ * Left in the temp directory by others, on purpose or not, and removed with it: jiti's cache of
+ * what it transpiled (jiti), and the directories buildx makes for a build and never removes
+ * (dockerfile<n>, empty-dir<n>; they pile up in /tmp on any machine that runs buildx).
+ */
+const notTheSuites = /^(?:jiti|dockerfile\d+|empty-dir\d+)$/;
+
 interface Snapshot {
   engines: Set<string>;
   containers: Set<string>;
@@ -39,9 +46,8 @@ export default async function leftoversCheck(): Promise<() => Promise<void>> {
     const added = (kind: keyof Snapshot) =>
       [...after[kind]].filter((entry) => !before[kind].has(entry)).map((entry) => `${kind}: ${entry}`);
     const left = [
-      // jiti keeps what it transpiled in <tmpdir>/jiti on purpose: a cache, removed with the rest.
       ...readdirSync(suiteTemp)
-        .filter((entry) => entry !== "jiti")
+        .filter((entry) => !notTheSuites.test(entry))
         .map((entry) => `temp: ${entry}`),
       ...added("engines"),
       ...added("containers"),
