@@ -288,7 +288,7 @@ function skipHelpCache(parser: Argv): void {
 }
 
 interface YargsInternals {
-  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void; hasCachedHelpMessage?: () => boolean } };
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
 }
 
 /** The version in @kiln/cli's package.json (src/ and dist/ both sit one level below it). */

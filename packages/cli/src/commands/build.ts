@@ -26,7 +26,7 @@ import {
   sortedByCodePoint,
   workspaceParents,
 } from "@kiln/core";
-import { probeEngine } from "@kiln/engine";
+import { probeEngine, type EngineStatus } from "@kiln/engine";
 import type { PublishPlan } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
 import { parentPlan, runPlatforms, tagByContent, type ParentPlan } from "../parent-images.js";
@@ -142,7 +142,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
     });
 
   // A parent built in the same run as its children also gets the engine's platform (see
-  // withEnginePlatform) when --platform or KILN_PLATFORMS narrows the run.
+  // runPlatforms) when --platform or KILN_PLATFORMS narrows the run.
   const parentsInRun = new Set(workspace.selected.flatMap((image) => workspaceParents(image)));
   const platformsFor = (image: LoadedImage, enginePlatform: string | undefined): Platform[] | undefined =>
     runPlatforms(image, platforms, parentsInRun, enginePlatform) as Platform[] | undefined;
@@ -393,13 +393,18 @@ export function pushFromEnvironment(): boolean {
 async function dryRunEnginePlatform(platforms: string[] | undefined, parentsInRun: Set<string>): Promise<string | undefined> {
   if (!platforms || parentsInRun.size === 0) return undefined;
   const engine = await probeEngine();
-  return engine.reachable ? `${engine.os}/${engine.arch}` : undefined;
+  return engine.reachable ? platformOf(engine) : undefined;
+}
+
+/** `os/arch` of a reachable engine, the form --platform takes. */
+function platformOf(engine: Extract<EngineStatus, { reachable: true }>): string {
+  return `${engine.os}/${engine.arch}`;
 }
 
 /** The engine's own platform when it is reachable; undefined (after saying why) when not. */
 async function requireEngine(args: BuildArgs): Promise<{ platform: string } | undefined> {
   const engine = await probeEngine();
-  if (engine.reachable) return { platform: `${engine.os}/${engine.arch}` };
+  if (engine.reachable) return { platform: platformOf(engine) };
   const message = `no image was built: ${engine.reason}. The Dockerfiles are synthesized; kiln build --dry-run prints the buildx commands.`;
   const fix = "start a Docker engine (scripts/provision-engine.sh on Debian/Ubuntu), then run kiln doctor";
   if (args.requireEngine || process.env.KILN_REQUIRE_ENGINE === "1") throw new EngineUnavailableError(message, fix);
