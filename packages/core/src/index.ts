@@ -57,6 +57,7 @@ export { synthesizeDockerfile } from "./dockerfile/synthesize.js";
 export { featureContextName } from "./dockerfile/build-inputs.js";
 export { findWorkspaceRoot, readWorkspace, type ImagePackage, type Workspace } from "./workspace/workspace.js";
 export { loadWorkspace, type LoadedImage, type LoadedWorkspace } from "./workspace/load-workspace.js";
+export { shareKilnModules } from "./workspace/loader.js";
 export { synthImages, dockerfileFor, pinnedBase, type SynthOptions, type SynthResult } from "./synth/synth.js";
 export { writeFileAtomic } from "./fs/atomic-write.js";
 export { checkpoint, throwIfInterrupted } from "./interrupt/checkpoint.js";

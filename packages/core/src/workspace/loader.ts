@@ -12,7 +12,7 @@ import { sortedByCodePoint } from "../text/code-point-order.js";
  * Imports of other workspace images ("alpine-base/image") resolve straight to their image.ts,
  * so a definition loads even before `pnpm install` has linked a newly added dependency.
  *
- * `@kiln/*` imports point at the running kiln (see kilnAliases).
+ * `@kiln/*` imports point at the running kiln (see kilnAliases and shareKilnModules).
  */
 export function createDefinitionLoader(
   /** import specifier → file, e.g. "alpine-base/image" → images/alpine-base/image.ts */
@@ -26,13 +26,20 @@ export function createDefinitionLoader(
   // instances (Node's require cache), so a parent loaded once is shared by all its children.
   const instances = new Map<string, Jiti>();
   const needed = neededAliases(workspaceAliases);
-  const kiln = kilnAliases();
+  const shared = sharedModules;
+  const kiln = Object.fromEntries(Object.entries(kilnAliases()).filter(([name]) => !(shared && name in shared)));
   return async (file, displayPath) => {
     const aliases = needed(file);
     const key = sortedByCodePoint(Object.keys(aliases)).join("\n");
     let jiti = instances.get(key);
     if (!jiti) {
-      jiti = loadJiti()(import.meta.url, { interopDefault: true, moduleCache: true, fsCache: true, alias: { ...kiln, ...aliases } });
+      jiti = loadJiti()(import.meta.url, {
+        interopDefault: true,
+        moduleCache: true,
+        fsCache: true,
+        alias: { ...kiln, ...aliases },
+        ...(shared ? { virtualModules: shared } : {}),
+      });
       instances.set(key, jiti);
     }
     try {
@@ -46,6 +53,20 @@ export function createDefinitionLoader(
       );
     }
   };
+}
+
+let sharedModules: Record<string, unknown> | undefined;
+
+/**
+ * Hands definitions the `@kiln/*` modules that are already running, instead of their dist/ files.
+ * kiln's bin runs one bundled file (so that V8 can keep its compiled code between runs); without
+ * this, `import { defineImage } from "@kiln/core"` in an image.ts would load and evaluate a second
+ * copy of core and zod, and an error class thrown by a feature would not be the class kiln checks
+ * with instanceof. Packages not named here still resolve to their dist/ (kilnAliases); undefined
+ * goes back to that for all.
+ */
+export function shareKilnModules(modules: Record<string, unknown> | undefined): void {
+  sharedModules = modules;
 }
 
 /**
