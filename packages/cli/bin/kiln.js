@@ -21,5 +21,9 @@ if (process.argv.length === 3 && process.argv[2] === "--version") {
     const { refreshWorkspaceBundles } = await import("./workspace-bundles.js");
     await refreshWorkspaceBundles(fileURLToPath(new URL("../../", import.meta.url)));
   }
-  await import("../dist/cli.js");
+  // One CommonJS file run with V8's code cache (dist/code-cache.js): Node 20 compiles every ES
+  // module again on each start. Without the file (a package built before it existed), the modules.
+  const bundle = fileURLToPath(new URL("../dist/kiln.cjs", import.meta.url));
+  if (existsSync(bundle)) (await import("../dist/code-cache.js")).runWithCodeCache(bundle);
+  else await import("../dist/cli.js");
 }

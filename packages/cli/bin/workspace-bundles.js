@@ -1,19 +1,29 @@
 // Keeps the dist/ of kiln's workspace packages current for running kiln from a checkout. The
 // published package never ships this file (package.json "files").
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export async function refreshWorkspaceBundles(packagesDir) {
-  const stale = workspacePackages(packagesDir).filter(({ dir, entries }) => {
-    const root = path.join(packagesDir, dir);
-    if (!existsSync(path.join(root, "src", "index.ts"))) return false;
-    const built = Math.min(...entries.map((entry) => mtime(path.join(root, "dist", `${entry}.js`))));
-    return newestSource(path.join(root, "src")) > built;
+  const packages = workspacePackages(packagesDir).map((pkg) => ({ ...pkg, newest: newestSource(path.join(packagesDir, pkg.dir, "src")) }));
+  const stale = packages.filter(({ dir, entries, newest }) => {
+    const built = Math.min(...entries.map((entry) => mtime(path.join(packagesDir, dir, "dist", `${entry}.js`))));
+    return newest > built;
   });
-  if (stale.length === 0) return;
+  // dist/kiln.cjs holds every package's sources and most of their dependencies: it is stale when
+  // any source, the bundle's recipe or the installed dependencies (pnpm rewrites
+  // node_modules/.modules.yaml on every install) are newer.
+  const singleFile = path.join(packagesDir, "cli", "dist", "kiln.cjs");
+  const singleFileStale =
+    Math.max(
+      ...packages.map(({ newest }) => newest),
+      mtime(path.join(packagesDir, "cli", "single-file-bundle.js")),
+      mtime(path.join(packagesDir, "..", "node_modules", ".modules.yaml")),
+    ) > mtime(singleFile);
+  if (stale.length === 0 && !singleFileStale) return;
   const { build } = await import("esbuild");
-  await Promise.all(
-    stale.map(({ dir, entries }) =>
+  await Promise.all([
+    ...(singleFileStale ? [buildSingleFile(build, packagesDir)] : []),
+    ...stale.map(({ dir, entries }) =>
       build({
         absWorkingDir: path.join(packagesDir, dir),
         entryPoints: Object.fromEntries(entries.map((entry) => [entry, `src/${entry}.ts`])),
@@ -29,17 +39,37 @@ export async function refreshWorkspaceBundles(packagesDir) {
         logLevel: "error",
       }),
     ),
-  );
+  ]);
+}
+
+/**
+ * dist/kiln.cjs and its source map, each written to a temporary file and renamed into place: kiln
+ * processes started side by side (Turborepo runs several) never read half a bundle.
+ */
+async function buildSingleFile(build, packagesDir) {
+  const { singleFileBundle } = await import("../single-file-bundle.js");
+  const { outputFiles } = await build({ ...singleFileBundle(packagesDir), write: false });
+  for (const { path: file, contents } of outputFiles) {
+    const temporary = `${file}.${process.pid}.tmp`;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temporary, contents);
+    renameSync(temporary, file);
+  }
 }
 
 /**
  * Every @kiln package under packages/ with a src/index.ts, and its bundle entries: index, and cli
- * for the package with a bin entry. Read from the directory, so a new package needs no list here.
+ * and code-cache for the package with a bin entry. Read from the directory, so a new package needs
+ * no list here.
  */
 function workspacePackages(packagesDir) {
+  const binEntries = ["cli", "code-cache"];
   return readdirSync(packagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(path.join(packagesDir, entry.name, "src", "index.ts")))
-    .map(({ name }) => ({ dir: name, entries: ["index", ...(existsSync(path.join(packagesDir, name, "src", "cli.ts")) ? ["cli"] : [])] }));
+    .map(({ name }) => ({
+      dir: name,
+      entries: ["index", ...binEntries.filter((entry) => existsSync(path.join(packagesDir, name, "src", `${entry}.ts`)))],
+    }));
 }
 
 function mtime(file) {
