@@ -41,6 +41,8 @@ export function singleFileBundle(packagesDirectory) {
     minifySyntax: true,
     logLevel: "error",
     external,
+    // A script run by vm.Script has no loader for import(): a left-out package is required.
+    supported: { "dynamic-import": false },
     // import.meta.url of a bundled dependency: the bundle's own (yargs and yargs-parser use it only
     // to find their optional translations). Files of @kiln packages get their own package's below.
     define: { "import.meta.url": "__kilnBundleUrl" },
