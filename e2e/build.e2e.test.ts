@@ -113,6 +113,41 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     }
   });
 
+  test("arm64's installs, whose maintainer scripts ran this machine's own programs, made the certificate store amd64's native build made, and left none of them", async () => {
+    // The store is the same bytes on every architecture: amd64's is built with no emulation and no lent programs.
+    const store = [
+      "find /etc/ssl/certs -printf '%p %l %s %m\\n' | LC_ALL=C sort | sha256sum",
+      "sha256sum /etc/ssl/certs/ca-certificates.crt /etc/ca-certificates.conf",
+      "find /etc/ssl/certs -type l | wc -l",
+    ].join("; ");
+    const leftovers =
+      'for path in /lib64 /usr/lib/x86_64-linux-gnu /tmp/kiln-native-bin /tmp/kiln-dpkg-path /kiln-native; do [ ! -e "$path" ] || echo "left: $path"; done';
+    for (const name of ["debian-base", "debian-nginx"]) {
+      const runs = await Promise.all(
+        ["linux/amd64", "linux/arm64"].map((platform) =>
+          docker(["run", "--rm", "--platform", platform, "--user", "root", "--entrypoint", "sh", `kiln.local/${name}:0.1.0`, "-c", store]),
+        ),
+      );
+      for (const run of runs) expect(run.exitCode, run.stderr).toBe(0);
+      const [amd64, arm64] = runs.map((run) => run.stdout);
+      expect(Number(arm64?.trim().split("\n").at(-1)), `${name}: links in /etc/ssl/certs`).toBeGreaterThan(200);
+      expect(arm64, name).toBe(amd64);
+      const left = await docker([
+        "run",
+        "--rm",
+        "--platform",
+        "linux/arm64",
+        "--entrypoint",
+        "sh",
+        `kiln.local/${name}:0.1.0`,
+        "-c",
+        leftovers,
+      ]);
+      expect(left.exitCode, left.stderr).toBe(0);
+      expect(left.stdout, name).toBe("");
+    }
+  });
+
   test("the locally built child is built on the debian-base this run built, not on the image its tag named before", async () => {
     // The child's context names debian-base by a tag of its content (0.1.0-<id>): by 0.1.0 alone,
     // BuildKit in dockerd took the previous debian-base after a rebuild (untrimmed, in this file's history).

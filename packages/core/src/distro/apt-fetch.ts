@@ -1,5 +1,6 @@
 import { shellQuote } from "../shell/shell-quote.js";
 import type { AptRepository } from "../spec/repository.js";
+import { aptNativeRoot } from "./apt-native-tools.js";
 import { aptSourcesScript, type AptArchive } from "./apt-sources.js";
 import type { PackageFetch } from "./distro.js";
 
@@ -82,5 +83,6 @@ export function dpkgExcludesScript(): string[] {
 export const aptPackageFetch = (archives: AptArchive[]): PackageFetch => ({
   dir: aptFetchDir,
   targetRoot: aptTargetRoot,
+  nativeRoot: aptNativeRoot,
   script: (packages, repositories) => aptFetchScript(archives, packages, repositories?.apt ?? []),
 });

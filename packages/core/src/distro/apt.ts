@@ -1,6 +1,7 @@
 import { shellQuote } from "../shell/shell-quote.js";
 import { shellId, type GroupSpec, type UserSpec } from "../spec/schema.js";
 import { aptPackageFetch, dpkgExcludesScript } from "./apt-fetch.js";
+import { aptNativeBin, nativeShellCommand, nativeToolsSetupScript, nativeToolsTeardownScript } from "./apt-native-tools.js";
 import { baseTrimScript } from "./base-trim.js";
 import { aptSourcesScript, type AptArchive } from "./apt-sources.js";
 import type { DistroAdapter, DistroPackageSets, DistroPaths } from "./distro.js";
@@ -35,11 +36,16 @@ function standInsScript(): string[] {
   ];
 }
 
-/** After an install: the one real update-ca-certificates its maintainer scripts asked for, if any. */
+/**
+ * After an install: the one real update-ca-certificates its maintainer scripts asked for, if any,
+ * with the build machine's dash and programs when they are lent (see apt-native-tools.ts).
+ */
 function deferredCallsScript(): string[] {
   return [
     `if [ -f ${deferredCalls} ]; then`,
-    `  if grep -q -- --fresh ${deferredCalls}; then update-ca-certificates --fresh; else update-ca-certificates; fi`,
+    "  ca_options=()",
+    `  if grep -q -- --fresh ${deferredCalls}; then ca_options=(--fresh); fi`,
+    ...nativeShellCommand("update-ca-certificates", '"${ca_options[@]}"').map((line) => `  ${line}`),
     `  rm ${deferredCalls}`,
     "fi",
   ];
@@ -90,13 +96,16 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
       // took 0.45 s of debian-nginx's arm64 install. Noninteractive builds answer nothing, and each
       // package's configure step still asks (and takes the defaults) through debconf, so nothing
       // installed differs.
+      // The build machine's programs come with the fetch stage's root: only a fetched install has them.
+      const dpkgPath = [dpkgPathStandIns, ...(fetched ? [aptNativeBin] : []), "/usr/sbin:/usr/bin:/sbin:/bin"].join(":");
       lines.push(
         "# Stand-ins for maintainer scripts: they register no service with an init system the image does not",
         "# run, and defer update-ca-certificates to a single run after apt.",
         ...standInsScript(),
+        ...(fetched ? nativeToolsSetupScript() : []),
         "# apt for this build: no debconf pre-configuration pass (each package's questions get their defaults",
-        "# when it is configured), and the stand-ins first on the PATH dpkg gives maintainer scripts.",
-        `printf '%s\\n' '#clear DPkg::Pre-Install-Pkgs;' 'DPkg::Path "${dpkgPathStandIns}:/usr/sbin:/usr/bin:/sbin:/bin";' > ${aptBuildConfig}`,
+        `# when it is configured), and the stand-ins${fetched ? " and lent programs" : ""} first on the PATH dpkg gives maintainer scripts.`,
+        `printf '%s\\n' '#clear DPkg::Pre-Install-Pkgs;' 'DPkg::Path "${dpkgPath}";' > ${aptBuildConfig}`,
         `apt_options+=(-c ${aptBuildConfig})`,
         ...dpkgExcludesScript(),
       );
@@ -112,6 +121,7 @@ export function aptDistro(name: "debian" | "ubuntu", archives: AptArchive[], pat
           ...deferredCallsScript(),
         );
       }
+      if (fetched) lines.push(...nativeToolsTeardownScript());
       lines.push(...buildSteps);
       if (buildPackages.length > 0) {
         lines.push(`apt-get purge -y --auto-remove ${buildPackages.map(shellQuote).join(" ")}`);

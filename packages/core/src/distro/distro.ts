@@ -68,6 +68,11 @@ export interface PackageFetch {
   dir: string;
   /** where the stage mounts the target platform's base (its package database is read there) */
   targetRoot: string;
+  /**
+   * where the install RUN mounts the stage's whole root, read-only: the build platform's programs,
+   * which the install may run instead of emulated ones
+   */
+  nativeRoot: string;
   /** the stage's RUN script: every package of the install, build-only ones included */
   script(packages: string[], repositories?: Repositories): string;
 }

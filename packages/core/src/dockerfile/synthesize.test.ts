@@ -119,7 +119,7 @@ describe("synthesizeDockerfile", () => {
     expect(text).toContain("COPY --from=kiln-feature-motd --chmod=0644 motd /etc/motd");
   });
 
-  test("apt packages are fetched by a native stage for the target platform; the install mounts them", () => {
+  test("apt packages are fetched by a native stage for the target platform; the install mounts them and the stage's root", () => {
     const parent = debianParent("deb");
     const child = defineImage({ name: "web", description: "w", base: parent, packages: ["nginx"], buildPackages: ["gcc"], user: "app" });
     const stages = model(child).stages;
@@ -135,7 +135,13 @@ describe("synthesizeDockerfile", () => {
     // The parent runs as app: root for apt, then app again (the stage's last USER is not root).
     expect(ops(stages[1]?.instructions ?? [])).toEqual(["SHELL", "USER", "ARG", "ARG", "RUN", "USER"]);
     const install = stages[2]?.instructions.find((i) => i.op === "RUN" && i.script.includes("install -y"));
-    expect(install).toMatchObject({ mounts: ["type=bind,from=kiln-packages,source=/kiln-packages,target=/kiln-packages,rw"] });
+    // The fetch stage's whole root, read-only: the build platform's programs the install may lend.
+    expect(install).toMatchObject({
+      mounts: [
+        "type=bind,from=kiln-packages,source=/kiln-packages,target=/kiln-packages,rw",
+        "type=bind,from=kiln-packages,target=/kiln-native",
+      ],
+    });
     expect(install?.op === "RUN" && install.script).not.toMatch(/apt-get .*\bupdate\b/);
   });
 

@@ -188,7 +188,12 @@ function finalStageInstructions(image: ResolvedImage): Instruction[] {
     out.push({
       op: "RUN",
       script: image.distro.installScript(image.packages, image.buildPackages, buildSteps, image.repositories, fetch?.dir),
-      mounts: fetch ? [`type=bind,from=${packagesStage},source=${fetch.dir},target=${fetch.dir},rw`] : undefined,
+      mounts: fetch
+        ? [
+            `type=bind,from=${packagesStage},source=${fetch.dir},target=${fetch.dir},rw`,
+            `type=bind,from=${packagesStage},target=${fetch.nativeRoot}`,
+          ]
+        : undefined,
     });
   }
 
