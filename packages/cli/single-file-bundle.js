@@ -5,19 +5,11 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 /**
- * Left out of the bundle and required at run time: jiti, WebAssembly and JSON data found beside
+ * Left out of the bundle and required at run time: WebAssembly and JSON data found beside
  * their own files, dockerode (TLS, ssh and named-pipe engines only) and the SBOM library (--push
  * only), whose optional dependencies need not be installed.
  */
-export const external = [
-  "jiti",
-  "dockerode",
-  "esbuild",
-  "web-tree-sitter",
-  "tree-sitter-bash",
-  "spdx-license-ids",
-  "@cyclonedx/cyclonedx-library",
-];
+export const external = ["dockerode", "esbuild", "web-tree-sitter", "tree-sitter-bash", "spdx-license-ids", "@cyclonedx/cyclonedx-library"];
 
 /**
  * esbuild's options for packages/cli/dist/kiln.cjs; packagesDir holds the @kiln packages' sources.
@@ -58,7 +50,7 @@ export function singleFileBundle(packagesDirectory) {
         "var __kilnLazySegmenter = () => ({ segment: (text) => (__kilnSegmenter ??= new Intl.Segmenter()).segment(text) });",
       ].join("\n"),
     },
-    plugins: [kilnSources(packagesDir), lazySegmenter],
+    plugins: [kilnSources(packagesDir), lazySegmenter, jitiInBundle],
   };
 }
 
@@ -97,6 +89,31 @@ const lazySegmenter = {
     build.onLoad({ filter: /\/node_modules\/string-width\/index\.js$/ }, async (args) => {
       const text = await readFile(args.path, "utf8");
       return { contents: text.replace(segmenterAtLoad, "const segmenter = __kilnLazySegmenter();"), loader: "js" };
+    });
+  },
+};
+
+/**
+ * jiti's ESM entry, bundled: babel (1.5 MB, only for a definition not in jiti's transpile cache)
+ * is still required from jiti's own directory, and jiti's import() of ES modules goes through
+ * __kilnImport, a real import() that code-cache.ts passes in (a vm.Script has no loader for
+ * import()). Should jiti's entry change, the build fails here rather than bundling it wrong.
+ */
+const jitiInBundle = {
+  name: "jiti-in-bundle",
+  setup(build) {
+    build.onLoad({ filter: /\/node_modules\/jiti\/lib\/jiti\.mjs$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      const replacements = [
+        ["import.meta.url", 'require("node:url").pathToFileURL(require.resolve("jiti")).href'],
+        ["const nativeImport = (id) => import(id);", "const nativeImport = (id) => __kilnImport(id);"],
+      ];
+      let contents = text;
+      for (const [from, to] of replacements) {
+        if (!contents.includes(from)) throw new Error(`${args.path}: no "${from}"; update jitiInBundle in single-file-bundle.js`);
+        contents = contents.replaceAll(from, to);
+      }
+      return { contents, loader: "js" };
     });
   },
 };

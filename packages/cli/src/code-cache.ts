@@ -27,8 +27,9 @@ export function runWithCodeCache(bundleFile: string, options: CodeCacheOptions =
   const name = path.basename(bundleFile);
   const cacheFile = path.join(cacheDir, `${name}-${cacheKey(bytes)}.bin`);
   const cachedData = readCache(cacheFile);
-  // The CommonJS wrapper on the first line, so the bundle's line numbers stay as they are.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // The CommonJS wrapper on the first line, so the bundle's line numbers stay as they are; its
+  // last parameter is importModule.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __kilnImport) {${source}\n})`, {
     filename: bundleFile,
     cachedData,
   });
@@ -41,7 +42,7 @@ export function runWithCodeCache(bundleFile: string, options: CodeCacheOptions =
   if (saveAtExit) process.once("exit", save);
   const module = { exports: {} };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper.call(module.exports, module.exports, bundleRequire(bundleFile), module, bundleFile, path.dirname(bundleFile));
+  wrapper.call(module.exports, module.exports, bundleRequire(bundleFile), module, bundleFile, path.dirname(bundleFile), importModule);
   return { cache, cacheFile, save };
 }
 
@@ -59,6 +60,12 @@ export interface CodeCacheRun {
   /** Writes the cache for this source unless V8 used the one there was; never throws. */
   save: () => void;
 }
+
+/**
+ * import() for the bundle, which has no module loader of its own: jiti loads ES modules through it
+ * (single-file-bundle.js). Specifiers are absolute paths or URLs, or Node's built-in modules.
+ */
+const importModule = (specifier: string): Promise<unknown> => import(specifier);
 
 /** $XDG_CACHE_HOME/kiln, else ~/.cache/kiln: per user, outside any checkout. */
 export function defaultCacheDirectory(): string {

@@ -56,6 +56,7 @@ export function createDefinitionLoader(
 }
 
 let sharedModules: Record<string, unknown> | undefined;
+let sharedJiti: typeof CreateJiti | undefined;
 
 /**
  * Hands definitions the `@kiln/*` modules that are already running, instead of their dist/ files.
@@ -63,10 +64,12 @@ let sharedModules: Record<string, unknown> | undefined;
  * this, `import { defineImage } from "@kiln/core"` in an image.ts would load and evaluate a second
  * copy of core and zod, and an error class thrown by a feature would not be the class kiln checks
  * with instanceof. Packages not named here still resolve to their dist/ (kilnAliases); undefined
- * goes back to that for all.
+ * goes back to that for all. `createJiti` is the bundle's own jiti, whose compiled code is cached
+ * with the rest (loading jiti's package costs about 25 ms of CPU on each start otherwise).
  */
-export function shareKilnModules(modules: Record<string, unknown> | undefined): void {
+export function shareKilnModules(modules: Record<string, unknown> | undefined, createJiti?: typeof CreateJiti): void {
   sharedModules = modules;
+  sharedJiti = createJiti;
 }
 
 /**
@@ -75,7 +78,7 @@ export function shareKilnModules(modules: Record<string, unknown> | undefined): 
  * loading jiti costs). Commands that load no definition never load jiti at all.
  */
 function loadJiti(): typeof CreateJiti {
-  return (createRequire(import.meta.url)("jiti") as { createJiti: typeof CreateJiti }).createJiti;
+  return sharedJiti ?? (createRequire(import.meta.url)("jiti") as { createJiti: typeof CreateJiti }).createJiti;
 }
 
 /** jiti's parse errors end in "<file>:<line>:<column>", the column counted from 0. */
