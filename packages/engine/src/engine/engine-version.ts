@@ -1,5 +1,3 @@
-import { request } from "node:http";
-
 /** What GET /version answers, the fields kiln reads. */
 export interface EngineVersion {
   Version: string;
@@ -30,7 +28,8 @@ export function plainEngineAddress(env: NodeJS.ProcessEnv = process.env): PlainE
  * gRPC dependencies take longer to load than the whole answer). Rejects with the socket's error
  * code (ENOENT, ECONNREFUSED, EACCES), ETIMEDOUT, or an error with `statusCode` for an HTTP error.
  */
-export function requestEngineJson<T>(address: PlainEngineAddress, apiPath: string, timeoutMs: number): Promise<T> {
+export async function requestEngineJson<T>(address: PlainEngineAddress, apiPath: string, timeoutMs: number): Promise<T> {
+  const request = await httpRequest();
   return new Promise((resolve, reject) => {
     const req = request({ ...address, path: apiPath, method: "GET", timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
@@ -60,12 +59,13 @@ export function requestEngineJson<T>(address: PlainEngineAddress, apiPath: strin
  * A POST or DELETE to `apiPath` whose answer kiln does not read (tagging, untagging); rejects like
  * {@link requestEngineJson}, with `statusCode` when the engine answers with an error.
  */
-export function requestEngineChange(
+export async function requestEngineChange(
   address: PlainEngineAddress,
   method: "POST" | "DELETE",
   apiPath: string,
   timeoutMs: number,
 ): Promise<void> {
+  const request = await httpRequest();
   return new Promise((resolve, reject) => {
     const req = request({ ...address, path: apiPath, method, timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
@@ -87,4 +87,12 @@ export function requestEngineChange(
 /** GET /version: the engine probe. */
 export function requestEngineVersion(address: PlainEngineAddress, timeoutMs: number): Promise<EngineVersion> {
   return requestEngineJson<EngineVersion>(address, "/version", timeoutMs);
+}
+
+/**
+ * node:http when the first request is made: loading it (and the modules it pulls in) costs every
+ * kiln start several milliseconds, and a dry run or a synth never asks the engine.
+ */
+async function httpRequest(): Promise<typeof import("node:http").request> {
+  return (await import("node:http")).request;
 }
