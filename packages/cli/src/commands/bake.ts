@@ -5,10 +5,9 @@ import {
   chosenBuilder,
   chosenRegistry,
   formatCommand,
-  gitRevision,
+  commitFacts,
   isHighestStable,
   loadKilnConfig,
-  sourceDateEpoch,
   writeFileAtomic,
 } from "@kiln/core";
 import { RegistryClient, repositoryLocation, resolveBaseDigest } from "@kiln/registry";
@@ -33,7 +32,7 @@ export async function bake(args: BakeArgs, signal: AbortSignal): Promise<void> {
   const config = await loadKilnConfig(context.root);
   const mirror = await activeMirror(context.root, args.mirror, config);
   const registry = chosenRegistry(args.registry, config);
-  const [revision, createdEpoch] = await Promise.all([gitRevision(context.root), sourceDateEpoch(context.root)]);
+  const { revision, createdEpoch } = await commitFacts(context.root);
   const builder = chosenBuilder(args.builder);
   // What a push by kiln build looks up in the registry, so bake's images carry the same labels
   // and tags: the digest a registry base resolves to now, and whether the version gets `latest`.

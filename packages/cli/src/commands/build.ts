@@ -10,12 +10,11 @@ import {
   type PlatformDigest,
   EngineUnavailableError,
   formatCommand,
-  gitRevision,
+  commitFacts,
   loadKilnConfig,
   pinnedBase,
   planBuild,
   runBuild,
-  sourceDateEpoch,
   synthImages,
   UsageError,
   type BuildOutput,
@@ -76,9 +75,9 @@ export interface BuildArgs {
  */
 export async function build(args: BuildArgs, signal: AbortSignal): Promise<void> {
   const context = commandContext(args.names);
-  // The commit and its time, asked of git while the definitions load: two child processes that
-  // would otherwise add their start to the build's. Awaited after synth, as before.
-  const commit = Promise.all([gitRevision(context.root), sourceDateEpoch(context.root)]);
+  // The commit and its time, asked of git while the definitions load: a child process that would
+  // otherwise add its start to the build's. Awaited after synth, as before.
+  const commit = commitFacts(context.root);
   const workspace = await loadSelection(context, signal);
   const config = await loadKilnConfig(context.root);
   const mirror = await activeMirror(context.root, args.mirror, config);
@@ -97,7 +96,7 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
     if (result.status === "written") note(result.image, "synth", `wrote ${result.path}`);
   }
 
-  const [revision, createdEpoch] = await commit;
+  const { revision, createdEpoch } = await commit;
   const all = new Map(workspace.images.map((image) => [image.pkg.name, image]));
   const planOptions = (image: LoadedImage): Omit<PlanOptions, "output"> => ({
     root: workspace.root,

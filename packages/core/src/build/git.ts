@@ -16,3 +16,18 @@ export async function sourceDateEpoch(root: string, env: NodeJS.ProcessEnv = pro
   const result = await execute({ command: "git", args: ["log", "-1", "--format=%ct"] }, { cwd: root }).catch(() => undefined);
   return result?.exitCode === 0 && /^\d+$/.test(result.stdout.trim()) ? Number(result.stdout.trim()) : undefined;
 }
+
+/**
+ * gitRevision and sourceDateEpoch from one git process (`kiln build` and `kiln bake` need both,
+ * and every child process adds its start to kiln's).
+ */
+export async function commitFacts(
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ revision: string | undefined; createdEpoch: number | undefined }> {
+  const result = await execute({ command: "git", args: ["log", "-1", "--format=%H %ct"] }, { cwd: root }).catch(() => undefined);
+  const [revision, time] = result?.exitCode === 0 ? result.stdout.trim().split(" ") : [];
+  const fromEnv = env.SOURCE_DATE_EPOCH;
+  if (fromEnv !== undefined && /^\d+$/.test(fromEnv)) return { revision, createdEpoch: Number(fromEnv) };
+  return { revision, createdEpoch: time !== undefined && /^\d+$/.test(time) ? Number(time) : undefined };
+}
