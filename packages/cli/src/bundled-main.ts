@@ -1,6 +1,8 @@
 // The entry of dist/kiln.cjs, the one-file bundle kiln's bin runs with a V8 code cache (see
 // code-cache.ts). It bundles the packages a definition may import, and jiti, and hands them to the
 // definition loader so that image.ts files share this copy rather than loading their dist/ again.
+// First: it configures zod before @kiln/core makes its schemas.
+import "./zod-jitless.js";
 import * as core from "@kiln/core";
 import * as devImage from "@kiln/dev-image";
 import * as init from "@kiln/init";
