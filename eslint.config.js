@@ -66,4 +66,12 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // CommonJS by packages/cli/bin/package.json: the bin starts no ES module loader.
+    files: ["packages/cli/bin/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", __dirname: "readonly" },
+    },
+  },
 );

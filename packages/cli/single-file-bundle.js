@@ -1,6 +1,7 @@
-// How dist/kiln.cjs is made: kiln's bin in one CommonJS file, with the @kiln packages from their
-// sources and most of their dependencies, which the bin runs with a V8 code cache (src/code-cache.ts).
-// Used by tsup.config.ts (the published package) and bin/workspace-bundles.js (a checkout).
+// How dist/kiln.cjs is made, kiln's bin in one CommonJS file (with the @kiln packages from their
+// sources and most of their dependencies) which the bin runs with a V8 code cache, and
+// dist/code-cache.cjs, the runner (src/code-cache.ts). Used by tsup.config.ts (the published
+// package) and bin/workspace-bundles.js (a checkout).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -51,6 +52,27 @@ export function singleFileBundle(packagesDirectory) {
       ].join("\n"),
     },
     plugins: [kilnSources(packagesDir), lazySegmenter, jitiInBundle],
+  };
+}
+
+/**
+ * esbuild's options for packages/cli/dist/code-cache.cjs, the runner bin/kiln.js requires: CommonJS
+ * like the bin, so no ES module loader starts before the bundle runs.
+ * @param {string} packagesDirectory
+ * @returns {import("esbuild").BuildOptions}
+ */
+export function codeCacheRunner(packagesDirectory) {
+  return {
+    absWorkingDir: path.join(path.resolve(packagesDirectory), "cli"),
+    entryPoints: { "code-cache": "src/code-cache.ts" },
+    outdir: "dist",
+    outExtension: { ".js": ".cjs" },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    sourcemap: true,
+    logLevel: "error",
   };
 }
 

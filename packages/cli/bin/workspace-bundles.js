@@ -1,24 +1,30 @@
 // Keeps the dist/ of kiln's workspace packages current for running kiln from a checkout. The
 // published package never ships this file (package.json "files").
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import path from "node:path";
+"use strict";
+const { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const path = require("node:path");
 
-export async function refreshWorkspaceBundles(packagesDir) {
+module.exports = { refreshWorkspaceBundles };
+
+async function refreshWorkspaceBundles(packagesDir) {
   const packages = workspacePackages(packagesDir).map((pkg) => ({ ...pkg, newest: newestSource(path.join(packagesDir, pkg.dir, "src")) }));
   const stale = packages.filter(({ dir, entries, newest }) => {
     const built = Math.min(...entries.map((entry) => mtime(path.join(packagesDir, dir, "dist", `${entry}.js`))));
     return newest > built;
   });
-  // dist/kiln.cjs holds every package's sources and most of their dependencies: it is stale when
-  // any source, the bundle's recipe or the installed dependencies (pnpm rewrites
-  // node_modules/.modules.yaml on every install) are newer.
-  const singleFile = path.join(packagesDir, "cli", "dist", "kiln.cjs");
+  // dist/kiln.cjs holds every package's sources and most of their dependencies: it (and
+  // dist/code-cache.cjs, which runs it) is stale when any source, the bundle's recipe or the
+  // installed dependencies (pnpm rewrites node_modules/.modules.yaml on every install) are newer.
+  const singleFile = Math.min(
+    mtime(path.join(packagesDir, "cli", "dist", "kiln.cjs")),
+    mtime(path.join(packagesDir, "cli", "dist", "code-cache.cjs")),
+  );
   const singleFileStale =
     Math.max(
       ...packages.map(({ newest }) => newest),
       mtime(path.join(packagesDir, "cli", "single-file-bundle.js")),
       mtime(path.join(packagesDir, "..", "node_modules", ".modules.yaml")),
-    ) > mtime(singleFile);
+    ) > singleFile;
   if (stale.length === 0 && !singleFileStale) return;
   const { build } = await import("esbuild");
   await Promise.all([
@@ -43,13 +49,14 @@ export async function refreshWorkspaceBundles(packagesDir) {
 }
 
 /**
- * dist/kiln.cjs and its source map, each written to a temporary file and renamed into place: kiln
- * processes started side by side (Turborepo runs several) never read half a bundle.
+ * dist/kiln.cjs, dist/code-cache.cjs and their source maps, each written to a temporary file and
+ * renamed into place: kiln processes started side by side (Turborepo runs several) never read half
+ * a bundle.
  */
 async function buildSingleFile(build, packagesDir) {
-  const { singleFileBundle } = await import("../single-file-bundle.js");
-  const { outputFiles } = await build({ ...singleFileBundle(packagesDir), write: false });
-  for (const { path: file, contents } of outputFiles) {
+  const { singleFileBundle, codeCacheRunner } = await import("../single-file-bundle.js");
+  const results = await Promise.all([singleFileBundle, codeCacheRunner].map((options) => build({ ...options(packagesDir), write: false })));
+  for (const { path: file, contents } of results.flatMap((result) => result.outputFiles)) {
     const temporary = `${file}.${process.pid}.tmp`;
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(temporary, contents);
@@ -59,17 +66,12 @@ async function buildSingleFile(build, packagesDir) {
 
 /**
  * Every @kiln package under packages/ with a src/index.ts, and its bundle entries: index, and cli
- * and code-cache for the package with a bin entry. Read from the directory, so a new package needs
- * no list here.
+ * for the package with a bin entry. Read from the directory, so a new package needs no list here.
  */
 function workspacePackages(packagesDir) {
-  const binEntries = ["cli", "code-cache"];
   return readdirSync(packagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(path.join(packagesDir, entry.name, "src", "index.ts")))
-    .map(({ name }) => ({
-      dir: name,
-      entries: ["index", ...binEntries.filter((entry) => existsSync(path.join(packagesDir, name, "src", `${entry}.ts`)))],
-    }));
+    .map(({ name }) => ({ dir: name, entries: ["index", ...(existsSync(path.join(packagesDir, name, "src", "cli.ts")) ? ["cli"] : [])] }));
 }
 
 function mtime(file) {
