@@ -21,18 +21,10 @@ export function singleFileBundle(packagesDirectory) {
   const packagesDir = path.resolve(packagesDirectory);
   const cliDir = path.join(packagesDir, "cli");
   return {
-    absWorkingDir: cliDir,
+    ...commonJsForNode(cliDir),
     entryPoints: { kiln: "src/bundled-main.ts" },
-    outdir: "dist",
-    outExtension: { ".js": ".cjs" },
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    sourcemap: true,
     minifyWhitespace: true,
     minifySyntax: true,
-    logLevel: "error",
     external,
     // A script run by vm.Script has no loader for import(): a left-out package is required.
     supported: { "dynamic-import": false },
@@ -63,8 +55,19 @@ export function singleFileBundle(packagesDirectory) {
  */
 export function codeCacheRunner(packagesDirectory) {
   return {
-    absWorkingDir: path.join(path.resolve(packagesDirectory), "cli"),
+    ...commonJsForNode(path.join(path.resolve(packagesDirectory), "cli")),
     entryPoints: { "code-cache": "src/code-cache.ts" },
+  };
+}
+
+/**
+ * What both outputs share: one CommonJS file per entry in the cli's dist/, for Node 20.
+ * @param {string} cliDir
+ * @returns {import("esbuild").BuildOptions}
+ */
+function commonJsForNode(cliDir) {
+  return {
+    absWorkingDir: cliDir,
     outdir: "dist",
     outExtension: { ".js": ".cjs" },
     bundle: true,
