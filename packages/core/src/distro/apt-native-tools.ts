@@ -78,8 +78,9 @@ export const nativeTools: Readonly<Record<string, readonly string[]>> = {
 /** The line the install prints when programs are lent, then their names. */
 export const nativeToolsNotice = "kiln: maintainer scripts run these programs natively:";
 
-/** x86-64's loader, at the path its programs name, and its library directory. */
-const loader = "/lib64/ld-linux-x86-64.so.2";
+/** x86-64's loader, at the path its programs name, and its library directory (which holds it too). */
+const loaderName = "ld-linux-x86-64.so.2";
+const loader = `/lib64/${loaderName}`;
 const libraryDir = "/usr/lib/x86_64-linux-gnu";
 
 /**
@@ -108,10 +109,10 @@ export function nativeToolsSetupScript(): string[] {
     "kiln_native_tools=0",
     "foreign_arches=()",
     "[ ! -f /var/lib/dpkg/arch ] || mapfile -t foreign_arches < /var/lib/dpkg/arch",
-    `if [ -e ${native}${libraryDir}/ld-linux-x86-64.so.2 ] && [ -x ${native}/usr/bin/mawk ] && [ ! -e ${libraryDir} ] && [ ! -e /lib64 ] && [ "\${#foreign_arches[@]}" -le 1 ]; then`,
+    `if [ -e ${native}${libraryDir}/${loaderName} ] && [ -x ${native}/usr/bin/mawk ] && [ ! -e ${libraryDir} ] && [ ! -e /lib64 ] && [ "\${#foreign_arches[@]}" -le 1 ]; then`,
     "  kiln_native_tools=1",
     `  mkdir /lib64 ${aptNativeBin}`,
-    `  ln -s ${native}${libraryDir} ${libraryDir} && ln -s ${libraryDir}/ld-linux-x86-64.so.2 ${loader}`,
+    `  ln -s ${native}${libraryDir} ${libraryDir} && ln -s ${libraryDir}/${loaderName} ${loader}`,
     `  if same=$(${native}/usr/bin/mawk '${sameVersionsProgram}' ${native}/var/lib/dpkg/status /var/lib/dpkg/status); then`,
     "    lent=()",
     "    for package in $same; do",
