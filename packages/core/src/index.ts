@@ -75,7 +75,7 @@ export {
 export { workspaceParents, parentSource, recordedRegistryReference, type ParentSource, type ParentFacts } from "./plan/parent-source.js";
 export { versionTags, isHighestStable, type TagOptions } from "./plan/tags.js";
 export { buildLabels, type LabelOptions } from "./plan/labels.js";
-export { commitFacts, gitRevision, sourceDateEpoch } from "./build/git.js";
+export { commitFacts } from "./build/git.js";
 export { chosenBuilder, builderArgs } from "./build/builder.js";
 export { platformDigestSchema, platformDigestFileName, platformDigestDir, type PlatformDigest } from "./build/platform-digest.js";
 export { planMerge, MergeRefusedError, type MergeInput, type MergePlan } from "./plan/merge.js";

@@ -1,15 +1,6 @@
 import { appendFileSync } from "node:fs";
 import path from "node:path";
-import {
-  chosenBuilder,
-  chosenRegistry,
-  gitRevision,
-  loadKilnConfig,
-  sourceDateEpoch,
-  ToolError,
-  UsageError,
-  writeFileAtomic,
-} from "@kiln/core";
+import { chosenBuilder, chosenRegistry, commitFacts, loadKilnConfig, ToolError, UsageError, writeFileAtomic } from "@kiln/core";
 import {
   createReleaseTag,
   planPublish,
@@ -69,7 +60,7 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
       "kiln release needs a registry",
       "pass --registry host[:port]/namespace, set KILN_REGISTRY, or registry in kiln.config.ts",
     );
-  const revision = await gitRevision(root);
+  const { revision, createdEpoch } = await commitFacts(root);
   if (!revision)
     throw new UsageError("kiln release needs a git checkout (the revision labels and sha- tag come from it)", "run it in the repository");
   const gitTags = await releaseTags(root);
@@ -82,7 +73,6 @@ export async function release(args: ReleaseArgs, signal: AbortSignal): Promise<v
   }
 
   const mirror = await activeMirror(root, args.mirror, config);
-  const createdEpoch = await sourceDateEpoch(root);
   const clientFor = (image: string) => new RegistryClient(repositoryLocation(registry, image));
   const steps = await planRelease(workspace.selected, { revision, gitTags, client: clientFor });
   const summary: ReleaseSummary = { registry, revision, dryRun: args.dryRun, images: [] };

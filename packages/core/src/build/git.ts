@@ -1,25 +1,10 @@
 import { execute } from "../exec/exec.js";
 
-/** The commit being built, or undefined outside a git checkout. */
-export async function gitRevision(root: string): Promise<string | undefined> {
-  const result = await execute({ command: "git", args: ["rev-parse", "HEAD"] }, { cwd: root }).catch(() => undefined);
-  return result?.exitCode === 0 ? result.stdout.trim() : undefined;
-}
-
 /**
- * The image creation time: SOURCE_DATE_EPOCH when set, else the commit time, so two builds of
- * one commit carry the same `created` label and produce the same image config.
- */
-export async function sourceDateEpoch(root: string, env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
-  const fromEnv = env.SOURCE_DATE_EPOCH;
-  if (fromEnv !== undefined && /^\d+$/.test(fromEnv)) return Number(fromEnv);
-  const result = await execute({ command: "git", args: ["log", "-1", "--format=%ct"] }, { cwd: root }).catch(() => undefined);
-  return result?.exitCode === 0 && /^\d+$/.test(result.stdout.trim()) ? Number(result.stdout.trim()) : undefined;
-}
-
-/**
- * gitRevision and sourceDateEpoch from one git process (`kiln build` and `kiln bake` need both,
- * and every child process adds its start to kiln's).
+ * The commit being built (undefined outside a git checkout) and the image creation time:
+ * SOURCE_DATE_EPOCH when set, else the commit time, so two builds of one commit carry the same
+ * `created` label and produce the same image config. One git process answers both: every child
+ * process adds its start to kiln's.
  */
 export async function commitFacts(
   root: string,
