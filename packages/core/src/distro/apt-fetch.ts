@@ -10,34 +10,74 @@ import type { PackageFetch } from "./distro.js";
  */
 export const aptFetchDir = "/kiln-packages";
 
-/** Where the fetch stage mounts the target platform's base, to read its architecture and dpkg status. */
+/** Where the index stage leaves the target architecture's full package indexes (lists/). */
+export const aptIndexDir = "/kiln-indexes";
+
+/** Where the fetch stages mount the target platform's base, to read its architecture and dpkg status. */
 export const aptTargetRoot = "/kiln-target";
 
 /**
- * The native half of an apt install. In a stage on the build platform, apt is pointed at the
- * target's dpkg status and architecture (read from the target base's own dpkg entry, so no table
- * of Docker-to-Debian architecture names is needed), fetches the indexes and resolves and
- * downloads the packages at native speed. The emulated stage then only unpacks and configures:
- * under QEMU, `apt-get update` alone used to take longer than the whole native install.
- *
- * The sources are prepared by the same script as in the target stage (repositories, mirror
- * rewriting), so both stages name the same index files.
+ * apt pointed at the target: its architecture (read from the target base's own dpkg entry, so no
+ * table of Docker-to-Debian architecture names is needed) and its dpkg status, with package
+ * indexes in `lists` and downloads, when there are any, in `archives`.
  */
-export function aptFetchScript(archives: AptArchive[], packages: string[], repositories: AptRepository[]): string {
+function aptTargetOptionsScript(lists: string, archives?: string): string[] {
   const status = `${aptTargetRoot}/var/lib/dpkg/status`;
   return [
-    ...aptSourcesScript(archives, repositories),
     `arch=$(awk '$1 == "Package:" { dpkg = ($2 == "dpkg") } dpkg && $1 == "Architecture:" { print $2; exit }' ${shellQuote(status)})`,
     `[ -n "$arch" ] || { echo "kiln: no dpkg entry in the target base's ${status}" >&2; exit 1; }`,
-    `mkdir -p ${aptFetchDir}/lists/partial ${aptFetchDir}/archives/partial`,
+    `mkdir -p ${lists}/partial${archives ? ` ${archives}/partial` : ""}`,
     "apt_options+=(",
     '  -o "APT::Architecture=$arch" -o "APT::Architectures=$arch"',
     `  -o Dir::State::status=${status}`,
-    `  -o Dir::State::Lists=${aptFetchDir}/lists -o Dir::Cache::Archives=${aptFetchDir}/archives`,
+    `  -o Dir::State::Lists=${lists}${archives ? ` -o Dir::Cache::Archives=${archives}` : ""}`,
     "  -o Acquire::Languages=none",
     ")",
+  ];
+}
+
+/**
+ * The first native half of an apt install: the target architecture's package indexes, fetched
+ * in a stage on the build platform. The script depends only on the base and its sources (the
+ * archives, mirrors and any repositories the image adds), not on the packages, so every image on
+ * the same parent has the same stage: BuildKit runs it once for builds that run together (it
+ * merges identical steps across concurrent builds) and keeps it in its cache for the ones after.
+ * Four children of one parent used to fetch the same indexes four times at once.
+ */
+export function aptIndexScript(archives: AptArchive[], repositories: AptRepository[]): string {
+  return [
+    ...aptSourcesScript(archives, repositories),
+    ...aptTargetOptionsScript(`${aptIndexDir}/lists`),
     'apt-get "${apt_options[@]}" update',
-    `DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends --download-only ${packages.map(shellQuote).join(" ")}`,
+  ].join("\n");
+}
+
+/**
+ * The second native half: resolving and downloading the packages against the index stage's
+ * indexes, at native speed. The emulated stage then only unpacks and configures: under QEMU,
+ * `apt-get update` alone used to take longer than the whole native install.
+ *
+ * The shared indexes are as old as the first build that fetched them for this parent. Their
+ * versions resolve with the parent's own packages; but the archive may have dropped a version
+ * they name since (Debian's security archive keeps only the newest), so a failed download
+ * fetches the indexes again and retries once. `kiln build --no-cache` fetches them afresh.
+ *
+ * The sources are prepared by the same script as in the target stage (repositories, mirror
+ * rewriting), so all three stages name the same index files.
+ */
+export function aptFetchScript(archives: AptArchive[], packages: string[], repositories: AptRepository[]): string {
+  return [
+    ...aptSourcesScript(archives, repositories),
+    ...aptTargetOptionsScript(`${aptFetchDir}/lists`, `${aptFetchDir}/archives`),
+    `cp -a ${aptIndexDir}/lists/. ${aptFetchDir}/lists/`,
+    "download() {",
+    `  DEBIAN_FRONTEND=noninteractive apt-get "\${apt_options[@]}" install -y --no-install-recommends --download-only ${packages.map(shellQuote).join(" ")}`,
+    "}",
+    "if ! download; then",
+    '  echo "kiln: the download failed with the package indexes shared by this base\'s images (the archive may have moved on since they were fetched); fetching them again and retrying once" >&2',
+    '  apt-get "${apt_options[@]}" update',
+    "  download",
+    "fi",
     // apt reads every index it has, twice, before it installs anything: under QEMU that took
     // longer than unpacking. The indexes keep only the packages just downloaded, so the emulated
     // apt resolves the same set from a few kilobytes. A .deb's file name starts with its package name.
@@ -82,6 +122,8 @@ export function dpkgExcludesScript(): string[] {
 
 export const aptPackageFetch = (archives: AptArchive[]): PackageFetch => ({
   dir: aptFetchDir,
+  indexDir: aptIndexDir,
+  indexScript: (repositories) => aptIndexScript(archives, repositories?.apt ?? []),
   targetRoot: aptTargetRoot,
   nativeRoot: aptNativeRoot,
   script: (packages, repositories) => aptFetchScript(archives, packages, repositories?.apt ?? []),

@@ -62,10 +62,12 @@ export interface BaseTrim {
   cmd: string[];
 }
 
-/** A native stage that fetches a target platform's packages for the install RUN to mount. */
+/** Native stages that fetch a target platform's package indexes, then its packages, for the install RUN to mount. */
 export interface PackageFetch {
   /** the directory the stage leaves its output in; the install RUN mounts it at the same path */
   dir: string;
+  /** the directory the index stage leaves the target's package indexes in; the fetch stage mounts it there */
+  indexDir: string;
   /** where the stage mounts the target platform's base (its package database is read there) */
   targetRoot: string;
   /**
@@ -73,7 +75,12 @@ export interface PackageFetch {
    * which the install may run instead of emulated ones
    */
   nativeRoot: string;
-  /** the stage's RUN script: every package of the install, build-only ones included */
+  /**
+   * the index stage's RUN script: the target's package indexes, which depend on the base and its
+   * sources alone, so images on the same base share the stage
+   */
+  indexScript(repositories?: Repositories): string;
+  /** the fetch stage's RUN script: every package of the install, build-only ones included */
   script(packages: string[], repositories?: Repositories): string;
 }
 

@@ -119,22 +119,34 @@ describe("synthesizeDockerfile", () => {
     expect(text).toContain("COPY --from=kiln-feature-motd --chmod=0644 motd /etc/motd");
   });
 
-  test("apt packages are fetched by a native stage for the target platform; the install mounts them and the stage's root", () => {
+  test("apt packages are fetched by native stages for the target platform; the install mounts them and the fetch stage's root", () => {
     const parent = debianParent("deb");
     const child = defineImage({ name: "web", description: "w", base: parent, packages: ["nginx"], buildPackages: ["gcc"], user: "app" });
     const stages = model(child).stages;
     expect(stages.map((stage) => [stage.name, stage.from, stage.platform])).toEqual([
       ["kiln-target-base", "kiln.local/deb:local", undefined],
+      ["kiln-indexes", "kiln.local/deb:local", "$BUILDPLATFORM"],
       ["kiln-packages", "kiln.local/deb:local", "$BUILDPLATFORM"],
       ["web", "kiln.local/deb:local", undefined],
     ]);
-    const fetch = stages[1]?.instructions.filter((i) => i.op === "RUN") ?? [];
-    expect(fetch).toHaveLength(1);
-    expect(fetch[0]).toMatchObject({ mounts: ["type=bind,from=kiln-target-base,target=/kiln-target"] });
-    expect(fetch[0]?.op === "RUN" && fetch[0].script).toContain("--download-only gcc nginx");
+    const runs = (stage: number) => stages[stage]?.instructions.filter((i) => i.op === "RUN") ?? [];
+    const [indexes] = runs(1);
+    expect(runs(1)).toHaveLength(1);
+    expect(indexes).toMatchObject({ mounts: ["type=bind,from=kiln-target-base,target=/kiln-target"] });
+    expect(indexes?.op === "RUN" && indexes.script).toMatch(/apt-get .*\bupdate$/m);
+    const [fetch] = runs(2);
+    expect(runs(2)).toHaveLength(1);
+    expect(fetch).toMatchObject({
+      mounts: [
+        "type=bind,from=kiln-target-base,target=/kiln-target",
+        "type=bind,from=kiln-indexes,source=/kiln-indexes,target=/kiln-indexes",
+      ],
+    });
+    expect(fetch?.op === "RUN" && fetch.script).toContain("--download-only gcc nginx");
     // The parent runs as app: root for apt, then app again (the stage's last USER is not root).
     expect(ops(stages[1]?.instructions ?? [])).toEqual(["SHELL", "USER", "ARG", "ARG", "RUN", "USER"]);
-    const install = stages[2]?.instructions.find((i) => i.op === "RUN" && i.script.includes("install -y"));
+    expect(ops(stages[2]?.instructions ?? [])).toEqual(["SHELL", "USER", "ARG", "ARG", "RUN", "USER"]);
+    const install = stages[3]?.instructions.find((i) => i.op === "RUN" && i.script.includes("install -y"));
     // The fetch stage's whole root, read-only: the build platform's programs the install may lend.
     expect(install).toMatchObject({
       mounts: [
@@ -143,6 +155,20 @@ describe("synthesizeDockerfile", () => {
       ],
     });
     expect(install?.op === "RUN" && install.script).not.toMatch(/apt-get .*\bupdate\b/);
+  });
+
+  test("children of one parent write the same index stage, whatever their packages, so BuildKit fetches the indexes once", () => {
+    const parent = debianParent("deb");
+    const indexStage = (image: ReturnType<typeof defineImage>) => {
+      const stage = model(image).stages.find((candidate) => candidate.name === "kiln-indexes");
+      return stage && renderDockerfile({ header: [], globalArgs: [], stages: [stage] });
+    };
+    const web = indexStage(defineImage({ name: "web", description: "w", base: parent, packages: ["nginx"], user: "app" }));
+    const ssh = indexStage(
+      defineImage({ name: "ssh", description: "s", base: parent, packages: ["openssh-server", "cron"], buildPackages: ["gcc"] }),
+    );
+    expect(web).toContain("FROM --platform=$BUILDPLATFORM kiln.local/deb:local AS kiln-indexes");
+    expect(ssh).toBe(web);
   });
 
   test("no fetch stage without packages, nor for apk", () => {
@@ -169,6 +195,7 @@ describe("synthesizeDockerfile", () => {
       expect(stages.map((stage) => [stage.name, stage.from])).toEqual([
         ["kiln-trimmed-base", "debian:bookworm"],
         ["kiln-target-base", "debian:bookworm"],
+        ["kiln-indexes", "debian:bookworm"],
         ["kiln-packages", "debian:bookworm"],
         ["root", "scratch"],
       ]);
@@ -182,7 +209,7 @@ describe("synthesizeDockerfile", () => {
     test("the lock file's digest pins the trimmed stage's FROM, and the fetch stages'", () => {
       const pinned = "debian:bookworm@sha256:" + "a".repeat(64);
       const { stages } = synthesizeDockerfile(resolveImage(trimmed(), { file }), { sourcePath: file, pinnedBase: pinned });
-      expect(stages.map((stage) => stage.from)).toEqual([pinned, pinned, pinned, "scratch"]);
+      expect(stages.map((stage) => stage.from)).toEqual([pinned, pinned, pinned, pinned, "scratch"]);
     });
 
     test.each<[string, Partial<Parameters<typeof defineImage>[0]>, string[] | undefined]>([
@@ -199,6 +226,7 @@ describe("synthesizeDockerfile", () => {
       const { stages } = model(trimmed({ trimBase: false }));
       expect(stages.map((stage) => [stage.name, stage.from])).toEqual([
         ["kiln-target-base", "debian:bookworm"],
+        ["kiln-indexes", "debian:bookworm"],
         ["kiln-packages", "debian:bookworm"],
         ["root", "debian:bookworm"],
       ]);

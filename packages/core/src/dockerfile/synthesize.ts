@@ -66,10 +66,12 @@ export function synthesizeDockerfile(image: ResolvedImage, options: SynthesizeOp
 }
 
 /**
- * The stage the target platform's base is read from, and the stage that fetches the packages. A
- * definition's own stages cannot take these names: "kiln-" is refused in stage names.
+ * The stage the target platform's base is read from, and the stages that fetch the indexes and
+ * the packages. A definition's own stages cannot take these names: "kiln-" is refused in stage
+ * names.
  */
 const targetBaseStage = "kiln-target-base";
+const indexesStage = "kiln-indexes";
 const packagesStage = "kiln-packages";
 const trimmedBaseStageName = "kiln-trimmed-base";
 
@@ -105,42 +107,63 @@ function fetchesPackages(image: ResolvedImage): boolean {
 
 /**
  * With a distro that can fetch for another architecture (apt), package indexes and downloads run
- * in a stage on the build platform, once per target platform, and the install RUN mounts the
- * result: under emulation only unpacking and configuring are left. Neither stage ships.
+ * in stages on the build platform, once per target platform, and the install RUN mounts the
+ * result: under emulation only unpacking and configuring are left. None of them ships.
+ *
+ * The indexes have a stage of their own because they depend on the base and its sources alone:
+ * every image on one parent writes the same index stage, which BuildKit runs once for the builds
+ * that run together and then takes from its cache.
  */
 function packageFetchStages(image: ResolvedImage, base: string): Stage[] {
   const fetch = image.distro.packageFetch;
   if (!fetch || !fetchesPackages(image)) return [];
-  const script = fetch.script(sortedByCodePoint(new Set([...image.packages, ...image.buildPackages])), image.repositories);
-  const instructions: Instruction[] = [{ op: "SHELL", argv: image.distro.shell }];
-  if (image.parentUser !== "root") instructions.push({ op: "USER", user: "root" });
-  for (const name of image.distro.mirrorArgs.filter((arg) => readsName(script, arg)))
-    instructions.push({ op: "ARG", name, defaultValue: "" });
-  instructions.push({
-    op: "RUN",
-    script,
-    mounts: [`type=bind,from=${targetBaseStage},target=${fetch.targetRoot}`],
-  });
-  // Nothing runs after the fetch; the base's user back keeps the stage lint-clean (DL3002).
-  if (image.parentUser !== "root") instructions.push({ op: "USER", user: image.parentUser });
+  const targetMount = `type=bind,from=${targetBaseStage},target=${fetch.targetRoot}`;
+  const indexes = nativeStageInstructions(image, fetch.indexScript(image.repositories), [targetMount]);
+  const packages = nativeStageInstructions(
+    image,
+    fetch.script(sortedByCodePoint(new Set([...image.packages, ...image.buildPackages])), image.repositories),
+    [targetMount, `type=bind,from=${indexesStage},source=${fetch.indexDir},target=${fetch.indexDir}`],
+  );
   return [
     {
       from: base,
       name: targetBaseStage,
-      comment: "The target platform's base as it is: the package fetch stage reads its architecture and package database.",
+      comment: "The target platform's base as it is: the package stages read its architecture and package database.",
       instructions: [],
+    },
+    {
+      from: base,
+      name: indexesStage,
+      platform: "$BUILDPLATFORM",
+      comment: [
+        "Package indexes for the target platform, natively on the build machine (mirrors apply here).",
+        "Every image on this base has this same stage: BuildKit fetches the indexes once for them.",
+      ].join("\n"),
+      instructions: indexes,
     },
     {
       from: base,
       name: packagesStage,
       platform: "$BUILDPLATFORM",
       comment: [
-        "Package indexes and downloads for the target platform, natively on the build machine (mirrors apply here).",
+        "The packages for the target platform, resolved against those indexes and downloaded natively.",
         "The install below mounts them, so an emulated platform only unpacks and configures.",
       ].join("\n"),
-      instructions,
+      instructions: packages,
     },
   ];
+}
+
+/** A native package stage's instructions: root for the RUN, the mirror arguments it reads, the base's user back. */
+function nativeStageInstructions(image: ResolvedImage, script: string, mounts: string[]): Instruction[] {
+  const instructions: Instruction[] = [{ op: "SHELL", argv: image.distro.shell }];
+  if (image.parentUser !== "root") instructions.push({ op: "USER", user: "root" });
+  for (const name of image.distro.mirrorArgs.filter((arg) => readsName(script, arg)))
+    instructions.push({ op: "ARG", name, defaultValue: "" });
+  instructions.push({ op: "RUN", script, mounts });
+  // Nothing runs after the RUN; the base's user back keeps the stage lint-clean (DL3002).
+  if (image.parentUser !== "root") instructions.push({ op: "USER", user: image.parentUser });
+  return instructions;
 }
 
 function finalStageInstructions(image: ResolvedImage): Instruction[] {
