@@ -62,6 +62,36 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     }
   });
 
+  test("children of debian-base share one package index step (BuildKit's merge key), a child of another parent does not", async () => {
+    // An image's index stage alone, for amd64, with the contexts and secrets kiln plans for it:
+    // the digest of its RUN vertex is what BuildKit merges concurrent builds and finds its cache by.
+    const indexStep = async (image: string): Promise<string> => {
+      const planned = await kiln(["build", image, "--dry-run", "--json"], { env });
+      expect(planned.exitCode, planned.stderr).toBe(0);
+      const [plan] = JSON.parse(planned.stdout);
+      const args = ["buildx", "build", "--file", plan.dockerfile, "--platform", "linux/amd64", "--target", "kiln-indexes"];
+      for (const [name, value] of Object.entries(plan.buildContexts)) args.push("--build-context", `${name}=${value}`);
+      for (const [name, value] of Object.entries(plan.buildArgs)) args.push("--build-arg", `${name}=${value}`);
+      for (const [id, file] of Object.entries(plan.secrets)) args.push("--secret", `id=${id},src=${file}`);
+      args.push("--output", "type=cacheonly", "--progress", "rawjson", plan.context);
+      const build = await execute({ command: "docker", args }, { cwd: repositoryRoot });
+      expect(build.exitCode, build.stderr.slice(-3000)).toBe(0);
+      const digests = new Set<string>();
+      // rawjson is a stream of indented JSON objects, each starting with a "{" line.
+      for (const object of build.stderr.split(/\n(?=\{\n)/)) {
+        if (!object.startsWith("{")) continue;
+        for (const vertex of JSON.parse(object).vertexes ?? [])
+          if (/^\[kiln-indexes \d\/\d\] RUN /.test(vertex.name)) digests.add(vertex.digest);
+      }
+      expect([...digests], `${image}: the index stage's RUN in:\n${build.stderr.slice(-2000)}`).toHaveLength(1);
+      return [...digests][0] as string;
+    };
+    const nginx = await indexStep("debian-nginx");
+    expect(await indexStep("debian-ssh")).toBe(nginx);
+    // debian-memcached's parent is debian-init: other sources, another step.
+    expect(await indexStep("debian-memcached")).not.toBe(nginx);
+  });
+
   test("kiln test passes on both platforms of both images", async () => {
     const result = await kiln(["test", "debian-base", "debian-nginx"]);
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
