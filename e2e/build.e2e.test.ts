@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { execute } from "@kiln/core";
+import { execute, type BuildPlan } from "@kiln/core";
 import { debianBaseMirror, engineForE2e, loopbackRegistry } from "./engine.js";
 import { kiln, repositoryRoot } from "./kiln.js";
 import { startPrivateEngine } from "./private-engine.js";
@@ -68,7 +68,8 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     const indexStep = async (image: string): Promise<string> => {
       const planned = await kiln(["build", image, "--dry-run", "--json"], { env });
       expect(planned.exitCode, planned.stderr).toBe(0);
-      const [plan] = JSON.parse(planned.stdout);
+      const [plan] = JSON.parse(planned.stdout) as BuildPlan[];
+      if (!plan) throw new Error(`${image}: kiln planned no build`);
       const args = ["buildx", "build", "--file", plan.dockerfile, "--platform", "linux/amd64", "--target", "kiln-indexes"];
       for (const [name, value] of Object.entries(plan.buildContexts)) args.push("--build-context", `${name}=${value}`);
       for (const [name, value] of Object.entries(plan.buildArgs)) args.push("--build-arg", `${name}=${value}`);
