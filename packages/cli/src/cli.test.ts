@@ -107,6 +107,21 @@ describe("kiln synth", () => {
 });
 
 describe("kiln build", () => {
+  test("a reader that has closed the pipe (| head -1, | true) ends nothing early: kiln finishes with its own exit code, no EPIPE crash", async () => {
+    fixture = workspaceWithNginx();
+    // `true` exits before kiln's first write, so every write meets a closed pipe.
+    const piped = await execute(
+      {
+        command: "bash",
+        args: ["-c", `node "$0" build web --dry-run 2>kiln.err | true; echo "exit=\${PIPESTATUS[0]}"; cat kiln.err`, bin],
+      },
+      { cwd: fixture.root },
+    );
+    const [exit, ...stderr] = piped.stdout.split("\n");
+    expect(exit).toBe("exit=0");
+    expect(stderr.join("\n")).not.toMatch(/EPIPE|internal error/);
+  });
+
   test("--dry-run prints the exact buildx command with both platforms, tags, labels and the parent's context", async () => {
     fixture = workspaceWithNginx();
     const result = await kiln(["build", "web", "--dry-run"], fixture.root, { SOURCE_DATE_EPOCH: "1700000000" });
