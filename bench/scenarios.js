@@ -546,17 +546,16 @@ export const scenarios = {
     const plans = JSON.parse((await kiln(["build", ...coldFamily, "--dry-run", "--json", "--mirror", mirror])).stdout);
     // The exact buildx commands kiln runs, parent first: what a hand-written script would hold.
     const script = plans.map((plan) => [plan.command.command, ...plan.command.args]);
-    const kilnTimes = await sampled(runs, async () => {
+    // In turn, round by round: a cold sample downloads every package again, and the archive's
+    // speed through the proxy drifts by minutes (bake's one sample went from 72.7 to 87.5 s
+    // between two runs an hour apart, 22-53-06Z and 23-36-57Z).
+    const [kilnTimes, bakeTimes, scriptTimes] = await interleaved(runs, ["kiln", "bake", "script"], async (subject) => {
       await emptyBuildCache();
-      await forgetTurboBuilds(coldFamily);
-      return (await turbo(["build", ...coldFamily.map((name) => `--filter=${name}`)])).ms;
-    });
-    const bakeTimes = await sampled(runs, async () => {
-      await emptyBuildCache();
-      return (await bake(file)).ms;
-    });
-    const scriptTimes = await sampled(runs, async () => {
-      await emptyBuildCache();
+      if (subject === "kiln") {
+        await forgetTurboBuilds(coldFamily);
+        return (await turbo(["build", ...coldFamily.map((name) => `--filter=${name}`)])).ms;
+      }
+      if (subject === "bake") return (await bake(file)).ms;
       let total = 0;
       for (const [command, ...args] of script) total += (await timed(command, args, { cwd: repositoryRoot })).ms;
       return total;
