@@ -111,8 +111,8 @@ function fetchesPackages(image: ResolvedImage): boolean {
  * result: under emulation only unpacking and configuring are left. None of them ships.
  *
  * The indexes have a stage of their own because they depend on the base and its sources alone:
- * every image on one parent writes the same index stage, which BuildKit runs once for the builds
- * that run together and then takes from its cache.
+ * every image on one parent that adds no repository of its own writes the same index stage, which
+ * BuildKit runs once for the builds that run together and then takes from its cache.
  */
 function packageFetchStages(image: ResolvedImage, base: string): Stage[] {
   const fetch = image.distro.packageFetch;
@@ -137,7 +137,7 @@ function packageFetchStages(image: ResolvedImage, base: string): Stage[] {
       platform: "$BUILDPLATFORM",
       comment: [
         "Package indexes for the target platform, natively on the build machine (mirrors apply here).",
-        "Every image on this base has this same stage: BuildKit fetches the indexes once for them.",
+        "Every image on this base with the same sources has this same stage: BuildKit fetches the indexes once for them.",
       ].join("\n"),
       instructions: indexes,
     },
