@@ -1,5 +1,5 @@
 import { imageReference, localContentTag, parentSource, readBuildRecord, workspaceParents, type LoadedImage } from "@kiln/core";
-import { imageId, retagImage } from "@kiln/engine";
+import { localImage, retagImage, type LocalImage } from "@kiln/engine";
 
 /** What a build that does not push needs to do about the workspace parents it does not build itself. */
 export interface ParentPlan {
@@ -9,6 +9,27 @@ export interface ParentPlan {
   references: Record<string, string>;
   /** parents taken from the local store, by the tag that names their content there (name → tag) */
   localTags: Record<string, string>;
+}
+
+/** The engine's answers about the parents a build reads from the local store, by parent name. */
+export type ParentLookups = Map<string, Promise<LocalImage | undefined>>;
+
+/**
+ * Asks the engine's store, all at once, for each workspace parent of the images about to be built
+ * that this run does not build itself. A build starts this as soon as it knows its images, so the
+ * answers (50-90 ms each on dockerd 26) arrive while it synthesizes instead of after.
+ */
+export function lookUpParents(building: LoadedImage[], all: Map<string, LoadedImage>): ParentLookups {
+  const inThisRun = new Set(building.map((image) => image.pkg.name));
+  const lookups: ParentLookups = new Map();
+  for (const image of building) {
+    for (const name of workspaceParents(image)) {
+      const parent = all.get(name);
+      if (inThisRun.has(name) || !parent || lookups.has(name)) continue;
+      lookups.set(name, localImage(imageReference(name, parent.pkg.version)));
+    }
+  }
+  return lookups;
 }
 
 /**
@@ -21,6 +42,7 @@ export async function parentPlan(
   all: Map<string, LoadedImage>,
   platformsOf: (image: LoadedImage) => string[],
   nativePlatform: string,
+  lookups: ParentLookups = lookUpParents(building, all),
 ): Promise<ParentPlan> {
   const inThisRun = new Set(building.map((image) => image.pkg.name));
   const plan: ParentPlan = { rebuild: [], references: {}, localTags: {} };
@@ -34,16 +56,29 @@ export async function parentPlan(
       needed.set(name, platforms);
     }
   }
-  for (const [name, platforms] of needed) {
-    const parent = all.get(name);
-    if (!parent) continue;
-    const parentPlatforms = withEnginePlatform([...platforms], parent, nativePlatform);
-    const version = parent.pkg.version;
-    const localId = await imageId(imageReference(name, version));
-    const source = parentSource(name, version, { record: readBuildRecord(parent.pkg.dir), localId, platforms: parentPlatforms });
+  const decided = await Promise.all(
+    [...needed].map(async ([name, platforms]) => {
+      const parent = all.get(name);
+      if (!parent) return undefined;
+      const parentPlatforms = withEnginePlatform([...platforms], parent, nativePlatform);
+      const version = parent.pkg.version;
+      const local = await (lookups.get(name) ?? localImage(imageReference(name, version)));
+      const source = parentSource(name, version, {
+        record: readBuildRecord(parent.pkg.dir),
+        localId: local?.id,
+        platforms: parentPlatforms,
+      });
+      const localTag = source.kind === "local" && local ? await tagByContent(name, version, local.id, local.tags) : undefined;
+      return { name, parentPlatforms, source, localTag };
+    }),
+  );
+  // In the order the parents were found, whatever order the engine answered in.
+  for (const entry of decided) {
+    if (!entry) continue;
+    const { name, parentPlatforms, source, localTag } = entry;
     if (source.kind === "rebuild") plan.rebuild.push({ name, reason: source.reason, platforms: parentPlatforms });
     else if (source.kind === "registry") plan.references[name] = source.reference;
-    else if (localId) plan.localTags[name] = await tagByContent(name, version, localId);
+    else if (localTag) plan.localTags[name] = localTag;
   }
   return plan;
 }
@@ -85,11 +120,16 @@ export function runPlatforms(
 /**
  * Tags a local image by its content (`<version>-<12 hex of its ID>`), drops the same version's
  * older such tags, and returns the tag: a child's build context names its parent by it (see
- * PlanOptions.localParentTags for why the version tag is not enough).
+ * PlanOptions.localParentTags for why the version tag is not enough). `tags` are the image's tags
+ * as the engine last reported them: an image that already has its content tag keeps it untouched.
+ * Whoever gave it that tag dropped the older ones then, and a newer content tag given to another
+ * image since would have dropped this one. That saves every child build two engine calls
+ * (about 100 ms) on its parent.
  */
-export async function tagByContent(name: string, version: string, id: string): Promise<string> {
+export async function tagByContent(name: string, version: string, id: string, tags: readonly string[] = []): Promise<string> {
   const tag = localContentTag(version, id);
   const repository = imageReference(name, version).replace(/:[^:/]+$/, "");
+  if (tags.includes(`${repository}:${tag}`)) return tag;
   await retagImage(imageReference(name, version), repository, tag, `${version}-`);
   return tag;
 }

@@ -1,4 +1,4 @@
-export { engineClient, imageExists, imageId, probeEngine, retagImage, untagImage, type EngineStatus } from "./engine/engine.js";
+export { engineClient, imageExists, localImage, probeEngine, retagImage, untagImage, type EngineStatus, type LocalImage } from "./engine/engine.js";
 export { runDoctor, type DoctorCheck, type DoctorOptions, type CheckStatus } from "./doctor/doctor.js";
 export {
   parseBuildxVersion,

@@ -28,7 +28,7 @@ import {
 import { probeEngine, type EngineStatus } from "@kiln/engine";
 import type { PublishPlan } from "@kiln/registry";
 import { commandContext, loadSelection } from "../context.js";
-import { parentPlan, runPlatforms, tagByContent, type ParentPlan } from "../parent-images.js";
+import { lookUpParents, parentPlan, runPlatforms, tagByContent, type ParentPlan } from "../parent-images.js";
 import { activeMirror } from "../mirror.js";
 import { note, printJson, printLine } from "../output.js";
 import { pushByDigestVia, signingFrom } from "../push-target.js";
@@ -78,6 +78,8 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
   // The commit and its time, asked of git while the definitions load: a child process that would
   // otherwise add its start to the build's. Awaited after synth, as before.
   const commit = commitFacts(context.root);
+  // The engine, likewise: the probe's answer is usually in before the build needs it.
+  const engineStatus = args.dryRun ? undefined : probeEngine();
   const workspace = await loadSelection(context, signal);
   const config = await loadKilnConfig(context.root);
   const mirror = await activeMirror(context.root, args.mirror, config);
@@ -92,12 +94,16 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
       .map((p) => p.trim())
       .filter(Boolean);
 
+  const all = new Map(workspace.images.map((image) => [image.pkg.name, image]));
+  // A build into the local store looks up the parents it takes from there while it synthesizes.
+  const loadsLocally = !args.dryRun && !args.pushByDigest && output.type !== "push";
+  const parentLookups = loadsLocally ? lookUpParents(workspace.selected, all) : undefined;
+
   for (const result of await synthImages(workspace.root, workspace.selected, { locked: args.locked, signal })) {
     if (result.status === "written") note(result.image, "synth", `wrote ${result.path}`);
   }
 
   const { revision, createdEpoch } = await commit;
-  const all = new Map(workspace.images.map((image) => [image.pkg.name, image]));
   const planOptions = (image: LoadedImage): Omit<PlanOptions, "output"> => ({
     root: workspace.root,
     registry,
@@ -168,10 +174,16 @@ export async function build(args: BuildArgs, signal: AbortSignal): Promise<void>
     return;
   }
 
-  const engine = await requireEngine(args);
+  const engine = await requireEngine(args, engineStatus);
   if (!engine) return;
 
-  const parents = await parentPlan(workspace.selected, all, (image) => platforms ?? image.resolved.platforms, engine.platform);
+  const parents = await parentPlan(
+    workspace.selected,
+    all,
+    (image) => platforms ?? image.resolved.platforms,
+    engine.platform,
+    parentLookups,
+  );
   if (parents.rebuild.length > 0) {
     for (const parent of parents.rebuild) note(parent.name, "build", `${parent.reason}: building it first`);
     await build(
@@ -404,8 +416,8 @@ function platformOf(engine: Extract<EngineStatus, { reachable: true }>): string 
 }
 
 /** The engine's own platform when it is reachable; undefined (after saying why) when not. */
-async function requireEngine(args: BuildArgs): Promise<{ platform: string } | undefined> {
-  const engine = await probeEngine();
+async function requireEngine(args: BuildArgs, status = probeEngine()): Promise<{ platform: string } | undefined> {
+  const engine = await status;
   if (engine.reachable) return { platform: platformOf(engine) };
   const message = `no image was built: ${engine.reason}. The Dockerfiles are synthesized; kiln build --dry-run prints the buildx commands.`;
   const fix = "start a Docker engine (scripts/provision-engine.sh on Debian/Ubuntu), then run kiln doctor";

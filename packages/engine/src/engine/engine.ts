@@ -74,24 +74,32 @@ export async function imageExists(reference: string): Promise<boolean> {
     );
 }
 
-/** The image ID the engine's store has under `reference` (with the containerd store, the index digest), or undefined. */
-export async function imageId(reference: string): Promise<string | undefined> {
+/**
+ * What the engine's store has under `reference`: its ID (with the containerd store, the index
+ * digest) and every `repository:tag` naming it.
+ */
+export interface LocalImage {
+  id: string;
+  tags: string[];
+}
+
+/** The image the engine's store has under `reference`, or undefined (no such image, or no engine). */
+export async function localImage(reference: string): Promise<LocalImage | undefined> {
+  const facts = (image: { Id: string; RepoTags?: string[] | null }): LocalImage => ({ id: image.Id, tags: image.RepoTags ?? [] });
   const address = plainEngineAddress();
   if (address) {
     // A child's build asks this of its parent: plain HTTP keeps dockerode off that path.
-    return requestEngineJson<{ Id: string }>(address, `/images/${encodeURIComponent(reference)}/json`, 10_000).then(
-      (image) => image.Id,
-      () => undefined,
-    );
+    return requestEngineJson<{ Id: string; RepoTags?: string[] | null }>(
+      address,
+      `/images/${encodeURIComponent(reference)}/json`,
+      10_000,
+    ).then(facts, () => undefined);
   }
-  const docker = await engineClient();
-  return docker
-    .getImage(reference)
-    .inspect()
-    .then(
-      (image) => image.Id,
-      () => undefined,
-    );
+  try {
+    return facts(await (await engineClient()).getImage(reference).inspect());
+  } catch {
+    return undefined;
+  }
 }
 
 /**
