@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { execute, type BuildPlan } from "@kiln/core";
@@ -24,8 +25,8 @@ function docker(args: string[]) {
   return execute({ command: "docker", args });
 }
 
-/** The compressed layer sizes of one platform's manifest, read from the registry. */
-async function layerSizes(reference: string, platform: string): Promise<number[]> {
+/** The layers (compressed size, media type) of one platform's manifest, read from the registry. */
+async function registryLayers(reference: string, platform: string): Promise<{ size: number; mediaType: string }[]> {
   const raw = async (ref: string) => {
     const result = await docker(["buildx", "imagetools", "inspect", "--raw", ref]);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -38,8 +39,11 @@ async function layerSizes(reference: string, platform: string): Promise<number[]
   );
   expect(entry, `${reference} has no ${platform} manifest`).toBeDefined();
   const manifest = await raw(`${reference.replace(/:[^:/]+$/, "")}@${entry.digest}`);
-  return manifest.layers.map((layer: { size: number }) => layer.size);
+  return manifest.layers;
 }
+const layerSizes = async (reference: string, platform: string) => (await registryLayers(reference, platform)).map((layer) => layer.size);
+const layerMediaTypes = async (reference: string, platform: string) =>
+  (await registryLayers(reference, platform)).map((layer) => layer.mediaType);
 
 describe.skipIf(!engine.available)("building the Debian family", () => {
   beforeAll(async () => {
@@ -206,14 +210,59 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     const original = readFileSync(page, "utf8");
     afterAll(() => writeFileSync(page, original));
 
-    test("rebuilds debian-nginx only", async () => {
+    test("rebuilds debian-nginx only, and leaves its parent's tags alone", async () => {
       appendFileSync(page, `<!-- e2e change ${Date.now()} -->\n`);
+      const since = Date.now() / 1000;
       const result = await turbo(["build", "--filter=debian-nginx"]);
+      const until = Date.now() / 1000 + 1;
       expect(result.exitCode, result.stdout + result.stderr).toBe(0);
       expect(result.stdout).toMatch(/debian-base:build: cache hit/);
       expect(result.stdout).toMatch(/debian-nginx:build: cache miss, executing/);
+      // debian-base already has the tag of its content from the family's build: the child names
+      // it by that tag without tagging it again (the engine logs every tag, even a repeated one).
+      const events = await docker([
+        "events",
+        "--since",
+        since.toFixed(3),
+        "--until",
+        until.toFixed(3),
+        "--filter",
+        "type=image",
+        "--filter",
+        "event=tag",
+        "--format",
+        "{{.Actor.Attributes.name}}",
+      ]);
+      expect(events.exitCode, events.stderr).toBe(0);
+      expect(events.stdout.split("\n").filter((name) => name.startsWith("kiln.local/debian-base:"))).toEqual([]);
+      expect(result.stdout).toMatch(/load metadata for kiln\.local\/debian-base:0\.1\.0-[0-9a-f]{12}/);
       writeFileSync(page, original);
     });
+  });
+
+  test("a local build stores the layers it makes with zstd, and keeps the base's as they were", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "kiln-e2e-save-"));
+    try {
+      const saved = await execute({ command: "sh", args: ["-c", `docker save kiln.local/debian-nginx:0.1.0 | tar -x -C "${dir}"`] });
+      expect(saved.exitCode, saved.stderr).toBe(0);
+      const blob = (digest: string) => JSON.parse(readFileSync(path.join(dir, "blobs", "sha256", digest.replace(/^sha256:/, "")), "utf8"));
+      const [index] = (JSON.parse(readFileSync(path.join(dir, "index.json"), "utf8")) as { manifests: { digest: string }[] }).manifests;
+      const platforms = (blob(index!.digest) as { manifests: { digest: string; platform: { architecture: string } }[] }).manifests.filter(
+        (entry) => entry.platform.architecture !== "unknown",
+      );
+      expect(platforms.map((entry) => entry.platform.architecture).sort()).toEqual(["amd64", "arm64"]);
+      for (const entry of platforms) {
+        const layers = (blob(entry.digest) as { layers: { mediaType: string }[] }).layers.map((layer) => layer.mediaType);
+        // The first layer is the trimmed Debian base debian-base copies in; nginx's are the last.
+        expect(layers.at(-1), entry.platform.architecture).toBe("application/vnd.oci.image.layer.v1.tar+zstd");
+        expect(
+          layers.filter((type) => !/tar\+(gzip|zstd)$/.test(type)),
+          entry.platform.architecture,
+        ).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   const registry = `${loopbackRegistry}/kiln-e2e-${Date.now()}`;
@@ -244,6 +293,16 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
     const nginx = JSON.parse(catalog.stdout).images.find((image: { name: string }) => image.name === "debian-nginx");
     expect(Object.keys(nginx.build.sizes)).toEqual(["linux/amd64", "linux/arm64"]);
     for (const bytes of Object.values<number>(nginx.build.sizes)) expect(bytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+
+  test("pushed layers are gzip, although the local builds before left zstd ones in BuildKit's cache", async () => {
+    for (const name of ["debian-base", "debian-nginx"]) {
+      for (const platform of ["linux/amd64", "linux/arm64"]) {
+        const types = await layerMediaTypes(`${registry}/${name}:0.1.0`, platform);
+        expect(types.length, `${name} ${platform}`).toBeGreaterThan(1);
+        expect(new Set(types), `${name} ${platform}`).toEqual(new Set(["application/vnd.oci.image.layer.v1.tar+gzip"]));
+      }
+    }
   });
 
   test("the pushed debian-base's base layer is at least 10 MB smaller than the upstream base's, and no layer is added", async () => {

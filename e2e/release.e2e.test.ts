@@ -149,7 +149,7 @@ describe.skipIf(!engine.available)("releasing images to a registry that requires
     const nginx = plan.images.find((i) => i.image === "debian-nginx");
     expect(nginx).toMatchObject({ result: "planned", tags: ["1.0.0", "1.0", "1", "latest", expect.stringMatching(/^sha-[0-9a-f]{7}$/)] });
     expect(nginx?.command?.args).toContain(
-      `type=image,name=${target()}/kiln-staging/debian-nginx:1.0.0-${nginx?.tags[4]?.slice(4)},push=true`,
+      `type=image,name=${target()}/kiln-staging/debian-nginx:1.0.0-${nginx?.tags[4]?.slice(4)},push=true,compression=gzip,force-compression=true`,
     );
     expect(plan.images.find((i) => i.image === "debian-base")).toMatchObject({
       result: "skipped",

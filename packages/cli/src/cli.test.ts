@@ -134,7 +134,7 @@ describe("kiln build", () => {
     expect(line).toContain("--label org.opencontainers.image.version=0.4.1");
     expect(line).toContain("--label org.opencontainers.image.created=2023-11-14T22:13:20Z");
     expect(line).toContain("--build-context kiln.local/base:local=docker-image://kiln.local/base:1.0.0");
-    expect(line.endsWith("--load images/web")).toBe(true);
+    expect(line.endsWith("--output type=docker,compression=zstd images/web")).toBe(true);
   });
 
   test("without an engine: synthesizes, says no image was built, exits 0; --require-engine exits 3", async () => {
@@ -177,7 +177,7 @@ describe("kiln build", () => {
     expect(pushed.stderr).toContain("--push needs a registry");
     const off = await kiln(["build", "base", "--dry-run"], fixture.root, { KILN_PUSH: "0", KILN_REGISTRY: "" });
     expect(off.exitCode, off.stderr).toBe(0);
-    expect(off.stdout).toContain(" --load ");
+    expect(off.stdout).toContain(" --output type=docker,compression=zstd ");
     const typo = await kiln(["build", "base", "--dry-run"], fixture.root, { KILN_PUSH: "yes" });
     expect(typo.exitCode).toBe(2);
     expect(typo.stderr).toContain("KILN_PUSH=yes: expected 1 (push, as --push) or 0");

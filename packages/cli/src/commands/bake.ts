@@ -65,6 +65,6 @@ export async function bake(args: BakeArgs, signal: AbortSignal): Promise<void> {
   note(
     undefined,
     "bake",
-    `wrote ${shown} (${Object.keys(file.target).length} targets); run: ${formatCommand({ command: "docker", args: ["buildx", "bake", ...builderArgs(builder), "-f", shown, registry ? "--push" : "--load"] })}`,
+    `wrote ${shown} (${Object.keys(file.target).length} targets); run: ${formatCommand({ command: "docker", args: ["buildx", "bake", ...builderArgs(builder), "-f", shown, ...(registry ? [] : ["--load"])] })}`,
   );
 }

@@ -77,6 +77,11 @@ describe("bakeFile with a registry", () => {
     expect(file.target["debian-nginx"]?.args?.SOURCE_DATE_EPOCH).toBe("1700000000");
   });
 
+  test("with a registry an image's target pushes on its own, gzip even where the cache holds zstd layers", () => {
+    for (const image of images)
+      expect(file.target[image.pkg.name]?.output).toEqual(["type=registry,compression=gzip,force-compression=true"]);
+  });
+
   test("an image's target reads the cache of each of its platforms and writes none", () => {
     expect(file.target["debian-nginx"]?.["cache-from"]).toEqual([
       `type=registry,ref=${registry}/debian-nginx:buildcache-amd64`,

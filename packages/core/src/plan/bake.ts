@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.js";
 import type { Platform } from "../spec/platform.js";
 import type { LoadedImage } from "../workspace/load-workspace.js";
-import { planBuild, type PlanOptions } from "./plan.js";
+import { leavingCompression, planBuild, type PlanOptions } from "./plan.js";
 
 /** A docker-bake.json target, in the field names `docker buildx bake` reads. */
 export interface BakeTarget {
@@ -49,7 +49,8 @@ function bakeCacheTarget(image: string, platform: Platform): string {
 /**
  * The same builds `kiln build` runs, as one bake file: a child's parent becomes
  * `contexts: { "<parent ref>": "target:<parent>" }`, so bake builds the parent first and feeds
- * it to the child without a registry round trip. Output (--load / --push) is left to the caller.
+ * it to the child without a registry round trip. With a registry each image target pushes (its
+ * `output`); without one, the output (--load) is left to the caller.
  * SOURCE_DATE_EPOCH is a build arg (what buildx makes of the variable), so the file alone gives
  * the image configs kiln's build gives.
  *
@@ -60,7 +61,7 @@ function bakeCacheTarget(image: string, platform: Platform): string {
  * platforms, and one target per platform (`<image>_buildcache-<arch>`: the same inputs, that one
  * platform, output `type=cacheonly`) writes its platform's. bake runs them together; BuildKit
  * solves each step once per node however many targets share it, so the extra targets cost the
- * exports, not a second build, and `--push` leaves a cacheonly output alone.
+ * exports, not a second build, and a cacheonly output pushes nothing.
  */
 export function bakeFile(images: LoadedImage[], all: Map<string, LoadedImage>, options: BakeOptions): BakeFile {
   const target: Record<string, BakeTarget> = {};
@@ -93,7 +94,9 @@ export function bakeFile(images: LoadedImage[], all: Map<string, LoadedImage>, o
       platforms: plan.platforms,
       tags: plan.tags,
       labels: plan.labels,
-      ...(registry ? { "cache-from": plan.platforms.map(cacheOf) } : {}),
+      // With a registry the target pushes on its own (no --push): gzip layers, also where kiln's
+      // local builds left zstd ones in BuildKit's cache (see leavingCompression).
+      ...(registry ? { "cache-from": plan.platforms.map(cacheOf), output: [`type=registry${leavingCompression}`] } : {}),
     };
     if (!registry) continue;
     for (const platform of plan.platforms) {

@@ -85,8 +85,8 @@ describe("planBuild argv", () => {
     ]);
   });
 
-  test("load: loads into the local store and does not push", () => {
-    expect(load.command.args).toContain("--load");
+  test("load: into the local store with zstd layers, pushing nothing", () => {
+    expect(values(load.command.args, "--output")).toEqual(["type=docker,compression=zstd"]);
     expect(load.command.args).not.toContain("--push");
   });
 
@@ -121,7 +121,8 @@ describe("planBuild argv", () => {
     expect(values(push.command.args, "--build-context")).toEqual([
       "kiln.local/alpine-base:local=docker-image://127.0.0.1:5000/kiln/alpine-base:1.2.0",
     ]);
-    expect(push.command.args).toContain("--push");
+    // gzip, converted where the cache holds only a local build's zstd layers
+    expect(values(push.command.args, "--output")).toEqual(["type=registry,compression=gzip,force-compression=true"]);
   });
 
   describe("push by digest", () => {
@@ -138,7 +139,7 @@ describe("planBuild argv", () => {
       const plan = byDigest("buildx");
       expect(values(plan.command.args, "--tag")).toEqual([]);
       expect(values(plan.command.args, "--output")).toEqual([
-        "type=image,name=127.0.0.1:5000/kiln/alpine-nginx,push=true,push-by-digest=true,name-canonical=true",
+        "type=image,name=127.0.0.1:5000/kiln/alpine-nginx,push=true,push-by-digest=true,name-canonical=true,compression=gzip,force-compression=true",
       ]);
       expect(plan.command.args).not.toContain("--push");
       expect(plan.pushName).toBe("127.0.0.1:5000/kiln/alpine-nginx");
@@ -147,7 +148,7 @@ describe("planBuild argv", () => {
     test("staging (docker driver): the staging repository, under version-commit, never a release tag", () => {
       const plan = byDigest("staging");
       expect(values(plan.command.args, "--output")).toEqual([
-        "type=image,name=127.0.0.1:5000/kiln/kiln-staging/alpine-nginx:0.4.1-89abcde,push=true",
+        "type=image,name=127.0.0.1:5000/kiln/kiln-staging/alpine-nginx:0.4.1-89abcde,push=true,compression=gzip,force-compression=true",
       ]);
       expect(plan.repository).toBe("127.0.0.1:5000/kiln/alpine-nginx");
     });
@@ -196,7 +197,9 @@ describe("planBuild argv", () => {
     const plan = planBuild(base, all, { ...options, cacheRef: "127.0.0.1:5000/kiln/cache", output: { type: "oci", dest: "out.tar" } });
     expect(values(plan.command.args, "--cache-from")).toEqual(["type=registry,ref=127.0.0.1:5000/kiln/cache:alpine-base"]);
     expect(values(plan.command.args, "--cache-to")).toEqual(["type=registry,ref=127.0.0.1:5000/kiln/cache:alpine-base,mode=max"]);
-    expect(values(plan.command.args, "--output")).toEqual(["type=oci,dest=out.tar,rewrite-timestamp=true"]);
+    expect(values(plan.command.args, "--output")).toEqual([
+      "type=oci,dest=out.tar,rewrite-timestamp=true,compression=gzip,force-compression=true",
+    ]);
   });
 
   test("a platform override replaces the definition's platforms", () => {

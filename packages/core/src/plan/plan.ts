@@ -114,6 +114,14 @@ export interface BuildPlan {
 }
 
 /**
+ * The output options of an image that leaves this machine (a push, an OCI layout): gzip layers,
+ * converted where BuildKit's cache holds only another compression. A local build stores zstd
+ * layers (see the load output), and without the force BuildKit pushes the blob it has: a later
+ * push would then carry zstd layers, which Docker before 23 and some registries cannot pull.
+ */
+export const leavingCompression = ",compression=gzip,force-compression=true";
+
+/**
  * The local tag that names one build of an image: its version and the first 12 hex digits of its
  * image ID, so that a tag never names two different images.
  */
@@ -227,18 +235,22 @@ export function planBuild(image: LoadedImage, all: Map<string, LoadedImage>, opt
   const reproducible = options.createdEpoch !== undefined ? ",rewrite-timestamp=true" : "";
   switch (options.output.type) {
     case "load":
-      args.push("--load");
+      // --load, with the layers this build makes compressed by zstd instead of gzip: exporting
+      // debian-base took 2.5 s instead of 7 s, and unpacking it 1.0 s instead of 2.0 s (by hand,
+      // --no-cache, 2 runs each). That time is on the path of every child waiting for its parent.
+      // Layers that already have a blob (the base's) keep it.
+      args.push("--output", "type=docker,compression=zstd");
       break;
     case "push":
-      args.push("--push");
+      args.push("--output", `type=registry${leavingCompression}`);
       break;
     case "push-by-digest": {
       const byDigest = options.output.via === "buildx" ? ",push-by-digest=true,name-canonical=true" : "";
-      args.push("--output", `type=image,name=${pushName(resolved.name, version, options)},push=true${byDigest}`);
+      args.push("--output", `type=image,name=${pushName(resolved.name, version, options)},push=true${byDigest}${leavingCompression}`);
       break;
     }
     case "oci":
-      args.push("--output", `type=oci,dest=${options.output.dest}${reproducible}`);
+      args.push("--output", `type=oci,dest=${options.output.dest}${reproducible}${leavingCompression}`);
       break;
     case "cache-only":
       break;
