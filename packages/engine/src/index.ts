@@ -1,4 +1,13 @@
-export { engineClient, imageExists, localImage, probeEngine, retagImage, untagImage, type EngineStatus, type LocalImage } from "./engine/engine.js";
+export {
+  engineClient,
+  imageExists,
+  localImage,
+  probeEngine,
+  retagImage,
+  untagImage,
+  type EngineStatus,
+  type LocalImage,
+} from "./engine/engine.js";
 export { runDoctor, type DoctorCheck, type DoctorOptions, type CheckStatus } from "./doctor/doctor.js";
 export {
   parseBuildxVersion,
