@@ -12,19 +12,25 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 interface PlannedTask {
   taskId: string;
+  hash: string;
   dependencies: string[];
   outputs: string[] | null;
   inputs: Record<string, string>;
 }
 
-function plan(...args: string[]): PlannedTask[] {
+/** The variables kiln's builds read, left out of the environment a plan starts from. */
+const buildVariables = ["KILN_MIRROR", "KILN_REGISTRY", "KILN_PUSH", "KILN_PLATFORMS", "KILN_REQUIRE_ENGINE", "SOURCE_DATE_EPOCH"];
+
+function planWith(env: Record<string, string>, ...args: string[]): PlannedTask[] {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !buildVariables.includes(name)));
   const output = execFileSync(fileURLToPath(new URL("../node_modules/.bin/turbo", import.meta.url)), ["run", ...args, "--dry=json"], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+    env: { ...base, ...env, TURBO_TELEMETRY_DISABLED: "1" },
   });
   return (JSON.parse(output) as { tasks: PlannedTask[] }).tasks;
 }
+const plan = (...args: string[]) => planWith({}, ...args);
 
 describe("the build task graph", () => {
   const tasks = plan("build", "--filter=debian-nginx");
@@ -49,6 +55,31 @@ describe("the build task graph", () => {
     expect(Object.keys(build.inputs)).not.toContain(".dockerignore");
     expect(build.outputs).toEqual(["dist/**"]);
     expect(Object.keys(build.inputs)).toEqual(expect.arrayContaining(["image.ts", "files/index.html", "package.json"]));
+  });
+});
+
+// An image's build depends on the mirror, the registry, pushing or not and the platforms; kiln's
+// own packages (tsup bundles) depend on none of them (packages/*/turbo.json). Switching the mirror
+// or running KILN_PUSH=1 after a local build must not rebuild them (about 26 s here).
+describe("what a build's environment changes", () => {
+  const hashes = (env: Record<string, string>) =>
+    new Map(planWith(env, "build", "--filter=debian-nginx", "--filter=./packages/*").map((task) => [task.taskId, task.hash]));
+  const plain = hashes({});
+
+  test.each([
+    ["KILN_MIRROR", "registry.hub=127.0.0.1:5000"],
+    ["KILN_PUSH", "1"],
+    ["KILN_REGISTRY", "127.0.0.1:5000/acme"],
+    ["KILN_PLATFORMS", "linux/arm64"],
+  ])("%s=%s changes the images' hashes and no hash of kiln's own packages", (name, value) => {
+    const changed = hashes({ [name]: value });
+    const ids = [...plain.keys()];
+    // every package of packages/, whether an image needs it or not
+    expect(ids.filter((id) => id.startsWith("@kiln/")).length).toBe(readdirSync(new URL("../packages/", import.meta.url)).length);
+    for (const id of ids) {
+      if (id.startsWith("@kiln/")) expect(changed.get(id), id).toBe(plain.get(id));
+      else expect(changed.get(id), id).not.toBe(plain.get(id));
+    }
   });
 });
 
