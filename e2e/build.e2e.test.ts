@@ -462,16 +462,34 @@ describe.skipIf(!engine.available)("building the Debian family", () => {
   test("with the engine stopped, kiln build says no image was built (exit 0), and exits 3 with --require-engine", async () => {
     // A private dockerd, started and then stopped: the machine's engine keeps running for everyone else.
     const engine = await startPrivateEngine();
+    // The same engine as a docker context, in a docker configuration of the test's own.
+    const config = mkdtempSync(path.join(tmpdir(), "kiln-e2e-docker-config-"));
     try {
+      for (const args of [
+        ["context", "create", "kiln-e2e", "--docker", `host=${engine.host}`],
+        ["context", "use", "kiln-e2e"],
+      ]) {
+        const made = await docker(["--config", config, ...args]);
+        expect(made.exitCode, made.stderr).toBe(0);
+      }
+      const byContext = { ...env, DOCKER_CONFIG: config };
       const up = await kiln(["doctor"], { env: { ...env, DOCKER_HOST: engine.host } });
       expect(up.stdout).toMatch(/^ok +engine: Docker Engine/m);
+      const upByContext = await kiln(["doctor"], { env: byContext });
+      expect(upByContext.stdout).toContain(`engine: Docker Engine`);
+      expect(upByContext.stdout).toContain(` at ${engine.host} (context kiln-e2e)`);
       await engine.stop();
       const soft = await kiln(["build", "debian-nginx"], { env: { ...env, DOCKER_HOST: engine.host } });
       expect(soft.exitCode, soft.stderr).toBe(0);
       expect(soft.stderr).toMatch(/no image was built: .*refused|no image was built: no Docker engine socket/);
       const hard = await kiln(["build", "debian-nginx", "--require-engine"], { env: { ...env, DOCKER_HOST: engine.host } });
       expect(hard.exitCode).toBe(3);
+      // The context's engine is down while the machine's runs: kiln asks the one buildx would use.
+      const downByContext = await kiln(["build", "debian-nginx", "--require-engine"], { env: byContext });
+      expect(downByContext.exitCode, downByContext.stderr).toBe(3);
+      expect(downByContext.stderr).toContain(`${engine.host} (context kiln-e2e)`);
     } finally {
+      rmSync(config, { recursive: true, force: true });
       await engine.remove();
     }
   });

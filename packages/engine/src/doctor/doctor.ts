@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { engineEndpoint } from "../engine/docker-context.js";
 import { engineClient, probeEngine } from "../engine/engine.js";
 import { execute } from "@kiln/core";
 import { registryBaseUrl } from "@kiln/reference";
@@ -38,7 +39,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   const engine = await probeEngine();
   checks.push(
     engine.reachable
-      ? { name: "engine", status: "ok", detail: `Docker Engine ${engine.version} (API ${engine.apiVersion}, ${engine.os}/${engine.arch})` }
+      ? {
+          name: "engine",
+          status: "ok",
+          detail: `Docker Engine ${engine.version} (API ${engine.apiVersion}, ${engine.os}/${engine.arch})${engineWhere()}`,
+        }
       : { name: "engine", status: "fail", detail: engine.reason, fix: "start dockerd (on Debian/Ubuntu: scripts/provision-engine.sh)" },
   );
 
@@ -188,4 +193,10 @@ async function registryCheck(registry: string): Promise<DoctorCheck> {
         : "check the address and your network",
     };
   }
+}
+
+/** Where the engine is, when it is not the default socket: the host and the context or variable that named it. */
+function engineWhere(): string {
+  const endpoint = engineEndpoint();
+  return endpoint.source === "the default socket" ? "" : ` at ${endpoint.host} (${endpoint.source})`;
 }

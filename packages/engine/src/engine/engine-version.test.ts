@@ -2,10 +2,13 @@ import { createServer, type Server } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { plainEngineAddress, requestEngineJson, requestEngineVersion } from "./engine-version.js";
 
 describe("plainEngineAddress", () => {
+  // A docker configuration with no context chosen, so the machine's own (~/.docker) plays no part.
+  const noContext = mkdtempSync(path.join(tmpdir(), "kiln-docker-config-"));
+  afterAll(() => rmSync(noContext, { recursive: true, force: true }));
   test.each([
     [{}, { socketPath: "/var/run/docker.sock" }],
     [{ DOCKER_HOST: "" }, { socketPath: "/var/run/docker.sock" }],
@@ -18,7 +21,7 @@ describe("plainEngineAddress", () => {
     [{ DOCKER_HOST: "ssh://me@host" }, undefined],
     [{ DOCKER_HOST: "npipe:////./pipe/docker_engine" }, undefined],
   ])("%j → %j", (env, expected) => {
-    expect(plainEngineAddress(env)).toEqual(expected);
+    expect(plainEngineAddress({ DOCKER_CONFIG: noContext, ...env })).toEqual(expected);
   });
 });
 

@@ -1,3 +1,5 @@
+import { engineEndpoint } from "./docker-context.js";
+
 /** What GET /version answers, the fields kiln reads. */
 export interface EngineVersion {
   Version: string;
@@ -10,13 +12,16 @@ export interface EngineVersion {
 export type PlainEngineAddress = { socketPath: string } | { host: string; port: number };
 
 /**
- * The engine's address from DOCKER_HOST (default: the unix socket), or undefined when only a full
- * client reaches it: TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH or port 2376), ssh:// and npipe://.
+ * The address of the engine the docker CLI uses (DOCKER_HOST, else the docker context; see
+ * engineEndpoint), or undefined when only a full client reaches it: TLS (DOCKER_TLS_VERIFY,
+ * DOCKER_CERT_PATH, a context's TLS files or port 2376), ssh:// and npipe://. Throws
+ * DockerContextError for a context that is named but missing.
  */
 export function plainEngineAddress(env: NodeJS.ProcessEnv = process.env): PlainEngineAddress | undefined {
-  const host = env.DOCKER_HOST || "unix:///var/run/docker.sock";
+  const endpoint = engineEndpoint(env);
+  const host = endpoint.host;
   if (host.startsWith("unix://")) return { socketPath: host.slice("unix://".length) };
-  if (!host.startsWith("tcp://") || env.DOCKER_TLS_VERIFY || env.DOCKER_CERT_PATH) return undefined;
+  if (!host.startsWith("tcp://") || endpoint.tls || env.DOCKER_TLS_VERIFY || env.DOCKER_CERT_PATH) return undefined;
   const url = new URL(`http://${host.slice("tcp://".length)}`);
   const port = url.port === "" ? 2375 : Number(url.port);
   return port === 2376 ? undefined : { host: url.hostname, port };

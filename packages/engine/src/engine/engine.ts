@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import type Docker from "dockerode";
 import { ImageReferenceError, splitImageReference } from "@kiln/reference";
+import { DockerContextError, engineEndpoint, type EngineEndpoint } from "./docker-context.js";
 import { plainEngineAddress, requestEngineChange, requestEngineJson, requestEngineVersion } from "./engine-version.js";
 
 /**
@@ -7,14 +9,32 @@ import { plainEngineAddress, requestEngineChange, requestEngineJson, requestEngi
  * containers for `kiln test`) goes through this module. Builds do not: multi-platform builds need
  * buildx (see build/buildx.ts), which the Engine API cannot drive.
  *
- * dockerode reads DOCKER_HOST (unix, tcp with TLS, npipe) or the default socket. The API version
- * is not pinned: engines newer than the client refuse old pinned versions.
+ * The engine is the one the docker CLI and buildx use: DOCKER_HOST, else the docker context (see
+ * engineEndpoint). The API version is not pinned: engines newer than the client refuse old pinned
+ * versions.
  */
 export async function engineClient(): Promise<Docker> {
   // dockerode (and its ssh/grpc dependencies) costs ~300 ms to load: only commands that talk to
   // the engine pay for it.
   const { default: DockerClient } = await import("dockerode");
-  return new DockerClient();
+  const endpoint = engineEndpoint();
+  // dockerode reads DOCKER_HOST and its TLS variables itself; a docker context it knows nothing of.
+  return endpoint.source === "DOCKER_HOST" ? new DockerClient() : new DockerClient(dockerodeOptions(endpoint));
+}
+
+/** dockerode's connection options for an endpoint a docker context (or the default) names. */
+export function dockerodeOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
+  const { host, tls } = endpoint;
+  if (host.startsWith("unix://")) return { socketPath: host.slice("unix://".length) };
+  if (host.startsWith("npipe://")) return { socketPath: host.slice("npipe://".length).replace(/\//g, "\\") };
+  const url = new URL(host);
+  const port = url.port === "" ? undefined : Number(url.port);
+  if (url.protocol === "ssh:")
+    return { protocol: "ssh", host: url.hostname, port: port ?? 22, ...(url.username ? { username: url.username } : {}) };
+  const files = tls
+    ? { ca: tls.ca && readFileSync(tls.ca), cert: tls.cert && readFileSync(tls.cert), key: tls.key && readFileSync(tls.key) }
+    : {};
+  return { protocol: tls ? "https" : "http", host: url.hostname, port: port ?? (tls ? 2376 : 2375), ...files };
 }
 
 export type EngineStatus =
@@ -37,8 +57,10 @@ export async function probeEngine(timeoutMs = 3000): Promise<EngineStatus> {
 }
 
 function describeEngineError(error: unknown): string {
+  if (error instanceof DockerContextError) return `${error.message} (${error.fix})`;
   const code = (error as { code?: string }).code;
-  const socket = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
+  const endpoint = engineEndpoint();
+  const socket = endpoint.source === "DOCKER_HOST" ? endpoint.host : `${endpoint.host} (${endpoint.source})`;
   if (code === "ENOENT") return `no Docker engine socket at ${socket}`;
   if (code === "ECONNREFUSED") return `the Docker engine at ${socket} refused the connection (not running?)`;
   if (code === "EACCES") return `permission denied on ${socket} (add your user to the docker group, or use rootless Docker)`;
@@ -86,7 +108,12 @@ export interface LocalImage {
 /** The image the engine's store has under `reference`, or undefined (no such image, or no engine). */
 export async function localImage(reference: string): Promise<LocalImage | undefined> {
   const facts = (image: { Id: string; RepoTags?: string[] | null }): LocalImage => ({ id: image.Id, tags: image.RepoTags ?? [] });
-  const address = plainEngineAddress();
+  let address: ReturnType<typeof plainEngineAddress>;
+  try {
+    address = plainEngineAddress();
+  } catch {
+    return undefined; // a missing docker context: the probe says so
+  }
   if (address) {
     // A child's build asks this of its parent: plain HTTP keeps dockerode off that path.
     return requestEngineJson<{ Id: string; RepoTags?: string[] | null }>(
