@@ -142,6 +142,15 @@ describe("aptIndexScript", () => {
     expect(readdirSync(path.join(dir, "indexes"))).toEqual(["lists"]);
   });
 
+  test("the index and fetch stages write no binary caches (apt keeps them in memory)", () => {
+    publish([{ name: "kiln-probe", version: "1.0" }]);
+    expect(fetchIndexes().status).toBe(0);
+    expect(fetchPackages(["kiln-probe"]).status).toBe(0);
+    expect(downloaded()).toEqual(["kiln-probe_1.0_armhf.deb"]);
+    // Dir::Cache of this test's apt (apt.conf above): where pkgcache.bin and srcpkgcache.bin go.
+    expect(readdirSync(path.join(dir, "apt/cache")).filter((file) => file.endsWith(".bin"))).toEqual([]);
+  });
+
   test("a target base without dpkg stops the build with the file it read", () => {
     writeFileSync(path.join(dir, "target/var/lib/dpkg/status"), "Package: busybox\nArchitecture: arm64\n");
     const result = fetchIndexes();
