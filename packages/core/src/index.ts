@@ -77,6 +77,7 @@ export { versionTags, isHighestStable, type TagOptions } from "./plan/tags.js";
 export { buildLabels, type LabelOptions } from "./plan/labels.js";
 export { commitFacts } from "./build/git.js";
 export { chosenBuilder, builderArgs } from "./build/builder.js";
+export { dockerConfigDir } from "./build/docker-config.js";
 export { platformDigestSchema, platformDigestFileName, platformDigestDir, type PlatformDigest } from "./build/platform-digest.js";
 export { planMerge, MergeRefusedError, type MergeInput, type MergePlan } from "./plan/merge.js";
 export { runBuild, buildRecordPath, readBuildRecord, buildLocation, type RunBuildOptions } from "./build/buildx.js";

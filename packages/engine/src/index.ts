@@ -8,7 +8,7 @@ export {
   type EngineStatus,
   type LocalImage,
 } from "./engine/engine.js";
-export { DockerContextError, dockerConfigDir, engineEndpoint, type EngineEndpoint } from "./engine/docker-context.js";
+export { DockerContextError, engineEndpoint, type EngineEndpoint } from "./engine/docker-context.js";
 export { runDoctor, type DoctorCheck, type DoctorOptions, type CheckStatus } from "./doctor/doctor.js";
 export {
   parseBuildxVersion,

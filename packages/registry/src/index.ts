@@ -14,7 +14,7 @@ export {
   type PushedImage,
 } from "./release/publish.js";
 export { copyByDigest, platformManifests } from "./registry/copy.js";
-export { dockerConfigAuth, dockerConfigDir } from "./registry/docker-config.js";
+export { dockerConfigAuth } from "./registry/docker-config.js";
 export {
   distroPackages,
   mergePackages,

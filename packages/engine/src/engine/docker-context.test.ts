@@ -90,7 +90,7 @@ describe("engineEndpoint: the engine the docker CLI uses", () => {
     }
     expect(error).toBeInstanceOf(DockerContextError);
     expect((error as Error).message).toMatch(/docker context "gone" \(from DOCKER_CONTEXT\) does not exist/);
-    expect((error as DockerContextError).fix).toMatch(/docker context use default/);
+    expect((error as DockerContextError).hint).toMatch(/docker context use default/);
   });
 
   test("a config.json that is not JSON is an error naming the file", () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import path from "node:path";
+import { dockerConfigDir, KilnError } from "@kiln/core";
 
 /**
  * The engine the docker CLI (and so buildx) talks to, found the way the CLI finds it: DOCKER_HOST,
@@ -15,27 +15,16 @@ export interface EngineEndpoint {
   host: string;
   /** where the host came from, for messages: `DOCKER_HOST`, `context NAME`, or `the default socket` */
   source: string;
-  /** a context's TLS files (its `docker` endpoint), when it has them */
-  tls?: { ca?: string; cert?: string; key?: string; skipVerify: boolean };
+  /** a context's TLS files (its `docker` endpoint), when it has them; its SkipTLSVerify is not read */
+  tls?: { ca?: string; cert?: string; key?: string };
 }
 
 export const defaultEngineHost = "unix:///var/run/docker.sock";
 
-/** A docker context kiln cannot read: names the file and the fix. */
-export class DockerContextError extends Error {
+/** A docker context that is named but missing or unreadable (bad input, exit 2): names the file; the hint says the fix. */
+export class DockerContextError extends KilnError {
   readonly code = "KILN_DOCKER_CONTEXT";
-  constructor(
-    message: string,
-    readonly fix: string,
-  ) {
-    super(message);
-    this.name = "DockerContextError";
-  }
-}
-
-/** The CLI's configuration directory: DOCKER_CONFIG, else ~/.docker. */
-export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_CONFIG || path.join(env.HOME || homedir(), ".docker");
+  readonly exitCode = 2;
 }
 
 /** The docker CLI's engine for `env`; throws DockerContextError for a context that is named but missing or unreadable. */
@@ -54,7 +43,7 @@ export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): EngineEndp
       "create it (docker context create), pick another (docker context use default), or set DOCKER_HOST",
     );
   }
-  const meta = readJson(metaFile) as { Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } } | undefined;
+  const meta = readJson(metaFile) as { Endpoints?: { docker?: { Host?: string } } } | undefined;
   const docker = meta?.Endpoints?.docker;
   if (!docker?.Host) {
     throw new DockerContextError(
@@ -64,8 +53,8 @@ export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): EngineEndp
   }
   const tlsDir = path.join(configDir, "contexts", "tls", id, "docker");
   const file = (name: string) => (existsSync(path.join(tlsDir, name)) ? path.join(tlsDir, name) : undefined);
-  const tls = { ca: file("ca.pem"), cert: file("cert.pem"), key: file("key.pem"), skipVerify: docker.SkipTLSVerify === true };
-  const hasTls = tls.ca !== undefined || tls.cert !== undefined || tls.key !== undefined;
+  const tls = { ca: file("ca.pem"), cert: file("cert.pem"), key: file("key.pem") };
+  const hasTls = Object.values(tls).some((found) => found !== undefined);
   return { host: docker.Host, source: `context ${name}`, ...(hasTls ? { tls } : {}) };
 }
 

@@ -57,7 +57,7 @@ export async function probeEngine(timeoutMs = 3000): Promise<EngineStatus> {
 }
 
 function describeEngineError(error: unknown): string {
-  if (error instanceof DockerContextError) return `${error.message} (${error.fix})`;
+  if (error instanceof DockerContextError) return `${error.message} (${error.hint})`;
   const code = (error as { code?: string }).code;
   const endpoint = engineEndpoint();
   const socket = endpoint.source === "DOCKER_HOST" ? endpoint.host : `${endpoint.host} (${endpoint.source})`;

@@ -1,11 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import path from "node:path";
-
-/** Docker's client configuration directory: $DOCKER_CONFIG, else ~/.docker. */
-export function dockerConfigDir(): string {
-  return process.env.DOCKER_CONFIG ?? path.join(homedir(), ".docker");
-}
+import { dockerConfigDir } from "@kiln/core";
 
 /**
  * The base64 user:password `docker login` stored for `host`, if any. Credential helpers
